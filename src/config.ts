@@ -1,0 +1,184 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+export const PAYMENT_METHODS = ['alipay', 'wechatpay', 'unionpay'] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+
+/** A PEM given inline, or as `@/path/to/file.pem`. */
+const pem = z
+  .string()
+  .transform((v, ctx) => {
+    if (!v.startsWith('@')) return v.replace(/\\n/g, '\n');
+    try {
+      return readFileSync(v.slice(1), 'utf8');
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `cannot read ${v.slice(1)}` });
+      return z.NEVER;
+    }
+  })
+  .refine((v) => v.includes('-----BEGIN '), 'must be a PEM');
+const gatewayUrl = z.url().refine((v) => !v.endsWith('/'), 'must not end with a slash');
+const optional = <T extends z.ZodTypeAny>(t: T) => z.preprocess((v) => (v === '' ? undefined : v), t.optional());
+
+const envSchema = z.object({
+  PORT: optional(z.coerce.number().int().min(1).max(65535)),
+  HOST: optional(z.string()),
+  DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')),
+  DATA_DIR: optional(z.string()),
+  PUBLIC_URL: optional(gatewayUrl),
+  PAYMENT_METHODS: optional(
+    z
+      .string()
+      .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+      .pipe(z.array(z.enum(PAYMENT_METHODS)).min(1)),
+  ),
+  MALLPAY_DEMO: optional(z.enum(['0', '1'])),
+  ORDER_TTL_SECONDS: optional(z.coerce.number().int().min(10).max(7 * 24 * 3600)),
+  LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+  REFUND_DUAL_APPROVAL_ABOVE: optional(z.coerce.number().int().min(1)),
+  SMTP_URL: optional(z.url()),
+  SMTP_FROM: optional(z.string()),
+  /** Divides the sandboxes' notification retry schedules (60 makes Alipay's 4 min into 4 s). */
+  SANDBOX_TIME_SCALE: optional(z.coerce.number().positive()),
+
+  ALIPAY_APP_ID: optional(z.string()),
+  ALIPAY_PRIVATE_KEY: optional(pem),
+  ALIPAY_PUBLIC_KEY: optional(pem),
+  ALIPAY_GATEWAY: optional(gatewayUrl),
+  ALIPAY_SELLER_ID: optional(z.string()),
+
+  WECHATPAY_MCH_ID: optional(z.string()),
+  WECHATPAY_APP_ID: optional(z.string()),
+  WECHATPAY_API_V3_KEY: optional(z.string().length(32, 'must be 32 bytes')),
+  WECHATPAY_PRIVATE_KEY: optional(pem),
+  WECHATPAY_CERT_SERIAL: optional(z.string()),
+  WECHATPAY_PLATFORM_PUBLIC_KEY: optional(pem),
+  WECHATPAY_PLATFORM_KEY_ID: optional(z.string()),
+  WECHATPAY_BASE_URL: optional(gatewayUrl),
+
+  UNIONPAY_MER_ID: optional(z.string()),
+  UNIONPAY_SIGN_KEY: optional(pem),
+  UNIONPAY_SIGN_CERT: optional(pem),
+  UNIONPAY_ROOT_CERT: optional(pem),
+  UNIONPAY_MIDDLE_CERT: optional(pem),
+  UNIONPAY_GATEWAY: optional(gatewayUrl),
+});
+
+export interface AlipayCredentials {
+  appId: string;
+  privateKey: string;
+  alipayPublicKey: string;
+  gateway: string;
+  sellerId?: string | undefined;
+}
+export interface WechatpayCredentials {
+  mchId: string;
+  appId: string;
+  apiV3Key: string;
+  privateKey: string;
+  certSerial: string;
+  platformPublicKey: string;
+  platformKeyId: string;
+  baseUrl: string;
+}
+export interface UnionpayCredentials {
+  merId: string;
+  signKey: string;
+  signCert: string;
+  rootCert: string;
+  middleCert: string;
+  gateway: string;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  publicUrl: string;
+  paymentMethods: PaymentMethod[];
+  demo: boolean;
+  orderTtlSeconds: number;
+  logLevel: string;
+  refundDualApprovalAbove: number | undefined;
+  smtpUrl: string | undefined;
+  smtpFrom: string;
+  sandboxTimeScale: number;
+  /** Set where the provider's credentials are complete; unset means its built-in sandbox serves it. */
+  alipay: AlipayCredentials | undefined;
+  wechatpay: WechatpayCredentials | undefined;
+  unionpay: UnionpayCredentials | undefined;
+}
+
+export class ConfigError extends Error {}
+
+type Env = z.infer<typeof envSchema>;
+
+export function loadConfig(source: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  const port = env.PORT ?? 3000;
+  return {
+    port,
+    host: env.HOST ?? '127.0.0.1',
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.DATA_DIR ?? './data',
+    publicUrl: env.PUBLIC_URL ?? `http://localhost:${port}`,
+    paymentMethods: env.PAYMENT_METHODS ?? [...PAYMENT_METHODS],
+    demo: env.MALLPAY_DEMO ? env.MALLPAY_DEMO === '1' : !env.DATABASE_URL,
+    orderTtlSeconds: env.ORDER_TTL_SECONDS ?? 1800,
+    logLevel: env.LOG_LEVEL ?? 'info',
+    refundDualApprovalAbove: env.REFUND_DUAL_APPROVAL_ABOVE,
+    smtpUrl: env.SMTP_URL,
+    smtpFrom: env.SMTP_FROM ?? 'mallpay <no-reply@localhost>',
+    sandboxTimeScale: env.SANDBOX_TIME_SCALE ?? 1,
+    alipay: credentials(env, 'ALIPAY', ['ALIPAY_APP_ID', 'ALIPAY_PRIVATE_KEY', 'ALIPAY_PUBLIC_KEY'], () => ({
+      appId: env.ALIPAY_APP_ID!,
+      privateKey: env.ALIPAY_PRIVATE_KEY!,
+      alipayPublicKey: env.ALIPAY_PUBLIC_KEY!,
+      gateway: env.ALIPAY_GATEWAY ?? 'https://openapi.alipay.com/gateway.do',
+      sellerId: env.ALIPAY_SELLER_ID,
+    })),
+    wechatpay: credentials(
+      env,
+      'WECHATPAY',
+      ['WECHATPAY_MCH_ID', 'WECHATPAY_APP_ID', 'WECHATPAY_API_V3_KEY', 'WECHATPAY_PRIVATE_KEY', 'WECHATPAY_CERT_SERIAL', 'WECHATPAY_PLATFORM_PUBLIC_KEY', 'WECHATPAY_PLATFORM_KEY_ID'],
+      () => ({
+        mchId: env.WECHATPAY_MCH_ID!,
+        appId: env.WECHATPAY_APP_ID!,
+        apiV3Key: env.WECHATPAY_API_V3_KEY!,
+        privateKey: env.WECHATPAY_PRIVATE_KEY!,
+        certSerial: env.WECHATPAY_CERT_SERIAL!,
+        platformPublicKey: env.WECHATPAY_PLATFORM_PUBLIC_KEY!,
+        platformKeyId: env.WECHATPAY_PLATFORM_KEY_ID!,
+        baseUrl: env.WECHATPAY_BASE_URL ?? 'https://api.mch.weixin.qq.com',
+      }),
+    ),
+    unionpay: credentials(
+      env,
+      'UNIONPAY',
+      ['UNIONPAY_MER_ID', 'UNIONPAY_SIGN_KEY', 'UNIONPAY_SIGN_CERT', 'UNIONPAY_ROOT_CERT', 'UNIONPAY_MIDDLE_CERT', 'UNIONPAY_GATEWAY'],
+      () => ({
+        merId: env.UNIONPAY_MER_ID!,
+        signKey: env.UNIONPAY_SIGN_KEY!,
+        signCert: env.UNIONPAY_SIGN_CERT!,
+        rootCert: env.UNIONPAY_ROOT_CERT!,
+        middleCert: env.UNIONPAY_MIDDLE_CERT!,
+        gateway: env.UNIONPAY_GATEWAY!,
+      }),
+    ),
+  };
+}
+
+/** All of a provider's required settings, or none of them (sandbox); half a set stops the start. */
+function credentials<T>(env: Env, prefix: string, required: (keyof Env)[], build: () => T): T | undefined {
+  const set = required.filter((k) => env[k] !== undefined);
+  if (set.length === 0) return undefined;
+  const missing = required.filter((k) => env[k] === undefined);
+  if (missing.length) throw new ConfigError(`invalid configuration:\n  ${prefix}: set ${missing.join(', ')} too, or none of the ${prefix}_* credentials`);
+  return build();
+}

@@ -1,0 +1,146 @@
+import type { PaymentMethod } from '../config.ts';
+
+/**
+ * The one interface every payment provider's adapter implements. Adapters speak our language at the edge:
+ * integer minor units in, integer minor units out, and each wire status mapped by one exhaustive function.
+ * Expected failures are values ({kind:'failed'|'unknown'}); only bugs throw.
+ */
+export interface PaymentProvider {
+  readonly method: PaymentMethod;
+  readonly channels: readonly string[];
+  /** The merchant this adapter acts for (app_id, mchid, merId), recorded with each attempt. */
+  readonly merchantId: string;
+
+  createPayment(input: CreatePaymentInput): Promise<CreateResult>;
+  queryPayment(ref: AttemptRef): Promise<PaymentState>;
+  closePayment(ref: AttemptRef): Promise<CloseResult>;
+  refund(input: RefundInput): Promise<RefundState>;
+  queryRefund(input: RefundInput): Promise<RefundState>;
+
+  /** Verifies a notification on its raw body first, then parses it into our terms. Never throws for bad input. */
+  parseNotification(req: InboundRequest): Promise<ParsedNotification>;
+  /** The answer the provider expects: accepted (also for a duplicate) or refused. */
+  acknowledge(accepted: boolean, reason?: string): Response;
+  /** The browser's return from the cashier: which attempt, and whether its signature held. UI only. */
+  parseReturn(req: InboundRequest): Promise<ReturnInfo>;
+}
+
+export type PaymentAction = { type: 'qr'; content: string } | { type: 'redirect'; url: string } | { type: 'form'; html: string };
+
+/** What mallpay saved before it first called the provider about an attempt; every later call carries it. */
+export interface AttemptRef {
+  /** Our merchant number: Alipay/WeChat `out_trade_no`, UnionPay `orderId`. */
+  paymentNo: string;
+  channel: string;
+  amount: number;
+  currency: string;
+  /** When the attempt was saved; UnionPay's `txnTime` is this in Beijing time. */
+  createdAt: Date;
+  /** The provider's own number once known: `trade_no`, `transaction_id`, UnionPay `queryId`. */
+  providerTradeNo?: string | null;
+}
+
+export interface CreatePaymentInput extends AttemptRef {
+  subject: string;
+  expiresAt: Date;
+  notifyUrl: string;
+  /** Where the provider sends the browser back: PUBLIC_URL/return/{method}. */
+  returnUrl: string;
+  /** The payer's IP (WeChat Pay H5 requires it). */
+  clientIp: string;
+}
+
+export type CreateResult =
+  | { kind: 'created'; action: PaymentAction }
+  /** The provider refused the request for good. */
+  | { kind: 'failed'; reason: string; message: string }
+  /** Timeout or a system error: the trade may exist; keep the attempt pending and ask later. */
+  | { kind: 'unknown'; reason: string; message: string };
+
+export type PaymentState =
+  | { kind: 'pending' }
+  | { kind: 'succeeded'; providerTradeNo: string; amount: number; paidAt: Date | null }
+  | { kind: 'closed' }
+  | { kind: 'failed'; reason: string }
+  /** Could not find out now (timeout, system error): ask again later. */
+  | { kind: 'unknown'; reason: string };
+
+export type CloseResult =
+  | { kind: 'closed' }
+  /** The customer paid before the close: query it and apply the payment instead. */
+  | { kind: 'already_paid' }
+  | { kind: 'unknown'; reason: string };
+
+export interface RefundInput {
+  /** Our refund number, saved before the first call and reused on every retry:
+   * Alipay `out_request_no`, WeChat `out_refund_no`, UnionPay refund `orderId`. */
+  refundNo: string;
+  /** When the refund was saved; UnionPay's refund `txnTime`. */
+  createdAt: Date;
+  amount: number;
+  reason: string;
+  /** The payment being refunded, with its provider number (UnionPay `origQryId`). */
+  payment: AttemptRef & { providerTradeNo: string };
+  notifyUrl: string;
+}
+
+export type RefundState =
+  | { kind: 'succeeded'; providerRefundNo: string | null }
+  | { kind: 'processing'; providerRefundNo: string | null }
+  | { kind: 'failed'; reason: string; message: string }
+  /** The provider has no such refund: it never arrived, so sending the same refund number again is safe. */
+  | { kind: 'not_found' }
+  /** Timeout or a system error: never send a new refund; ask again later. */
+  | { kind: 'unknown'; reason: string; message: string };
+
+export interface InboundRequest {
+  method: string;
+  headers: Headers;
+  /** Exactly the bytes received: signatures cover them. */
+  rawBody: string;
+  /** The query string, for GET returns. */
+  query: URLSearchParams;
+}
+
+/** Stable reasons for refusing a notification, as shown at /api/admin/notifications. */
+export type RejectReason =
+  | 'bad_signature'
+  | 'merchant_mismatch'
+  | 'stale'
+  | 'malformed'
+  | 'probe'
+  | 'unknown_order'
+  | 'amount_mismatch'
+  | 'unknown_refund';
+
+export type ParsedNotification =
+  | { kind: 'rejected'; reason: RejectReason; message: string; paymentNo?: string }
+  | {
+      kind: 'payment';
+      /** Stable across the provider's retries (Alipay `notify_id`, WeChat `id`, UnionPay orderId+queryId). */
+      eventId: string;
+      paymentNo: string;
+      state: 'succeeded' | 'closed';
+      amount: number;
+      providerTradeNo: string;
+      paidAt: Date | null;
+      /** The provider advises a query before money state moves (UnionPay). */
+      confirmByQuery: boolean;
+    }
+  | {
+      kind: 'refund';
+      eventId: string;
+      paymentNo: string;
+      /** Null where the provider does not say which refund (then the service asks it). */
+      refundNo: string | null;
+      state: 'succeeded' | 'failed' | 'processing';
+      amount: number | null;
+      confirmByQuery: boolean;
+    }
+  /** Verified, but nothing for us to do (e.g. Alipay TRADE_CLOSED for a trade never paid). */
+  | { kind: 'ignored'; eventId: string; paymentNo: string; why: string };
+
+export interface ReturnInfo {
+  paymentNo: string | null;
+  verified: boolean;
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Two cores: more workers than that only queue on each other.
+    maxWorkers: 2,
+    env: { TZ: 'UTC', LOG_LEVEL: 'silent' },
+  },
+});
