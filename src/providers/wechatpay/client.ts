@@ -1,0 +1,87 @@
+import type { Clock } from '../../lib/clock.ts';
+import type { Logger } from '../../lib/log.ts';
+import { isFresh, signedHeaders, verifySignedMessage, type PlatformKeyRing, type RequestSigner } from './signing.ts';
+
+/** One API v3 call's outcome, before any operation decides what it means for mallpay. */
+export type ApiResult =
+  /** A 2xx whose signature held; `body` is the parsed JSON, null for 204. */
+  | { kind: 'ok'; status: number; body: Record<string, unknown> | null }
+  /** A protocol error answer `{code, message}` (4xx/5xx). */
+  | { kind: 'error'; status: number; code: string; message: string }
+  /** No trustworthy answer: network failure, timeout, a body that is not the protocol's, or a bad signature. */
+  | { kind: 'unknown'; reason: string; message: string };
+
+export interface ApiClient {
+  call(method: 'GET' | 'POST', path: string, body?: Record<string, unknown>): Promise<ApiResult>;
+}
+
+export function createApiClient(opts: {
+  baseUrl: string;
+  signer: RequestSigner;
+  platformKeys: PlatformKeyRing;
+  clock: Clock;
+  log: Logger;
+  timeoutMs: number;
+}): ApiClient {
+  async function call(method: 'GET' | 'POST', path: string, body?: Record<string, unknown>): Promise<ApiResult> {
+    const url = new URL(`${opts.baseUrl}${path}`);
+    // Serialized once: the signature covers exactly these bytes (§2.1).
+    const payload = body === undefined ? '' : JSON.stringify(body);
+    const headers: Record<string, string> = {
+      Accept: 'application/json',
+      'User-Agent': 'mallpay-wechatpay/0.1',
+      Authorization: opts.signer.authorization(method, url.pathname + url.search, payload, opts.clock.now()),
+    };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let res: Response;
+    let raw: string;
+    try {
+      res = await fetch(url, { method, headers, body: body === undefined ? undefined : payload, signal: AbortSignal.timeout(opts.timeoutMs), redirect: 'manual' });
+      raw = await res.text();
+    } catch (err) {
+      const name = err instanceof Error ? err.name : 'Error';
+      opts.log.warn({ path: url.pathname, err: String(err) }, 'wechatpay call failed without an answer');
+      return { kind: 'unknown', reason: name === 'TimeoutError' ? 'timeout' : 'network_error', message: String(err) };
+    }
+    return interpret(res, raw, url.pathname);
+  }
+
+  function interpret(res: Response, raw: string, path: string): ApiResult {
+    const h = signedHeaders(res.headers);
+    const signed = h.signature !== null;
+    if ((res.status >= 200 && res.status < 300) || signed) {
+      // Every 2xx must be signed (204 too). Error answers are checked when signed (§7 item 11: unconfirmed
+      // whether WeChat signs them), so a forged error cannot turn a refund into a failure.
+      const v = verifySignedMessage(opts.platformKeys, h, raw);
+      if (!v.ok || !isFresh(v.timestamp, opts.clock.now())) {
+        opts.log.warn({ path, status: res.status, why: v.ok ? 'stale' : v.why }, 'wechatpay response signature rejected');
+        return { kind: 'unknown', reason: 'bad_response_signature', message: `response not verified (${v.ok ? 'stale' : v.why})` };
+      }
+    }
+    const json = parseObject(raw);
+    if (res.status >= 200 && res.status < 300) {
+      if (res.status === 204) return { kind: 'ok', status: 204, body: null };
+      return json ? { kind: 'ok', status: res.status, body: json } : { kind: 'unknown', reason: 'malformed_response', message: 'a 2xx body that is not a JSON object' };
+    }
+    if (json && typeof json.code === 'string') {
+      return { kind: 'error', status: res.status, code: json.code, message: typeof json.message === 'string' ? json.message : '' };
+    }
+    return { kind: 'unknown', reason: `http_${res.status}`, message: raw.slice(0, 200) };
+  }
+
+  return { call };
+}
+
+export function parseObject(raw: string): Record<string, unknown> | null {
+  try {
+    const v: unknown = JSON.parse(raw);
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether an error answer is worth asking again about, rather than a final refusal (§2.5, §4). */
+export function isTransient(e: { status: number; code: string }): boolean {
+  return e.status >= 500 || e.status === 401 || e.status === 429 || e.code === 'FREQUENCY_LIMITED' || e.code === 'SYSTEM_ERROR';
+}

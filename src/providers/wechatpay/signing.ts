@@ -1,0 +1,114 @@
+import { createDecipheriv, createPrivateKey, createPublicKey, createSign, createVerify, randomBytes, type KeyObject } from 'node:crypto';
+
+/**
+ * WeChat Pay API v3 signatures (PROTOCOLS.md §2.1): SHA256withRSA (PKCS#1 v1.5) over lines that each end in
+ * `\n`, so an empty body still contributes its own line break.
+ */
+export const SIGNATURE_SCHEME = 'WECHATPAY2-SHA256-RSA2048';
+
+/** A probe signature WeChat sends on purpose to check that the merchant verifies (§2.6). */
+export const PROBE_PREFIX = 'WECHATPAY/SIGNTEST/';
+
+/** Responses and notifications older or newer than this are refused (§2.1). */
+export const MAX_SKEW_MS = 5 * 60_000;
+
+export function lines(...pieces: string[]): string {
+  return pieces.map((p) => `${p}\n`).join('');
+}
+
+export function nonceStr(length = 32): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  return Array.from(randomBytes(length), (b) => alphabet[b % alphabet.length]).join('');
+}
+
+export interface RequestSigner {
+  /** The Authorization header for one request; `body` is exactly the bytes that will be sent. */
+  authorization(method: string, pathAndQuery: string, body: string, now: Date): string;
+}
+
+export function createRequestSigner(mchId: string, certSerial: string, privateKeyPem: string): RequestSigner {
+  const key = createPrivateKey(privateKeyPem);
+  return {
+    authorization(method, pathAndQuery, body, now) {
+      const timestamp = String(Math.floor(now.getTime() / 1000));
+      const nonce = nonceStr();
+      const signature = createSign('RSA-SHA256').update(lines(method, pathAndQuery, timestamp, nonce, body)).sign(key, 'base64');
+      return `${SIGNATURE_SCHEME} mchid="${mchId}",nonce_str="${nonce}",signature="${signature}",timestamp="${timestamp}",serial_no="${certSerial}"`;
+    },
+  };
+}
+
+/**
+ * The platform's verification keys by serial: a `PUB_KEY_ID_…` public key and/or 40-hex certificate serials.
+ * During a key migration WeChat signs with either, so the ring holds every key still in use (§2.1).
+ */
+export class PlatformKeyRing {
+  private readonly keys = new Map<string, KeyObject>();
+  add(serial: string, publicKeyOrCertPem: string): this {
+    this.keys.set(serial, createPublicKey(publicKeyOrCertPem));
+    return this;
+  }
+  get(serial: string): KeyObject | undefined {
+    return this.keys.get(serial);
+  }
+}
+
+export interface SignedHeaders {
+  timestamp: string | null;
+  nonce: string | null;
+  signature: string | null;
+  serial: string | null;
+}
+
+export function signedHeaders(headers: Headers): SignedHeaders {
+  return {
+    timestamp: headers.get('wechatpay-timestamp'),
+    nonce: headers.get('wechatpay-nonce'),
+    signature: headers.get('wechatpay-signature'),
+    serial: headers.get('wechatpay-serial'),
+  };
+}
+
+export type Verification = { ok: true; timestamp: number } | { ok: false; why: 'incomplete' | 'unknown_serial' | 'probe' | 'signature' };
+
+/** Checks `Wechatpay-*` headers over `timestamp\nnonce\nbody\n`; the freshness check is the caller's. */
+export function verifySignedMessage(ring: PlatformKeyRing, h: SignedHeaders, rawBody: string): Verification {
+  if (!h.timestamp || !h.nonce || !h.signature || !h.serial || !/^\d{1,12}$/.test(h.timestamp)) return { ok: false, why: 'incomplete' };
+  // A probe never verifies; naming it lets the admin list tell WeChat's check from an attack.
+  if (h.signature.startsWith(PROBE_PREFIX)) return { ok: false, why: 'probe' };
+  const key = ring.get(h.serial);
+  if (!key) return { ok: false, why: 'unknown_serial' };
+  let valid = false;
+  try {
+    valid = createVerify('RSA-SHA256').update(lines(h.timestamp, h.nonce, rawBody)).verify(key, h.signature, 'base64');
+  } catch {
+    valid = false;
+  }
+  return valid ? { ok: true, timestamp: Number(h.timestamp) } : { ok: false, why: 'signature' };
+}
+
+export function isFresh(timestampSeconds: number, now: Date): boolean {
+  return Math.abs(now.getTime() - timestampSeconds * 1000) < MAX_SKEW_MS;
+}
+
+export interface EncryptedResource {
+  algorithm: string;
+  ciphertext: string;
+  nonce: string;
+  associated_data?: string;
+}
+
+/** AEAD_AES_256_GCM with the APIv3 key as 32 ASCII bytes; ciphertext = base64(ct ‖ 16-byte tag) (§2.6). Null when it does not open. */
+export function decryptResource(apiV3Key: string, r: EncryptedResource): string | null {
+  try {
+    if (r.algorithm !== 'AEAD_AES_256_GCM') return null;
+    const data = Buffer.from(r.ciphertext, 'base64');
+    if (data.length <= 16) return null;
+    const decipher = createDecipheriv('aes-256-gcm', Buffer.from(apiV3Key, 'utf8'), Buffer.from(r.nonce, 'utf8'));
+    decipher.setAAD(Buffer.from(r.associated_data ?? '', 'utf8'));
+    decipher.setAuthTag(data.subarray(data.length - 16));
+    return Buffer.concat([decipher.update(data.subarray(0, data.length - 16)), decipher.final()]).toString('utf8');
+  } catch {
+    return null;
+  }
+}
