@@ -1,0 +1,51 @@
+import { X509Certificate } from 'node:crypto';
+import type { Clock } from '../../lib/clock.ts';
+
+/** The owner UnionPay's signing certificates name in the third `@` part of their CN (demo `CertUtil`). */
+export const UNIONPAY_OWNER = '中国银联股份有限公司';
+
+export type CertCheck = { ok: true; cert: X509Certificate } | { ok: false; message: string };
+
+export interface TrustAnchors {
+  root: X509Certificate;
+  middle: X509Certificate;
+  checkOwner: boolean;
+}
+
+export function trustAnchors(rootPem: string, middlePem: string, checkOwner: boolean): TrustAnchors {
+  return { root: new X509Certificate(rootPem), middle: new X509Certificate(middlePem), checkOwner };
+}
+
+const issuedBy = (cert: X509Certificate, issuer: X509Certificate) => cert.checkIssued(issuer) && cert.verify(issuer.publicKey);
+
+function withinValidity(cert: X509Certificate, now: Date): boolean {
+  const t = now.getTime();
+  return new Date(cert.validFrom).getTime() <= t && t <= new Date(cert.validTo).getTime();
+}
+
+/**
+ * Trusts the `signPubKeyCert` a message carries only when it chains to the configured middle and root
+ * certificates, is valid at the injected clock's now, and (by default) is UnionPay's own: demo
+ * `CertUtil.verifyCertificate` (§3.3).
+ */
+export function checkGatewayCert(pem: string, anchors: TrustAnchors, clock: Clock): CertCheck {
+  let cert: X509Certificate;
+  try {
+    cert = new X509Certificate(pem);
+  } catch {
+    return { ok: false, message: 'signPubKeyCert is not a certificate' };
+  }
+  const { root, middle } = anchors;
+  if (!middle.ca || !issuedBy(middle, root) || !issuedBy(cert, middle)) {
+    return { ok: false, message: 'signPubKeyCert does not chain to the configured middle and root certificates' };
+  }
+  const now = clock.now();
+  if (!withinValidity(cert, now) || !withinValidity(middle, now)) {
+    return { ok: false, message: `signPubKeyCert is not valid at ${now.toISOString()} (${cert.validFrom} – ${cert.validTo})` };
+  }
+  if (anchors.checkOwner) {
+    const cn = cert.subject.split('\n').find((l) => l.startsWith('CN='))?.slice(3) ?? '';
+    if (cn.split('@')[2] !== UNIONPAY_OWNER) return { ok: false, message: `signPubKeyCert is not UnionPay's (CN ${cn})` };
+  }
+  return { ok: true, cert };
+}
