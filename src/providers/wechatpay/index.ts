@@ -1,0 +1,1 @@
+export { createWechatpayProvider, type WechatpayDeps } from './provider.ts';

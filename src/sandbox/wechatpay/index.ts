@@ -1,0 +1,1 @@
+export { createWechatpaySandbox, type WechatpaySandboxOptions } from './sandbox.ts';

@@ -1,0 +1,43 @@
+import { generateKeyPairSync, randomBytes, randomInt } from 'node:crypto';
+
+/** What the sandbox's "merchant platform" issued, generated on first start and kept in sandbox_keys. */
+export interface WechatpaySandboxKeys {
+  mchId: string;
+  appId: string;
+  /** 32 ASCII bytes: AES-256-GCM takes it as is (§2.9). */
+  apiV3Key: string;
+  merchantPrivateKey: string;
+  merchantPublicKey: string;
+  /** The merchant API certificate's serial (40 hex): Authorization `serial_no`. */
+  merchantCertSerial: string;
+  platformPrivateKey: string;
+  platformPublicKey: string;
+  /** Public-key mode id, the only mode for new merchants (§2.1). */
+  platformKeyId: string;
+}
+
+const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+export const randomBase62 = (n: number) => Array.from(randomBytes(n), (b) => BASE62[b % 62]).join('');
+export const randomDigits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join('');
+
+export function generateWechatpayKeys(): WechatpaySandboxKeys {
+  const rsa = () =>
+    generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
+  const merchant = rsa();
+  const platform = rsa();
+  return {
+    mchId: `19${randomDigits(8)}`,
+    appId: `wx${randomBytes(8).toString('hex')}`,
+    apiV3Key: randomBase62(32),
+    merchantPrivateKey: merchant.privateKey,
+    merchantPublicKey: merchant.publicKey,
+    merchantCertSerial: randomBytes(20).toString('hex').toUpperCase(),
+    platformPrivateKey: platform.privateKey,
+    platformPublicKey: platform.publicKey,
+    platformKeyId: `PUB_KEY_ID_01${randomDigits(10)}${randomDigits(10)}`,
+  };
+}
