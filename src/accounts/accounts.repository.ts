@@ -1,0 +1,26 @@
+import type { Sql } from '../db/client.ts';
+import type { Role, User } from './accounts.ts';
+
+export const findUserByEmail = async (sql: Sql, email: string) =>
+  (await sql.query<User & { password_hash: string }>('SELECT id, email, role, password_hash FROM users WHERE email = $1', [email]))[0];
+
+export const insertUser = async (sql: Sql, email: string, passwordHash: string, role: Role) =>
+  (
+    await sql.query<User>(
+      'INSERT INTO users (email, password_hash, role) VALUES ($1, $2, $3) ON CONFLICT (email) DO NOTHING RETURNING id, email, role',
+      [email, passwordHash, role],
+    )
+  )[0];
+
+export const insertSession = (sql: Sql, tokenHash: string, userId: number, expiresAt: Date) =>
+  sql.query('INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, $3)', [tokenHash, userId, expiresAt]);
+
+export const findSessionUser = async (sql: Sql, tokenHash: string, now: Date) =>
+  (
+    await sql.query<User>(
+      'SELECT u.id, u.email, u.role FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2',
+      [tokenHash, now],
+    )
+  )[0];
+
+export const deleteSession = (sql: Sql, tokenHash: string) => sql.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash]);

@@ -1,0 +1,40 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db } from '../db/client.ts';
+import type { Clock } from '../lib/clock.ts';
+import { AppError } from '../lib/errors.ts';
+import { SESSION_TTL_MS, type Role, type User } from './accounts.ts';
+import * as repo from './accounts.repository.ts';
+import { DUMMY_HASH, hashPassword, verifyPassword } from './password.ts';
+
+const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export function createAccountsService(deps: { db: Db; clock: Clock }) {
+  const { db, clock } = deps;
+  return {
+    async register(email: string, password: string, role: Role): Promise<User | undefined> {
+      return repo.insertUser(db, email.toLowerCase(), await hashPassword(password), role);
+    },
+
+    async login(email: string, password: string): Promise<{ token: string; user: User; expiresAt: Date }> {
+      const found = await repo.findUserByEmail(db, email.toLowerCase());
+      const ok = await verifyPassword(password, found?.password_hash ?? DUMMY_HASH);
+      if (!found || !ok) throw new AppError('invalid_credentials', 'e-mail or password is wrong');
+      const token = randomBytes(32).toString('base64url');
+      const expiresAt = new Date(clock.now().getTime() + SESSION_TTL_MS);
+      await repo.insertSession(db, tokenHash(token), found.id, expiresAt);
+      return { token, user: { id: found.id, email: found.email, role: found.role }, expiresAt };
+    },
+
+    /** The user behind a bearer token or session cookie, or undefined when it is unknown or expired. */
+    async authenticate(token: string): Promise<User | undefined> {
+      if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
+      return repo.findSessionUser(db, tokenHash(token), clock.now());
+    },
+
+    async logout(token: string): Promise<void> {
+      await repo.deleteSession(db, tokenHash(token));
+    },
+  };
+}
+
+export type AccountsService = ReturnType<typeof createAccountsService>;

@@ -1,0 +1,14 @@
+export type Role = 'customer' | 'support' | 'admin';
+export const STAFF_ROLES: readonly Role[] = ['support', 'admin'];
+
+export interface User {
+  id: number;
+  email: string;
+  role: Role;
+}
+
+export const isStaff = (user: User) => STAFF_ROLES.includes(user.role);
+
+/** Sessions last a working day; the token itself is never stored, only its SHA-256. */
+export const SESSION_TTL_MS = 12 * 3600_000;
+export const SESSION_COOKIE = 'mallpay_session';

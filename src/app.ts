@@ -1,0 +1,92 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { accountsRoutes } from './accounts/accounts.routes.ts';
+import { createAccountsService } from './accounts/accounts.service.ts';
+import { catalogRoutes } from './catalog/catalog.routes.ts';
+import type { Config } from './config.ts';
+import type { Db } from './db/client.ts';
+import { authenticate } from './http/auth.ts';
+import { mountDocs } from './http/docs.ts';
+import type { AppEnv } from './http/env.ts';
+import { notFoundHandler, onError } from './http/errors.ts';
+import { createMetrics, observe } from './http/observability.ts';
+import type { Clock } from './lib/clock.ts';
+import type { JobHandler } from './lib/jobs.ts';
+import type { Logger } from './lib/log.ts';
+import { createNotificationsService } from './notifications/notifications.service.ts';
+import { notificationsRoutes } from './notifications/notifications.routes.ts';
+import { providerEndpoints } from './notifications/provider-endpoints.ts';
+import { ordersRoutes } from './orders/orders.routes.ts';
+import { createOrdersService, EXPIRE_ORDER_JOB } from './orders/orders.service.ts';
+import { createPaymentStateService } from './payments/payment-state.service.ts';
+import { paymentsRoutes } from './payments/payments.routes.ts';
+import { createPaymentsService, POLL_PAYMENT_JOB } from './payments/payments.service.ts';
+import type { Providers } from './providers/registry.ts';
+
+export interface AppDeps {
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  config: Config;
+  providers: Providers;
+}
+
+/** Builds the services from their dependencies and mounts the feature routers. No globals. */
+export function createApp(deps: AppDeps) {
+  const { db, clock, log, config, providers } = deps;
+  const metrics = createMetrics();
+  const accounts = createAccountsService({ db, clock });
+  const orders = createOrdersService({ db, clock, orderTtlSeconds: config.orderTtlSeconds });
+  const state = createPaymentStateService({ db, clock });
+  const payments = createPaymentsService({ db, clock, log, providers, orders, state, publicUrl: config.publicUrl });
+  const notifications = createNotificationsService({
+    db,
+    clock,
+    log,
+    metrics,
+    state,
+    // Refund events come with the refund feature; until a refund exists none can match.
+    onRefundEvent: async (_provider, event) => ({ outcome: 'rejected', reason: 'unknown_refund', message: `no refund ${event.refundNo}` }),
+  });
+  const refundsOf = async () => [];
+
+  const api = new OpenAPIHono<AppEnv>();
+  api.use('*', authenticate(accounts));
+  api.route('/', accountsRoutes(accounts, { secureCookies: config.publicUrl.startsWith('https:') }));
+  api.route('/', catalogRoutes(db));
+  api.route('/', ordersRoutes({ db, orders, payments, refundsOf }));
+  api.route('/', paymentsRoutes({ db, providers, payments }));
+  api.route('/', notificationsRoutes(db));
+
+  const app = new OpenAPIHono<AppEnv>();
+  app.use('*', observe(log, metrics));
+  app.onError(onError);
+  app.notFound(notFoundHandler);
+  app.route('/api', api);
+  app.route('/', providerEndpoints({ providers, notifications, payments }));
+  mountDocs(app, api);
+  app.get('/healthz', async (c) => {
+    try {
+      await db.query('SELECT 1');
+      return c.json({ status: 'ok', database: db.kind });
+    } catch {
+      return c.json({ status: 'unavailable' }, 503);
+    }
+  });
+  app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
+
+  const jobs: Record<string, JobHandler> = {
+    [EXPIRE_ORDER_JOB]: async (payload) => {
+      const orderNo = String(payload.orderNo);
+      const order = await orders.findOpen(orderNo);
+      if (!order) return;
+      if (order.expires_at > clock.now()) return { again: order.expires_at };
+      const outcome = await payments.closeOrder(orderNo);
+      if (outcome === 'retry') throw new Error(`could not close the attempts of ${orderNo} at their providers yet`);
+    },
+    [POLL_PAYMENT_JOB]: (payload) => payments.poll(String(payload.paymentNo)),
+  };
+
+  return { app, jobs, metrics, services: { accounts, orders, payments, notifications } };
+}
+
+export type App = ReturnType<typeof createApp>;

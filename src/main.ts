@@ -1,0 +1,35 @@
+import { ConfigError, loadConfig } from './config.ts';
+import { createLogger } from './lib/log.ts';
+import { startMall } from './server.ts';
+
+let config;
+try {
+  config = loadConfig(process.env);
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exit(2);
+  }
+  throw err;
+}
+
+const log = createLogger(config.logLevel);
+const mall = await startMall(config, { log });
+log.info(`mallpay is up: ${mall.url}  (demo: ${config.demo ? 'customer@demo.test / demo-customer' : 'off'})`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    // In-flight requests finish; jobs in hand finish or their lease lets another process take them.
+    mall.close().then(
+      () => process.exit(0),
+      (err) => {
+        log.error({ err: String(err) }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,92 @@
+import type { Db } from '../db/client.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { Logger } from '../lib/log.ts';
+import type { Metrics } from '../http/observability.ts';
+import type { PaymentStateService } from '../payments/payment-state.service.ts';
+import { findPayment } from '../payments/payments.repository.ts';
+import { toAttemptRef } from '../payments/attempt-ref.ts';
+import type { InboundRequest, ParsedNotification, PaymentProvider } from '../providers/provider.ts';
+import { recordNotification, type NotificationOutcome } from './notifications.repository.ts';
+
+/** Handles the refund events that notifications carry (the refund feature). */
+export type RefundEventHandler = (
+  provider: PaymentProvider,
+  event: Extract<ParsedNotification, { kind: 'refund' }>,
+) => Promise<{ outcome: NotificationOutcome; reason?: string; message?: string }>;
+
+type Verdict = { outcome: NotificationOutcome; reason?: string; message?: string };
+
+/** Headers kept with each notification: the provider's own (signature, serial …), never cookies. */
+const keptHeaders = (h: Headers) =>
+  Object.fromEntries([...h.entries()].filter(([k]) => k.startsWith('wechatpay-') || k === 'content-type'));
+
+/**
+ * Verify, record, apply, acknowledge (GUIDE.md §6). The adapter verifies the signature first; then the
+ * attempt and the amount are checked against ours; the state change is a guarded update, so a
+ * redelivery is recorded as a duplicate and changes nothing.
+ */
+export function createNotificationsService(deps: {
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  metrics: Metrics;
+  state: PaymentStateService;
+  onRefundEvent: RefundEventHandler;
+}) {
+  const { db, clock, state } = deps;
+
+  async function judge(provider: PaymentProvider, parsed: ParsedNotification): Promise<Verdict> {
+    switch (parsed.kind) {
+      case 'rejected':
+        return { outcome: 'rejected', reason: parsed.reason, message: parsed.message };
+      case 'ignored':
+        return { outcome: 'duplicate', message: parsed.why };
+      case 'refund':
+        return deps.onRefundEvent(provider, parsed);
+      case 'payment': {
+        const payment = await findPayment(db, parsed.paymentNo);
+        if (!payment || payment.method !== provider.method) {
+          return { outcome: 'rejected', reason: 'unknown_order', message: `no attempt ${parsed.paymentNo}` };
+        }
+        if (parsed.amount !== payment.amount) {
+          return { outcome: 'rejected', reason: 'amount_mismatch', message: `notified ${parsed.amount}, attempt is ${payment.amount}` };
+        }
+        if (parsed.state === 'closed') return { outcome: await state.close(db, parsed.paymentNo, 'closed') };
+        if (payment.status === 'succeeded') return { outcome: 'duplicate' };
+        if (parsed.confirmByQuery) {
+          // The provider advises asking before money state moves (UnionPay §3.5).
+          const confirmed = await provider.queryPayment(toAttemptRef(payment));
+          if (confirmed.kind !== 'succeeded' || confirmed.amount !== payment.amount) {
+            return { outcome: 'rejected', reason: 'unconfirmed', message: `query says ${confirmed.kind}` };
+          }
+        }
+        return { outcome: await db.tx((sql) => state.succeed(sql, parsed.paymentNo, parsed)) };
+      }
+    }
+  }
+
+  return {
+    async receive(provider: PaymentProvider, req: InboundRequest): Promise<Response> {
+      const receivedAt = clock.now();
+      const parsed = await provider.parseNotification(req);
+      const verdict = await judge(provider, parsed);
+      await recordNotification(db, {
+        provider: provider.method,
+        receivedAt,
+        ...verdict,
+        kind: parsed.kind,
+        eventId: 'eventId' in parsed ? parsed.eventId : undefined,
+        outTradeNo: parsed.paymentNo,
+        headers: keptHeaders(req.headers),
+        rawBody: req.rawBody,
+      });
+      deps.metrics.notifications.inc({ provider: provider.method, outcome: verdict.outcome });
+      if (verdict.outcome === 'rejected') {
+        deps.log.warn({ provider: provider.method, reason: verdict.reason, paymentNo: parsed.paymentNo }, 'notification rejected');
+      }
+      return provider.acknowledge(verdict.outcome !== 'rejected', verdict.reason);
+    },
+  };
+}
+
+export type NotificationsService = ReturnType<typeof createNotificationsService>;

@@ -1,0 +1,61 @@
+import type { PaymentMethod } from '../config.ts';
+import type { PaymentAction } from '../providers/provider.ts';
+import type { Transitions } from '../lib/transitions.ts';
+
+export type PaymentStatus = 'pending' | 'succeeded' | 'failed' | 'closed';
+
+/**
+ * One attempt's life. The provider's word that money arrived wins over our own close or failure
+ * (a late payment): it is recorded as succeeded and, being surplus, goes back by refund.
+ */
+export const paymentTransitions: Transitions<PaymentStatus> = {
+  pending: ['succeeded', 'failed', 'closed'],
+  closed: ['succeeded'],
+  failed: ['succeeded'],
+  succeeded: [],
+};
+
+export interface PaymentRow {
+  id: number;
+  payment_no: string;
+  order_id: number;
+  method: PaymentMethod;
+  channel: string;
+  merchant_id: string;
+  status: PaymentStatus;
+  amount: number;
+  currency: string;
+  action: PaymentAction | null;
+  provider_trade_no: string | null;
+  failure_reason: string | null;
+  surplus: boolean;
+  created_at: Date;
+  updated_at: Date;
+  succeeded_at: Date | null;
+  closed_at: Date | null;
+}
+
+export const METHOD_NAMES: Record<PaymentMethod, string> = {
+  alipay: 'Alipay',
+  wechatpay: 'WeChat Pay',
+  unionpay: 'UnionPay',
+};
+
+export function paymentView(p: PaymentRow) {
+  return {
+    paymentNo: p.payment_no,
+    method: p.method,
+    channel: p.channel,
+    status: p.status,
+    amount: p.amount,
+    currency: p.currency,
+    action: p.action,
+    createdAt: p.created_at.toISOString(),
+    succeededAt: p.succeeded_at?.toISOString() ?? null,
+  };
+}
+
+/** How often a pending attempt is asked about: soon at first, then less, at most every 5 minutes. */
+export function nextPollDelayMs(age: number): number {
+  return Math.min(Math.max(age / 2, 5_000), 5 * 60_000);
+}

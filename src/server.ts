@@ -1,0 +1,95 @@
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import type { AddressInfo } from 'node:net';
+import { createApp, type App } from './app.ts';
+import type { Config } from './config.ts';
+import { openDb, type Db } from './db/client.ts';
+import { migrate } from './db/migrate.ts';
+import { seedDemo } from './demo/seed.ts';
+import { systemClock, type Clock } from './lib/clock.ts';
+import { createWorker, type Worker } from './lib/jobs.ts';
+import { createLogger, type Logger } from './lib/log.ts';
+import { buildProviders, sandboxedMethods } from './providers/build.ts';
+import { createSandboxes, type Sandboxes } from './sandbox/sandboxes.ts';
+
+export interface Mall {
+  url: string;
+  db: Db;
+  app: App;
+  worker: Worker;
+  sandboxes: Sandboxes | undefined;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  db?: Db;
+  clock?: Clock;
+  log?: Logger;
+  /** Start the job worker's and the sandbox notifier's polling loops (tests drive them by hand). */
+  background?: boolean;
+  providerTimeoutMs?: number;
+}
+
+/**
+ * config → database → sandboxes → providers → app → listening server → background loops.
+ * The server listens first so that port 0 (tests) yields the URL providers and browsers reach.
+ */
+export async function startMall(config: Config, opts: StartOptions = {}): Promise<Mall> {
+  const clock = opts.clock ?? systemClock;
+  const log = opts.log ?? createLogger(config.logLevel);
+  const db = opts.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  await migrate(db);
+
+  const root = new Hono();
+  let handler: ((req: Request) => Response | Promise<Response>) | undefined;
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve(
+      { fetch: (req) => (handler ? handler(req) : new Response('starting', { status: 503 })), hostname: config.host, port: config.port },
+      () => resolve(s),
+    );
+  });
+  const port = (server.address() as AddressInfo).port;
+  const publicUrl = config.port === 0 ? `http://127.0.0.1:${port}` : config.publicUrl;
+  const effective: Config = { ...config, port, publicUrl };
+
+  const sandboxMethods = sandboxedMethods(effective);
+  const sandboxes = sandboxMethods.length
+    ? await createSandboxes({ db, clock, log, publicUrl, timeScale: config.sandboxTimeScale, methods: sandboxMethods })
+    : undefined;
+  const providers = buildProviders(
+    effective.paymentMethods,
+    {
+      alipay: effective.alipay ?? sandboxes?.credentials.alipay,
+      wechatpay: effective.wechatpay ?? sandboxes?.credentials.wechatpay,
+      unionpay: effective.unionpay ?? sandboxes?.credentials.unionpay,
+    },
+    { clock, log, timeoutMs: opts.providerTimeoutMs },
+  );
+  const app = createApp({ db, clock, log, config: effective, providers });
+  if (config.demo) await seedDemo(db, app.services.accounts);
+
+  if (sandboxes) root.route('/sandbox', sandboxes.app);
+  root.route('/', app.app);
+  handler = root.fetch;
+
+  const worker = createWorker({ db, clock, log: log.child({ worker: true }), handlers: app.jobs });
+  if (opts.background !== false) {
+    worker.start();
+    sandboxes?.notifier.start();
+  }
+  log.info({ url: publicUrl, database: db.kind, methods: Object.keys(providers), sandboxed: sandboxMethods }, 'mallpay listening');
+
+  return {
+    url: publicUrl,
+    db,
+    app,
+    worker,
+    sandboxes,
+    async close() {
+      await worker.stop();
+      await sandboxes?.notifier.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await db.close();
+    },
+  };
+}
