@@ -31,6 +31,7 @@ export async function createWechatpaySandbox(deps: SandboxDeps, opts: WechatpayS
   const protocol = wechatpayNotifyProtocol(crypto);
   deps.notifier.register(PROVIDER, protocol, faults);
 
+  const log = deps.log.child({ sandbox: PROVIDER });
   const refundDelayMs = (opts.refundDelayMs ?? 60_000) / (opts.timeScale ?? 1);
   const book = createTradeBook({
     store: createRecordStore(deps.db, deps.clock, PROVIDER),
@@ -40,11 +41,10 @@ export async function createWechatpaySandbox(deps: SandboxDeps, opts: WechatpayS
     refundDelayMs,
     maxRefundsPerTrade: opts.maxRefundsPerTrade ?? 50,
     refundWindowMs: opts.refundWindowMs ?? 365 * 24 * 3600_000,
+    onBackgroundError: (err) => log.warn({ err: String(err) }, 'refund settlement failed'),
   });
-  const log = deps.log.child({ sandbox: PROVIDER });
-  // Refunds also settle when read; this sweep settles the ones nobody asks about. unref: never keeps a process alive.
-  const sweep = setInterval(() => void book.settleDue().catch((err: unknown) => log.warn({ err: String(err) }, 'refund sweep failed')), Math.max(1000, Math.min(refundDelayMs, 30_000)));
-  sweep.unref();
+  // Refunds left PROCESSING by an earlier run settle now if due, else when read.
+  await book.settleDue();
 
   app.route('/', v3Routes({ book, crypto, clock: deps.clock, faults, cashierUrl: (prepay) => `${baseUrl}/cashier?pr=${prepay}` }));
   app.route('/', cashierRoutes(book));

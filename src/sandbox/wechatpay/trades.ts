@@ -27,6 +27,8 @@ export interface TradeBookOptions {
   refundDelayMs: number;
   maxRefundsPerTrade: number;
   refundWindowMs: number;
+  /** Failures of the background settlement, which has no caller to answer. */
+  onBackgroundError(err: unknown): void;
 }
 
 /** The sandbox's trades and refunds: every change under the trade's row lock, notifications queued in the same transaction. */
@@ -117,6 +119,16 @@ export function createTradeBook(o: TradeBookOptions) {
   }
 
   async function createRefund(signer: string, req: RefundRequest): Promise<Outcome<RefundRecord>> {
+    const created = await insertRefund(signer, req);
+    if (created.ok && created.value.status === 'PROCESSING') {
+      // Settles it when due even if nobody asks; reads settle it too (after a restart, say). unref: never keeps a process alive.
+      const due = Math.max(0, new Date(created.value.due_at).getTime() - clock.now().getTime());
+      setTimeout(() => void settleDue(created.value).catch(o.onBackgroundError), due + 20).unref();
+    }
+    return created;
+  }
+
+  async function insertRefund(signer: string, req: RefundRequest): Promise<Outcome<RefundRecord>> {
     const key = await resolveTradeKey(signer, req);
     if (!key) return err(404, 'RESOURCE_NOT_EXISTS', '订单不存在');
     const rKey = refundKey(signer, req.out_refund_no);
