@@ -41,10 +41,10 @@ export async function startMall(config: Config, opts: StartOptions = {}): Promis
   await migrate(db);
 
   const root = new Hono();
-  let handler: ((req: Request) => Response | Promise<Response>) | undefined;
+  const ready: { fetch?: (req: Request) => Response | Promise<Response> } = {};
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve(
-      { fetch: (req) => (handler ? handler(req) : new Response('starting', { status: 503 })), hostname: config.host, port: config.port },
+      { fetch: (req) => (ready.fetch ? ready.fetch(req) : new Response('starting', { status: 503 })), hostname: config.host, port: config.port },
       () => resolve(s),
     );
   });
@@ -70,7 +70,7 @@ export async function startMall(config: Config, opts: StartOptions = {}): Promis
 
   if (sandboxes) root.route('/sandbox', sandboxes.app);
   root.route('/', app.app);
-  handler = root.fetch;
+  ready.fetch = root.fetch;
 
   const worker = createWorker({ db, clock, log: log.child({ worker: true }), handlers: app.jobs });
   if (opts.background !== false) {

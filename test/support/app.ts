@@ -38,6 +38,8 @@ export async function testApp(opts: { env?: Record<string, string>; providers?: 
     if (opts2.as) headers.authorization = `Bearer ${typeof opts2.as === 'string' ? await tokenOf(opts2.as) : opts2.as.token}`;
     const res = await built.app.request(path, { method, headers, body: opts2.body === undefined ? undefined : typeof opts2.body === 'string' ? opts2.body : JSON.stringify(opts2.body) });
     const text = await res.text();
+    // Tests read response fields freely; the assertions are the type check here.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     let json: any;
     try {
       json = text ? JSON.parse(text) : undefined;
