@@ -1,0 +1,1 @@
+export { createAlipayProvider } from './alipay.provider.ts';

@@ -1,0 +1,49 @@
+import type { AlipayCredentials } from '../../config.ts';
+import { mountControls, newSandboxApp, type Sandbox, type SandboxDeps } from '../shared/sandbox.ts';
+import { createRecordStore } from '../shared/store.ts';
+import { createAlipayApis } from './alipay.api.ts';
+import { createBuyerActions } from './alipay.buyer.ts';
+import { mountCashier } from './alipay.cashier.ts';
+import { mountGateway } from './alipay.gateway.ts';
+import { loadAlipayKeys } from './alipay.keys.ts';
+import { alipayNotifyProtocol } from './alipay.notify.ts';
+import type { SandboxTrade } from './alipay.trades.ts';
+
+/**
+ * Alipay's side of OpenAPI v2 (PROTOCOLS §1), mounted at `${publicUrl}/sandbox/alipay`: gateway.do, the
+ * hosted cashier, signed notifications, scripted controls (docs/sandbox/alipay.md).
+ */
+export async function createAlipaySandbox(deps: SandboxDeps, opts: { timeScale?: number } = {}): Promise<Sandbox<AlipayCredentials>> {
+  const base = `${deps.publicUrl}/sandbox/alipay`;
+  const keys = await loadAlipayKeys(deps.db);
+  const store = createRecordStore(deps.db, deps.clock, 'alipay');
+  const { app, faults } = newSandboxApp();
+  deps.notifier.register('alipay', alipayNotifyProtocol(keys.alipayPrivateKey), faults);
+
+  const apis = createAlipayApis({ store, notifier: deps.notifier, clock: deps.clock, keys, baseUrl: base, timeScale: opts.timeScale ?? 1 });
+  const buyer = createBuyerActions(apis, deps.clock, keys);
+  mountGateway(app, { apis, faults, clock: deps.clock, keys, base });
+  mountCashier(app, base, store, buyer, keys);
+
+  const outcome = (r: Awaited<ReturnType<typeof buyer.pay>>) => (r.ok ? { ok: true, trade: r.trade } : { ok: false, error: r.error });
+  mountControls(app, faults, deps.notifier, {
+    pay: async (no) => outcome(await buyer.pay(no)),
+    fail: async (no) => outcome(await buyer.fail(no)),
+    trade: (no) => store.get<SandboxTrade>('trade', no),
+  });
+  // Alipay-only control: the refund window ends (TRADE_FINISHED, notified).
+  app.post('/_control/finish/:paymentNo', async (c) => Response.json(outcome(await buyer.finish(c.req.param('paymentNo')))));
+
+  return {
+    provider: 'alipay',
+    app,
+    faults,
+    credentials: {
+      appId: keys.appId,
+      privateKey: keys.appPrivateKey,
+      alipayPublicKey: keys.alipayPublicKey,
+      gateway: `${base}/gateway.do`,
+      sellerId: keys.sellerId,
+    },
+  };
+}

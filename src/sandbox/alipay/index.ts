@@ -1,0 +1,1 @@
+export { createAlipaySandbox } from './alipay.sandbox.ts';
