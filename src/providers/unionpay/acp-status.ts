@@ -3,12 +3,13 @@
  * respCode classes: 00 success; 01–09 system (03/04/05: accepted, result later); 10–29 format;
  * 30–59 merchant/business (34: no such transaction); 60–89 card/issuer. A6 is success per the demo.
  */
-export type RespClass = 'success' | 'in_progress' | 'not_found' | 'system' | 'refused';
+export type RespClass = 'success' | 'in_progress' | 'not_found' | 'duplicate' | 'system' | 'refused';
 
 export function respClass(code: string | undefined): RespClass {
   if (code === '00' || code === 'A6') return 'success';
   if (code === '03' || code === '04' || code === '05') return 'in_progress';
   if (code === '34') return 'not_found';
+  if (code === '12') return 'duplicate';
   if (code === undefined || /^0\d$/.test(code)) return 'system';
   return 'refused';
 }
@@ -45,7 +46,8 @@ export function mapAcpStatus(o: AcpOutcome): MappedStatus {
       const sync = respClass(o.respCode);
       if (sync === 'success' || sync === 'in_progress') return 'processing';
       // 01/02/06–09 are system failures: the refund may or may not exist, so ask, never resend blindly.
-      if (sync === 'system') return 'unknown';
+      // 12 (duplicate orderId+txnTime) means a retry of a refund the gateway already has: ask too.
+      if (sync === 'system' || sync === 'duplicate') return 'unknown';
       return 'failed';
     }
     case 'refund_query': {

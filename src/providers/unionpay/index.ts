@@ -1,0 +1,1 @@
+export { createUnionpayProvider, type UnionpayDeps } from './unionpay.provider.ts';
