@@ -87,6 +87,13 @@ describe('WeChat Pay payments against the sandbox', () => {
     expect(await w.provider.createPayment(attempt(w, no, 1))).toMatchObject({ kind: 'failed', reason: 'OUT_TRADE_NO_USED' });
   });
 
+  it('creates one order when the same create arrives twice at once', async () => {
+    const no = paymentNo();
+    const [a, b] = await Promise.all([w.provider.createPayment(attempt(w, no)), w.provider.createPayment(attempt(w, no))]);
+    expect(a).toMatchObject({ kind: 'created' });
+    expect(b).toEqual(a);
+  });
+
   it('treats a system error and a gateway timeout as unknown, and the timed-out order still exists', async () => {
     const a = paymentNo();
     w.sandbox.faults.failNextCall('error', 'native');

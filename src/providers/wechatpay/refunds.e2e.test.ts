@@ -68,6 +68,14 @@ describe('WeChat Pay refunds against the sandbox', () => {
     expect(trade.refunds).toHaveLength(1);
   });
 
+  it('creates one refund when the same out_refund_no arrives twice at once', async () => {
+    const payment = await paidOrder(800);
+    const input = refundInput(payment, 800);
+    const [a, b] = await Promise.all([w.provider.refund(input), w.provider.refund(input)]);
+    expect(a).toMatchObject({ kind: 'processing' });
+    expect(b).toEqual(a);
+  });
+
   it('fails a refund above what is left to refund, counting earlier partial refunds', async () => {
     const payment = await paidOrder(1000);
     expect(await w.provider.refund(refundInput(payment, 1001))).toMatchObject({ kind: 'failed', reason: 'PARAM_ERROR' });

@@ -42,7 +42,7 @@ export function createTradeBook(o: TradeBookOptions) {
     if (req.appid !== o.appId) return err(400, 'APPID_MCHID_NOT_MATCH', 'appid和mch_id不匹配');
     const fingerprint = JSON.stringify({ tradeType, ...req });
     const key = tradeKey(req.mchid, req.out_trade_no);
-    return store.withLock<TradeRecord, Outcome<TradeRecord>>('trade', key, async (existing, sql) => {
+    return store.withLock<TradeRecord, Outcome<TradeRecord> | undefined>('trade', key, async (existing, sql) => {
       if (existing) {
         if (existing.fingerprint !== fingerprint) return err(403, 'OUT_TRADE_NO_USED', '商户订单号重复');
         if (existing.state === 'CLOSED') return err(400, 'ORDER_CLOSED', '订单已关闭');
@@ -67,10 +67,11 @@ export function createTradeBook(o: TradeBookOptions) {
         refund_nos: [],
         refunded: 0,
       };
-      await store.put('trade', key, trade, sql);
+      // FOR UPDATE locks no row that does not exist yet: of two first creates, the loser answers as a retry.
+      if (!(await store.insert('trade', key, trade, sql))) return undefined;
       await store.put('prepay', trade.prepay, { key }, sql);
       return ok(trade);
-    });
+    }).then((r) => r ?? createOrder(signer, req, tradeType));
   }
 
   const expired = (t: TradeRecord) => t.time_expire !== undefined && clock.now().getTime() > new Date(t.time_expire).getTime();
