@@ -21,6 +21,13 @@ import { createPaymentStateService } from './payments/payment-state.service.ts';
 import { paymentsRoutes } from './payments/payments.routes.ts';
 import { createPaymentsService, POLL_PAYMENT_JOB } from './payments/payments.service.ts';
 import type { Providers } from './providers/registry.ts';
+import { noticeEmailJob } from './refunds/notice-email.ts';
+import { SEND_NOTICE_EMAIL_JOB } from './refunds/refund-history.ts';
+import { createRefundProcessing } from './refunds/refund-processing.service.ts';
+import { refundsOfOrder } from './refunds/refund.view.ts';
+import { refundsRoutes } from './refunds/refunds.routes.ts';
+import { createRefundsService, DRIVE_REFUND_JOB } from './refunds/refunds.service.ts';
+import { RETURN_SURPLUS_JOB } from './payments/payment-state.service.ts';
 
 export interface AppDeps {
   db: Db;
@@ -38,16 +45,10 @@ export function createApp(deps: AppDeps) {
   const orders = createOrdersService({ db, clock, orderTtlSeconds: config.orderTtlSeconds });
   const state = createPaymentStateService({ db, clock });
   const payments = createPaymentsService({ db, clock, log, providers, orders, state, publicUrl: config.publicUrl });
-  const notifications = createNotificationsService({
-    db,
-    clock,
-    log,
-    metrics,
-    state,
-    // Refund events come with the refund feature; until a refund exists none can match.
-    onRefundEvent: async (_provider, event) => ({ outcome: 'rejected', reason: 'unknown_refund', message: `no refund ${event.refundNo}` }),
-  });
-  const refundsOf = async () => [];
+  const refunds = createRefundsService({ db, clock, dualApprovalAbove: config.refundDualApprovalAbove });
+  const refundProcessing = createRefundProcessing({ db, clock, log, providers, publicUrl: config.publicUrl });
+  const notifications = createNotificationsService({ db, clock, log, metrics, state, onRefundEvent: refundProcessing.onRefundEvent });
+  const refundsOf = refundsOfOrder;
 
   const api = new OpenAPIHono<AppEnv>();
   api.use('*', authenticate(accounts));
@@ -56,6 +57,7 @@ export function createApp(deps: AppDeps) {
   api.route('/', ordersRoutes({ db, orders, payments, refundsOf }));
   api.route('/', paymentsRoutes({ db, providers, payments }));
   api.route('/', notificationsRoutes(db));
+  api.route('/', refundsRoutes({ db, refunds }));
 
   const app = new OpenAPIHono<AppEnv>();
   app.use('*', observe(log, metrics));
@@ -84,9 +86,12 @@ export function createApp(deps: AppDeps) {
       if (outcome === 'retry') throw new Error(`could not close the attempts of ${orderNo} at their providers yet`);
     },
     [POLL_PAYMENT_JOB]: (payload) => payments.poll(String(payload.paymentNo)),
+    [RETURN_SURPLUS_JOB]: (payload) => refundProcessing.returnSurplus(String(payload.paymentNo)),
+    [DRIVE_REFUND_JOB]: (payload) => refundProcessing.drive(String(payload.refundNo)),
+    [SEND_NOTICE_EMAIL_JOB]: noticeEmailJob({ db, smtpUrl: config.smtpUrl, from: config.smtpFrom }),
   };
 
-  return { app, jobs, metrics, services: { accounts, orders, payments, notifications } };
+  return { app, jobs, metrics, services: { accounts, orders, payments, notifications, refunds, refundProcessing } };
 }
 
 export type App = ReturnType<typeof createApp>;

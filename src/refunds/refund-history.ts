@@ -1,0 +1,47 @@
+import type { Sql } from '../db/client.ts';
+import { enqueue } from '../lib/jobs.ts';
+import { guardedUpdate } from '../lib/transitions.ts';
+import { orderTransitions, type OrderRow, type OrderStatus } from '../orders/order.ts';
+import { settledOrderStatus, type CustomerNotice, type RefundRow, type RefundStatus } from './refund.ts';
+import * as repo from './refunds.repository.ts';
+
+export const SEND_NOTICE_EMAIL_JOB = 'notice.email';
+
+export interface Actor {
+  id: number | null;
+  role: 'customer' | 'support' | 'admin' | 'system' | 'provider';
+}
+export const SYSTEM: Actor = { id: null, role: 'system' };
+export const PROVIDER: Actor = { id: null, role: 'provider' };
+
+/** Every change of a refund goes into its append-only history, with time and actor. */
+export const record = (sql: Sql, refund: RefundRow, at: Date, actor: Actor, action: string, change: { from?: RefundStatus; to?: RefundStatus; note?: string | null } = {}) =>
+  repo.insertEvent(sql, { refundId: refund.id, at, actorId: actor.id, actorRole: actor.role, action, from: change.from, to: change.to, note: change.note });
+
+/**
+ * Tells the customer, in the same transaction as the change: a message in the app, and an e-mail job
+ * (sent only where SMTP is configured) so that a restart loses none.
+ */
+export async function tellCustomer(sql: Sql, refund: RefundRow, orderNo: string, kind: CustomerNotice, at: Date, note: string | null = null) {
+  const userId = refund.user_id ?? (await sql.query<{ user_id: number }>('SELECT user_id FROM orders WHERE id = $1', [refund.order_id]))[0]!.user_id;
+  const [message] = await repo.insertMessage(sql, { userId, kind, orderNo, refundNo: refund.refund_no, amount: refund.amount, currency: refund.currency, note, at });
+  await enqueue(sql, SEND_NOTICE_EMAIL_JOB, { messageId: message!.id }, { runAt: at, maxAttempts: 10 });
+}
+
+/**
+ * When no refund of the order is in flight any more, the order rests where its money says: paid,
+ * partially refunded or refunded. While one is, it stays refund_pending.
+ */
+export async function settleOrderIfIdle(sql: Sql, orderId: number, exceptRefundId: number, at: Date): Promise<void> {
+  if ((await repo.countInFlight(sql, orderId, exceptRefundId)) > 0) return;
+  const [order] = await sql.query<OrderRow>('SELECT * FROM orders WHERE id = $1', [orderId]);
+  if (!order) return;
+  await guardedUpdate<OrderStatus>(sql, {
+    table: 'orders',
+    transitions: orderTransitions,
+    key: { id: orderId },
+    to: settledOrderStatus(order.paid_amount, order.refunded_amount),
+    from: ['refund_pending'],
+    set: { status_before_refund: null, updated_at: at },
+  });
+}

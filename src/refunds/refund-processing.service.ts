@@ -1,0 +1,163 @@
+import type { Db, Sql } from '../db/client.ts';
+import type { Clock } from '../lib/clock.ts';
+import { merchantNo } from '../lib/ids.ts';
+import { enqueue, type JobOutcome } from '../lib/jobs.ts';
+import type { Logger } from '../lib/log.ts';
+import type { NotificationOutcome } from '../notifications/notifications.repository.ts';
+import type { PaymentRow } from '../payments/payment.ts';
+import { toAttemptRef } from '../payments/attempt-ref.ts';
+import type { ParsedNotification, PaymentProvider, RefundInput, RefundState } from '../providers/provider.ts';
+import { providerFor, type Providers } from '../providers/registry.ts';
+import type { RefundRow } from './refund.ts';
+import { PROVIDER, record, settleOrderIfIdle, SYSTEM, tellCustomer } from './refund-history.ts';
+import * as repo from './refunds.repository.ts';
+import { DRIVE_REFUND_JOB, move } from './refunds.service.ts';
+
+type RefundWithPayment = RefundRow & { order_no: string; payment: PaymentRow };
+
+/** How long a refund the provider has not heard of may be sent again with the same number. */
+const RESEND_WINDOW_MS = 24 * 3600_000;
+
+/**
+ * The provider half of a refund: send it (number saved long before), learn its result synchronously, by
+ * notification or by query, and apply that result once. A timeout or an unknown answer is resolved by
+ * asking the provider, never by sending a new refund.
+ */
+export function createRefundProcessing(deps: { db: Db; clock: Clock; log: Logger; providers: Providers; publicUrl: string }) {
+  const { db, clock } = deps;
+
+  async function load(refundNo: string): Promise<RefundWithPayment | undefined> {
+    const [row] = await db.query<RefundWithPayment>(
+      `SELECT r.*, o.order_no, row_to_json(p) AS payment FROM refunds r
+       JOIN orders o ON o.id = r.order_id JOIN payments p ON p.id = r.payment_id WHERE r.refund_no = $1`,
+      [refundNo],
+    );
+    if (!row) return undefined;
+    const p = row.payment as unknown as Record<string, string>;
+    // row_to_json gives timestamps as text; the provider needs the attempt's creation time (UnionPay txnTime).
+    row.payment = { ...row.payment, created_at: new Date(p.created_at!) } as PaymentRow;
+    return row;
+  }
+
+  const inputOf = (r: RefundWithPayment): RefundInput => ({
+    refundNo: r.refund_no,
+    createdAt: r.created_at,
+    amount: r.amount,
+    reason: r.reason,
+    payment: { ...toAttemptRef(r.payment), providerTradeNo: r.payment.provider_trade_no ?? '' },
+    notifyUrl: `${deps.publicUrl}/notify/${r.payment.method}`,
+  });
+
+  /** Applies a provider's answer; answers whether anything changed. */
+  async function applyResult(refundNo: string, result: RefundState, actor = PROVIDER): Promise<'applied' | 'duplicate'> {
+    if (result.kind !== 'succeeded' && result.kind !== 'failed') return 'duplicate';
+    return db.tx(async (sql) => {
+      const [refund] = await sql.query<RefundRow & { order_no: string }>(
+        'SELECT r.*, o.order_no FROM refunds r JOIN orders o ON o.id = r.order_id WHERE r.refund_no = $1 FOR UPDATE OF r',
+        [refundNo],
+      );
+      if (!refund || refund.status !== 'processing') return 'duplicate';
+      const now = clock.now();
+      if (result.kind === 'failed') {
+        const failed = await move(sql, refund, 'failed', actor, 'failed', now, result.message, { failure_reason: result.reason });
+        await tellCustomer(sql, failed, refund.order_no, 'refund_failed', now, result.message);
+        return 'applied';
+      }
+      const done = await move(sql, refund, 'succeeded', actor, 'succeeded', now, null, {
+        finished_at: now,
+        provider_refund_no: result.providerRefundNo,
+      });
+      if (!refund.automatic) {
+        await sql.query('UPDATE orders SET refunded_amount = refunded_amount + $1, updated_at = $2 WHERE id = $3', [refund.amount, now, refund.order_id]);
+        await settleOrderIfIdle(sql, refund.order_id, refund.id, now);
+      }
+      await tellCustomer(sql, done, refund.order_no, 'refund_succeeded', now, refund.automatic ? 'returned automatically' : null);
+      return 'applied';
+    });
+  }
+
+  /**
+   * The job that moves an approved refund on: send it, or ask about it, until the provider gives a final
+   * answer. `sent_at` is set before each send, so after a crash the job asks instead of sending blind;
+   * a staff retry clears it to send once more, with the same refund number.
+   */
+  async function drive(refundNo: string): Promise<JobOutcome> {
+    const r = await load(refundNo);
+    if (!r || (r.status !== 'approved' && r.status !== 'processing')) return;
+    const provider = providerFor(deps.providers, r.payment.method);
+    const now = clock.now();
+    let result: RefundState;
+    if (r.status === 'approved' || !r.sent_at) {
+      await db.tx(async (sql) => {
+        if (r.status === 'approved') await move(sql, r, 'processing', SYSTEM, 'sent', now, null, { sent_at: now });
+        else await sql.query('UPDATE refunds SET sent_at = $1 WHERE id = $2', [now, r.id]);
+      });
+      result = await provider.refund(inputOf(r));
+    } else {
+      result = await provider.queryRefund(inputOf(r));
+      if (result.kind === 'not_found' && now.getTime() - r.sent_at.getTime() < RESEND_WINDOW_MS) {
+        // The provider never received it: the same refund number again is the same request.
+        result = await provider.refund(inputOf(r));
+      }
+    }
+    deps.log.info({ refundNo, result: result.kind }, 'refund at provider');
+    await applyResult(refundNo, result);
+    if (result.kind === 'succeeded' || result.kind === 'failed') return;
+    const age = now.getTime() - (r.sent_at ?? now).getTime();
+    return { again: new Date(now.getTime() + Math.min(Math.max(age / 2, 5_000), 10 * 60_000)) };
+  }
+
+  /** A refund event carried by a notification: verified already; matched, confirmed and applied here. */
+  async function onRefundEvent(provider: PaymentProvider, event: Extract<ParsedNotification, { kind: 'refund' }>) {
+    const candidates = event.refundNo
+      ? [await load(event.refundNo)]
+      : await db
+          .query<{ refund_no: string }>(
+            `SELECT r.refund_no FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE p.payment_no = $1 AND r.status = 'processing'`,
+            [event.paymentNo],
+          )
+          .then((rows) => Promise.all(rows.map((x) => load(x.refund_no))));
+    const refunds = candidates.filter((r): r is RefundWithPayment => !!r && r.payment.payment_no === event.paymentNo);
+    if (refunds.length === 0) return { outcome: 'rejected' as NotificationOutcome, reason: 'unknown_refund', message: `no refund ${event.refundNo ?? 'in flight'} for ${event.paymentNo}` };
+    let outcome: NotificationOutcome = 'duplicate';
+    for (const r of refunds) {
+      if (event.amount !== null && event.refundNo && event.amount !== r.amount) {
+        return { outcome: 'rejected' as NotificationOutcome, reason: 'amount_mismatch', message: `notified ${event.amount}, refund is ${r.amount}` };
+      }
+      if (r.status !== 'processing') continue;
+      const result: RefundState =
+        event.confirmByQuery || !event.refundNo
+          ? await provider.queryRefund(inputOf(r))
+          : event.state === 'processing'
+            ? { kind: 'processing', providerRefundNo: null }
+            : event.state === 'succeeded'
+              ? { kind: 'succeeded', providerRefundNo: null }
+              : { kind: 'failed', reason: 'provider_closed', message: 'the provider closed the refund' };
+      if ((await applyResult(r.refund_no, result)) === 'applied') outcome = 'applied';
+    }
+    return { outcome };
+  }
+
+  /** Money that should not have arrived (late, or a second attempt) goes back without review, once. */
+  async function returnSurplus(paymentNo: string): Promise<void> {
+    await db.tx(async (sql: Sql) => {
+      const [p] = await sql.query<PaymentRow>(`SELECT * FROM payments WHERE payment_no = $1 AND status = 'succeeded' AND surplus FOR UPDATE`, [paymentNo]);
+      if (!p) return;
+      const now = clock.now();
+      const [refund] = await sql.query<RefundRow>(
+        `INSERT INTO refunds (refund_no, order_id, payment_id, user_id, automatic, status, amount, currency, reason, created_at, updated_at)
+         VALUES ($1, $2, $3, NULL, true, 'approved', $4, $5, 'money that should not have arrived: returned automatically', $6, $6)
+         ON CONFLICT (payment_id) WHERE automatic DO NOTHING RETURNING *`,
+        [merchantNo('R', now), p.order_id, p.id, p.amount, p.currency, now],
+      );
+      if (!refund) return;
+      await record(sql, refund, now, SYSTEM, 'opened_automatically', { to: 'approved', note: `surplus payment ${paymentNo}` });
+      await enqueue(sql, DRIVE_REFUND_JOB, { refundNo: refund.refund_no }, { runAt: now, dedupeKey: `refund:${refund.refund_no}` });
+    });
+  }
+
+  return { drive, applyResult, onRefundEvent, returnSurplus, load };
+}
+
+export type RefundProcessing = ReturnType<typeof createRefundProcessing>;
+export { repo as refundsRepository };

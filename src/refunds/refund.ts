@@ -1,0 +1,46 @@
+import type { Transitions } from '../lib/transitions.ts';
+import type { OrderStatus } from '../orders/order.ts';
+
+export type RefundStatus = 'pending_review' | 'approved' | 'rejected' | 'processing' | 'succeeded' | 'failed';
+
+/** CONTRACT.md: pending_review → approved | rejected; approved → processing → succeeded | failed; failed → processing (staff retry). */
+export const refundTransitions: Transitions<RefundStatus> = {
+  pending_review: ['approved', 'rejected'],
+  approved: ['processing'],
+  processing: ['succeeded', 'failed'],
+  failed: ['processing'],
+  rejected: [],
+  succeeded: [],
+};
+
+/** Refunds that still hold part of the order's refundable amount (under review, at the provider, or failed but not given up). */
+export const HOLDING_STATUSES: RefundStatus[] = ['pending_review', 'approved', 'processing', 'failed'];
+
+export interface RefundRow {
+  id: number;
+  refund_no: string;
+  order_id: number;
+  payment_id: number;
+  user_id: number | null;
+  automatic: boolean;
+  status: RefundStatus;
+  amount: number;
+  currency: string;
+  reason: string;
+  approvals_needed: number;
+  provider_refund_no: string | null;
+  failure_reason: string | null;
+  abandoned_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+  sent_at: Date | null;
+  finished_at: Date | null;
+}
+
+/** Where an order rests once no refund of it is in flight: derived from the money, never remembered. */
+export function settledOrderStatus(paid: number, refunded: number): OrderStatus {
+  if (refunded === 0) return 'paid';
+  return refunded >= paid ? 'refunded' : 'partially_refunded';
+}
+
+export type CustomerNotice = 'refund_approved' | 'refund_rejected' | 'refund_succeeded' | 'refund_failed';

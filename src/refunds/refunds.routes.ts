@@ -1,0 +1,118 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Db } from '../db/client.ts';
+import { isStaff } from '../accounts/accounts.ts';
+import { requireRole, requireStaff, requireUser } from '../http/auth.ts';
+import { errorResponses, newRouter } from '../http/env.ts';
+import { AppError } from '../lib/errors.ts';
+import { OrderNoParam } from '../orders/orders.routes.ts';
+import { refundDetail, refundSummary } from './refund.view.ts';
+import * as repo from './refunds.repository.ts';
+import type { RefundsService } from './refunds.service.ts';
+
+const RefundNoParam = z.object({ refundNo: z.string().regex(/^[A-Za-z0-9]{8,32}$/).openapi({ param: { name: 'refundNo', in: 'path' } }) });
+const NoteBody = { required: true, content: { 'application/json': { schema: z.object({ note: z.string().trim().min(1).max(1000) }) } } } as const;
+const json = (schema: z.ZodTypeAny, description: string) => ({ description, content: { 'application/json': { schema } } });
+const Refund = z.record(z.string(), z.unknown()).openapi('Refund');
+const STATUSES = ['pending_review', 'approved', 'rejected', 'processing', 'succeeded', 'failed'] as const;
+
+export function refundsRoutes(deps: { db: Db; refunds: RefundsService }) {
+  const { db, refunds } = deps;
+  const review = (action: 'approve' | 'reject' | 'retry' | 'close', summary: string) =>
+    createRoute({
+      method: 'post',
+      path: `/admin/refunds/{refundNo}/${action}`,
+      tags: ['admin'],
+      summary,
+      request: { params: RefundNoParam, body: NoteBody },
+      responses: { 200: json(Refund, 'The refund after the decision'), ...errorResponses },
+    });
+  const decided = async (refundNo: string) => refundDetail(db, (await repo.findRefund(db, refundNo))!);
+
+  return newRouter()
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/orders/{orderNo}/refunds',
+        tags: ['refunds'],
+        summary: 'Apply for a refund (amount defaults to all that is still refundable)',
+        request: {
+          params: OrderNoParam,
+          headers: z.object({ 'idempotency-key': z.string().optional() }),
+          body: { required: true, content: { 'application/json': { schema: z.object({ amount: z.number().optional(), reason: z.string().trim().min(1).max(500) }) } } },
+        },
+        responses: { 201: json(Refund, 'Under review'), ...errorResponses },
+      }),
+      async (c) => {
+        const user = requireRole(c, 'customer');
+        const res = await refunds.apply(user, c.req.valid('param').orderNo, c.req.valid('json'), c.req.header('idempotency-key'));
+        return c.json(res.body as Record<string, unknown>, 201);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/refunds/{refundNo}',
+        tags: ['refunds'],
+        summary: 'One refund with its review and provider history',
+        request: { params: RefundNoParam },
+        responses: { 200: json(Refund, 'Refund'), ...errorResponses },
+      }),
+      async (c) => {
+        const user = requireUser(c);
+        const [refund] = await db.query<Parameters<typeof refundDetail>[1] & { order_user_id: number }>(
+          'SELECT r.*, o.order_no, o.user_id AS order_user_id FROM refunds r JOIN orders o ON o.id = r.order_id WHERE r.refund_no = $1',
+          [c.req.valid('param').refundNo],
+        );
+        if (!refund || (refund.order_user_id !== user.id && !isStaff(user))) throw new AppError('refund_not_found', 'refund not found');
+        return c.json(await refundDetail(db, refund), 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/admin/refunds',
+        tags: ['admin'],
+        summary: 'Refunds, oldest first, optionally of one status (the review queue: pending_review)',
+        request: { query: z.object({ status: z.enum(STATUSES).optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) }) },
+        responses: { 200: json(z.array(Refund), 'Refunds'), ...errorResponses },
+      }),
+      async (c) => {
+        requireStaff(c);
+        const { status, limit } = c.req.valid('query');
+        return c.json((await repo.listRefundsByStatus(db, status, limit)).map(refundSummary), 200);
+      },
+    )
+    .openapi(review('approve', 'Approve a refund application (then it goes to the provider)'), async (c) => {
+      const r = await refunds.approve(requireStaff(c), c.req.valid('param').refundNo, c.req.valid('json').note);
+      return c.json(await decided(r.refund_no), 200);
+    })
+    .openapi(review('reject', 'Reject a refund application; the order goes back where it was'), async (c) => {
+      const r = await refunds.reject(requireStaff(c), c.req.valid('param').refundNo, c.req.valid('json').note);
+      return c.json(await decided(r.refund_no), 200);
+    })
+    .openapi(review('retry', 'Send a failed refund again, with the same refund number'), async (c) => {
+      const r = await refunds.retry(requireStaff(c), c.req.valid('param').refundNo, c.req.valid('json').note);
+      return c.json(await decided(r.refund_no), 200);
+    })
+    .openapi(review('close', 'Give up on a failed refund; the order rests where its money says'), async (c) => {
+      const r = await refunds.abandon(requireStaff(c), c.req.valid('param').refundNo, c.req.valid('json').note);
+      return c.json(await decided(r.refund_no), 200);
+    })
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/me/notifications',
+        tags: ['refunds'],
+        summary: 'Messages to the customer: refund approved, rejected, refunded, failed',
+        responses: { 200: json(z.array(z.record(z.string(), z.unknown())), 'Messages, newest first'), ...errorResponses },
+      }),
+      async (c) => {
+        const user = requireUser(c);
+        const rows = await repo.listMessages(db, user.id);
+        return c.json(
+          rows.map((m) => ({ id: m.id, kind: m.kind, orderNo: m.order_no, refundNo: m.refund_no, amount: m.amount, currency: m.currency, note: m.note, createdAt: m.created_at.toISOString() })),
+          200,
+        );
+      },
+    );
+}
