@@ -1,7 +1,9 @@
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { Formatter, Rsa } from 'wechatpay-axios-plugin';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../lib/log.ts';
 import { attempt, paymentNo, startWechatpayWorld, type WechatpayWorld } from './e2e.harness.ts';
+import { createWechatpayProvider } from './index.ts';
 
 let w: WechatpayWorld;
 beforeAll(async () => {
@@ -126,6 +128,18 @@ describe('WeChat Pay payments against the sandbox', () => {
     expect(`${back.origin}${back.pathname}`).toBe(w.returnUrl);
     expect(await w.provider.parseReturn({ method: 'GET', headers: new Headers(), rawBody: '', query: back.searchParams })).toEqual({ paymentNo: no, verified: false });
     expect(await w.provider.queryPayment(attempt(w, no, 880, 'h5'))).toMatchObject({ kind: 'succeeded', amount: 880 });
+  });
+
+  it('trusts no answer signed by a key it does not know, not even a 204 close', async () => {
+    const no = paymentNo();
+    await w.provider.createPayment(attempt(w, no));
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const stranger = createWechatpayProvider({ ...w.creds, platformKeyId: 'PUB_KEY_ID_0199999999999999999999' }, { clock: w.clock, log: silentLogger });
+    const wrongKey = createWechatpayProvider({ ...w.creds, platformPublicKey: other }, { clock: w.clock, log: silentLogger });
+    for (const p of [stranger, wrongKey]) {
+      expect(await p.queryPayment(attempt(w, no))).toEqual({ kind: 'unknown', reason: 'bad_response_signature' });
+      expect(await p.closePayment(attempt(w, no))).toEqual({ kind: 'unknown', reason: 'bad_response_signature' });
+    }
   });
 
   it('refuses to send a notify_url with a query or a currency other than CNY', async () => {
