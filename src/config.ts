@@ -21,7 +21,8 @@ const gatewayUrl = z.url().refine((v) => !v.endsWith('/'), 'must not end with a 
 const optional = <T extends z.ZodTypeAny>(t: T) => z.preprocess((v) => (v === '' ? undefined : v), t.optional());
 
 const envSchema = z.object({
-  PORT: optional(z.coerce.number().int().min(1).max(65535)),
+  // 0 picks a free port (tests); PUBLIC_URL then follows the port actually taken.
+  PORT: optional(z.coerce.number().int().min(0).max(65535)),
   HOST: optional(z.string()),
   DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')),
   DATA_DIR: optional(z.string()),
