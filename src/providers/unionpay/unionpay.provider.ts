@@ -49,7 +49,9 @@ export function createUnionpayProvider(creds: UnionpayCredentials, deps: Unionpa
     const status = mapAcpStatus({ op: 'payment_query', respCode: f.respCode ?? '', origRespCode: f.origRespCode, pastPayTimeout });
     switch (status) {
       case 'succeeded':
-        return { kind: 'succeeded', providerTradeNo: f.queryId ?? '', amount: Number(f.txnAmt ?? ref.amount), paidAt: null };
+        // A success without its queryId or a fen amount cannot be applied: ask again rather than guess.
+        if (!f.queryId || !/^\d{1,12}$/.test(f.txnAmt ?? '')) return { kind: 'unknown', reason: 'success without queryId or txnAmt' };
+        return { kind: 'succeeded', providerTradeNo: f.queryId, amount: Number(f.txnAmt), paidAt: null };
       case 'pending':
         return { kind: 'pending' };
       case 'closed':
