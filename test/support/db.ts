@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { inject } from 'vitest';
 import { openDb, quoteIdent, type Db } from '../../src/db/client.ts';
 import { migrate } from '../../src/db/migrate.ts';
 
@@ -22,8 +24,11 @@ export async function freshDb(): Promise<Db> {
 }
 
 let templateDump: Promise<Blob> | undefined;
+/** The migrated template made once per run by global-setup.ts (made here when run without it). */
 function template(): Promise<Blob> {
   templateDump ??= (async () => {
+    const path = inject('pgliteTemplate');
+    if (path) return new Blob([await readFile(path)]);
     const db = await openDb({});
     await migrate(db);
     const dump = await db.dumpDataDir!();
