@@ -138,4 +138,29 @@ describe('Alipay notification delivery', () => {
     expect(twice[0]).toEqual(twice[1]);
     expect(twice[0]).toMatchObject({ kind: 'payment', paymentNo: payment.paymentNo });
   });
+
+  it('sends a badly signed notification on request, which is refused as bad_signature and retried', async () => {
+    await h.control('notify-faults', { badSignature: 1 });
+    const before = h.received.length;
+    await h.paid('qr', 100);
+    expect(h.received.slice(before).map((r) => r.parsed)).toMatchObject([{ kind: 'rejected', reason: 'bad_signature' }]);
+    const row = (await deliveries()).at(-1)!;
+    expect([row.status, row.sends, row.last_result]).toEqual(['pending', 1, '200 failure']);
+  });
+
+  it('can deliver a refund notice before the payment notice, each parsed on its own', async () => {
+    const before = h.received.length;
+    await h.control('faults', { notifications: { fault: 'delay', delayMs: 60_000 } });
+    const payment = await h.paid('qr', 800);
+    const refund = h.refundInput(payment, 800);
+    expect(await h.provider.refund(refund)).toMatchObject({ kind: 'succeeded' });
+    await h.notifier.flush();
+    h.clock.advance(60_000);
+    await h.notifier.flush();
+    const kinds = h.received.slice(before).map((r) => r.parsed);
+    expect(kinds).toMatchObject([
+      { kind: 'refund', paymentNo: payment.paymentNo, refundNo: refund.refundNo },
+      { kind: 'payment', paymentNo: payment.paymentNo, state: 'succeeded', amount: 800 },
+    ]);
+  });
 });

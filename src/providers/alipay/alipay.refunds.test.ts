@@ -93,6 +93,24 @@ describe('Alipay refunds through the sandbox', () => {
   });
 });
 
+describe('concurrent Alipay refunds', () => {
+  it('refunds once when the same refund number arrives twice at the same time', async () => {
+    const payment = await h.paid('qr', 1000);
+    const r = h.refundInput(payment, 400);
+    const both = await Promise.all([h.provider.refund(r), h.provider.refund(r)]);
+    expect(both.map((s) => s.kind)).toEqual(['succeeded', 'succeeded']);
+    const t = await sandboxTrade(payment.paymentNo);
+    expect([t.refunds.length, t.refundFen]).toEqual([1, 400]);
+  });
+
+  it('lets only one of two refunds through when together they exceed the payment', async () => {
+    const payment = await h.paid('qr', 1000);
+    const both = await Promise.all([h.provider.refund(h.refundInput(payment, 600)), h.provider.refund(h.refundInput(payment, 600))]);
+    expect(both.map((s) => s.kind).sort()).toEqual(['failed', 'succeeded']);
+    expect((await sandboxTrade(payment.paymentNo)).refundFen).toBe(600);
+  });
+});
+
 describe('Alipay calls that end in doubt', () => {
   it('answers unknown on a system error, and nothing was refunded', async () => {
     const payment = await h.paid('qr', 1000);

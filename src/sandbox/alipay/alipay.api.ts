@@ -29,6 +29,8 @@ export interface AlipayApiDeps {
   baseUrl: string;
   /** Divides the default trade lifetimes (2 h QR codes, 1 d cashier trades). */
   timeScale: number;
+  /** Alipay-only notification faults: how many of the next notifications go out with a signature that fails. */
+  notifyFaults: { badSignature: number };
 }
 
 type Biz = Record<string, unknown>;
@@ -43,6 +45,10 @@ export function createAlipayApis(deps: AlipayApiDeps) {
   async function notify(t: SandboxTrade, sql: Sql, refund?: SandboxRefund): Promise<void> {
     if (!t.notifyUrl) return;
     const payload: AlipayNotifyPayload = { url: t.notifyUrl, fields: tradeNotifyFields(t, keys.sellerId, refund) };
+    if (deps.notifyFaults.badSignature > 0) {
+      deps.notifyFaults.badSignature--;
+      payload.badSignature = true;
+    }
     await deps.notifier.send('alipay', payload as unknown as Record<string, unknown>, sql);
   }
 

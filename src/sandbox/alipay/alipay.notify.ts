@@ -11,6 +11,8 @@ export interface AlipayNotifyPayload {
   url: string;
   /** Everything but notify_time, sign_type and sign, which each send fills in. */
   fields: Record<string, string>;
+  /** Scripted fault: every send of this notification carries a signature over other content. */
+  badSignature?: boolean;
 }
 
 /**
@@ -25,7 +27,8 @@ export function alipayNotifyProtocol(alipayPrivateKey: string): NotifyProtocol {
     render(payload, now) {
       const p = payload as unknown as AlipayNotifyPayload;
       const fields: Record<string, string> = { ...p.fields, notify_time: beijingDateTime(now), sign_type: 'RSA2' };
-      fields.sign = rsa2Sign(signContent(fields, NOTIFY_UNSIGNED), alipayPrivateKey);
+      const content = signContent(fields, NOTIFY_UNSIGNED);
+      fields.sign = rsa2Sign(p.badSignature ? `${content}&forged=1` : content, alipayPrivateKey);
       return {
         url: p.url,
         headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },

@@ -20,7 +20,8 @@ export async function createAlipaySandbox(deps: SandboxDeps, opts: { timeScale?:
   const { app, faults } = newSandboxApp();
   deps.notifier.register('alipay', alipayNotifyProtocol(keys.alipayPrivateKey), faults);
 
-  const apis = createAlipayApis({ store, notifier: deps.notifier, clock: deps.clock, keys, baseUrl: base, timeScale: opts.timeScale ?? 1 });
+  const notifyFaults = { badSignature: 0 };
+  const apis = createAlipayApis({ store, notifier: deps.notifier, clock: deps.clock, keys, baseUrl: base, timeScale: opts.timeScale ?? 1, notifyFaults });
   const buyer = createBuyerActions(apis, deps.clock, keys);
   mountGateway(app, { apis, faults, clock: deps.clock, keys, base });
   mountCashier(app, base, store, buyer, keys);
@@ -31,8 +32,13 @@ export async function createAlipaySandbox(deps: SandboxDeps, opts: { timeScale?:
     fail: async (no) => outcome(await buyer.fail(no)),
     trade: (no) => store.get<SandboxTrade>('trade', no),
   });
-  // Alipay-only control: the refund window ends (TRADE_FINISHED, notified).
+  // Alipay-only controls: the refund window ends (TRADE_FINISHED, notified); badly signed notifications.
   app.post('/_control/finish/:paymentNo', async (c) => Response.json(outcome(await buyer.finish(c.req.param('paymentNo')))));
+  app.post('/_control/notify-faults', async (c) => {
+    const body = (await c.req.json().catch(() => ({}))) as { badSignature?: number };
+    notifyFaults.badSignature = Math.max(0, Math.floor(body.badSignature ?? 0));
+    return Response.json({ ok: true, ...notifyFaults });
+  });
 
   return {
     provider: 'alipay',
