@@ -23,6 +23,15 @@ describe('Alipay payments through the sandbox', () => {
     expect(html).toContain('¥19.99');
   });
 
+  it('gives the same QR code when a create that timed out is retried with the same payment number', async () => {
+    const input = h.attempt('qr');
+    await h.control('faults', { call: { fault: 'timeout', api: 'alipay.trade.precreate' } });
+    expect(await h.provider.createPayment(input)).toMatchObject({ kind: 'unknown' });
+    const stored = (await (await fetch(`${h.url}/sandbox/alipay/_control/trades/${input.paymentNo}`)).json()) as { qrCode: string };
+    h.clock.advance(5_000);
+    expect(await h.provider.createPayment(input)).toEqual({ kind: 'created', action: { type: 'qr', content: stored.qrCode } });
+  });
+
   it('answers pending for a precreated trade before the scan, when Alipay says the trade does not exist', async () => {
     const input = h.attempt('qr');
     await h.provider.createPayment(input);
