@@ -88,7 +88,11 @@ export async function startMall(config: Config, opts: StartOptions = {}): Promis
     async close() {
       await worker.stop();
       await sandboxes?.notifier.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Idle keep-alive connections would hold close() open until they time out.
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
       await db.close();
     },
   };

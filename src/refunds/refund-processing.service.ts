@@ -117,7 +117,9 @@ export function createRefundProcessing(deps: { db: Db; clock: Clock; log: Logger
             [event.paymentNo],
           )
           .then((rows) => Promise.all(rows.map((x) => load(x.refund_no))));
-    const refunds = candidates.filter((r): r is RefundWithPayment => !!r && r.payment.payment_no === event.paymentNo);
+    // Some refund notifications do not name the payment (UnionPay's carries only origQryId): the refund
+    // number then identifies it alone.
+    const refunds = candidates.filter((r): r is RefundWithPayment => !!r && (!event.paymentNo || r.payment.payment_no === event.paymentNo));
     if (refunds.length === 0) return { outcome: 'rejected' as NotificationOutcome, reason: 'unknown_refund', message: `no refund ${event.refundNo ?? 'in flight'} for ${event.paymentNo}` };
     let outcome: NotificationOutcome = 'duplicate';
     for (const r of refunds) {
