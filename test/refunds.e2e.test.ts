@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHANNEL, openCashier, PROVIDERS } from './support/browser-actions.ts';
+import { startTestMall, type TestMall } from './support/mall.ts';
+
+type Method = (typeof PROVIDERS)[number];
+
+describe('refunds through each provider’s sandbox, over HTTP', () => {
+  let t: TestMall;
+  beforeAll(async () => {
+    t = await startTestMall();
+  });
+  afterAll(() => t.close());
+
+  async function paidOrder(method: Method, items = [{ sku: 'TEA-LONGJING-250', quantity: 1 }]) {
+    const { orderNo, amount } = await t.placeOrder(items);
+    const payment = await t.pay(orderNo, method, CHANNEL[method]);
+    await openCashier(payment.action);
+    await t.control(method, `pay/${payment.paymentNo}`);
+    await t.settle();
+    expect((await t.order(orderNo)).status).toBe('paid');
+    return { orderNo, amount, paymentNo: payment.paymentNo };
+  }
+  async function applyAndApprove(orderNo: string, amount?: number) {
+    const applied = await t.call('POST', `/api/orders/${orderNo}/refunds`, { as: 'customer', body: { reason: 'arrived broken', amount } });
+    expect(applied.status).toBe(201);
+    expect((await t.order(orderNo)).status).toBe('refund_pending');
+    const approved = await t.call('POST', `/api/admin/refunds/${applied.body.refundNo}/approve`, { as: 'support', body: { note: 'photo checked' } });
+    expect(approved.body.status).toBe('approved');
+    await t.settle();
+    return applied.body.refundNo as string;
+  }
+  /** Alipay answers a refund at once; WeChat Pay and UnionPay settle it later and notify. */
+  async function providerSettles(method: Method, refundNo: string) {
+    if (method !== 'alipay') {
+      expect((await t.call('GET', `/api/refunds/${refundNo}`, { as: 'customer' })).body.status).toBe('processing');
+      expect((await t.control(method, `refunds/${refundNo}`, { outcome: 'succeeded' })).status).toBe(200);
+    }
+    await t.settle();
+  }
+  const refundsAtProvider = async (method: Method, paymentNo: string) => ((await t.control(method, `trades/${paymentNo}`)).body.refunds ?? []).length;
+  const messages = async () => (await t.call('GET', '/api/me/notifications', { as: 'customer' })).body as { kind: string; refundNo: string }[];
+
+  for (const method of PROVIDERS) {
+    it(`refunds a whole ${method} order: apply, approve, provider, refunded, and the customer is told`, async () => {
+      const o = await paidOrder(method);
+      const refundNo = await applyAndApprove(o.orderNo);
+      await providerSettles(method, refundNo);
+      const refund = (await t.call('GET', `/api/refunds/${refundNo}`, { as: 'customer' })).body;
+      expect(refund.status).toBe('succeeded');
+      expect(refund.history.map((h: { action: string }) => h.action)).toEqual(['applied', 'approved', 'sent', 'succeeded']);
+      expect(await t.order(o.orderNo)).toMatchObject({ status: 'refunded', refundedAmount: o.amount });
+      expect((await messages()).filter((m) => m.refundNo === refundNo).map((m) => m.kind)).toEqual(['refund_succeeded', 'refund_approved']);
+      expect(await refundsAtProvider(method, o.paymentNo)).toBe(1);
+    });
+
+    it(`refunds a ${method} order in two parts: partially_refunded, then refunded`, async () => {
+      const o = await paidOrder(method, [{ sku: 'TEA-LONGJING-250', quantity: 2 }]);
+      const first = await applyAndApprove(o.orderNo, 10000);
+      await providerSettles(method, first);
+      expect(await t.order(o.orderNo)).toMatchObject({ status: 'partially_refunded', refundedAmount: 10000 });
+      const second = await applyAndApprove(o.orderNo);
+      await providerSettles(method, second);
+      expect(await t.order(o.orderNo)).toMatchObject({ status: 'refunded', refundedAmount: o.amount });
+      expect(await refundsAtProvider(method, o.paymentNo)).toBe(2);
+    });
+
+    it(`ends a ${method} refund whose provider call timed out as succeeded, with one refund at the provider`, async () => {
+      const o = await paidOrder(method);
+      await t.control(method, 'faults', { call: { fault: 'timeout' } });
+      const refundNo = await applyAndApprove(o.orderNo);
+      // Alipay's trade notification for the refund (confirmed by a query) may already have settled it.
+      if (method !== 'alipay') expect((await t.call('GET', `/api/refunds/${refundNo}`, { as: 'customer' })).body.status).toBe('processing');
+      t.clock.advance(5_000);
+      await t.settle();
+      if (method !== 'alipay') await t.control(method, `refunds/${refundNo}`, { outcome: 'succeeded' });
+      t.clock.advance(10_000);
+      await t.settle();
+      expect((await t.call('GET', `/api/refunds/${refundNo}`, { as: 'customer' })).body.status).toBe('succeeded');
+      expect((await t.order(o.orderNo)).status).toBe('refunded');
+      expect(await refundsAtProvider(method, o.paymentNo)).toBe(1);
+    });
+  }
+
+  for (const method of ['wechatpay', 'unionpay'] as const) {
+    it(`ends a ${method} refund whose notification was dropped through the refund query`, async () => {
+      const o = await paidOrder(method);
+      const refundNo = await applyAndApprove(o.orderNo);
+      await t.control(method, 'faults', { notifications: { fault: 'drop' } });
+      await t.control(method, `refunds/${refundNo}`, { outcome: 'succeeded' });
+      await t.settle();
+      expect((await t.call('GET', `/api/refunds/${refundNo}`, { as: 'customer' })).body.status).toBe('processing');
+      t.clock.advance(10_000);
+      await t.settle();
+      expect((await t.call('GET', `/api/refunds/${refundNo}`, { as: 'customer' })).body.status).toBe('succeeded');
+      expect((await t.order(o.orderNo)).status).toBe('refunded');
+    });
+  }
+
+  it('rejects an application: the order goes back to paid and nothing reaches the provider', async () => {
+    const o = await paidOrder('alipay');
+    const applied = await t.call('POST', `/api/orders/${o.orderNo}/refunds`, { as: 'customer', body: { reason: 'no longer needed' } });
+    await t.call('POST', `/api/admin/refunds/${applied.body.refundNo}/reject`, { as: 'support', body: { note: 'opened and used' } });
+    await t.settle();
+    expect((await t.order(o.orderNo)).status).toBe('paid');
+    expect(await refundsAtProvider('alipay', o.paymentNo)).toBe(0);
+    expect((await messages())[0]).toMatchObject({ kind: 'refund_rejected', refundNo: applied.body.refundNo });
+  });
+
+  it('gives back money that arrived after the order closed, once and without review', async () => {
+    const { orderNo } = await t.placeOrder();
+    const payment = await t.pay(orderNo, 'unionpay', 'page');
+    await openCashier(payment.action);
+    expect((await t.call('POST', `/api/orders/${orderNo}/cancel`, { as: 'customer' })).body.status).toBe('closed');
+    // UnionPay has no close: the cashier the customer still has open takes the money.
+    await t.control('unionpay', 'faults', { notifications: { fault: 'duplicate' } });
+    await t.control('unionpay', `pay/${payment.paymentNo}`);
+    await t.settle();
+    const order = await t.order(orderNo);
+    expect(order.status).toBe('closed');
+    expect(order.payments[0].status).toBe('succeeded');
+    expect(order.refunds).toHaveLength(1);
+    expect(order.refunds[0]).toMatchObject({ automatic: true, status: 'processing', amount: order.amount });
+    await t.control('unionpay', `refunds/${order.refunds[0].refundNo}`, { outcome: 'succeeded' });
+    await t.settle();
+    expect((await t.order(orderNo)).refunds[0].status).toBe('succeeded');
+    expect(await refundsAtProvider('unionpay', payment.paymentNo)).toBe(1);
+  });
+
+  it('gives back the second of two attempts that both took money, once', async () => {
+    const { orderNo } = await t.placeOrder();
+    const first = await t.pay(orderNo, 'unionpay', 'page');
+    await openCashier(first.action);
+    const second = await t.pay(orderNo, 'alipay', 'qr');
+    await openCashier(second.action);
+    await t.control('alipay', `pay/${second.paymentNo}`);
+    await t.settle();
+    await t.control('unionpay', `pay/${first.paymentNo}`);
+    await t.settle();
+    await t.settle();
+    const order = await t.order(orderNo);
+    expect(order.status).toBe('paid');
+    expect(order.refunds).toHaveLength(1);
+    expect(order.refunds[0]).toMatchObject({ automatic: true, amount: order.amount });
+    expect(await refundsAtProvider('unionpay', first.paymentNo)).toBe(1);
+    expect(await refundsAtProvider('alipay', second.paymentNo)).toBe(0);
+  });
+});
