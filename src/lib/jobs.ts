@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Db, Sql } from '../db/client.ts';
 import type { Clock } from './clock.ts';
+import { createPollLoop } from './poll-loop.ts';
 
 export interface JobRow {
   id: number;
@@ -51,9 +52,6 @@ export function createWorker(opts: WorkerOptions) {
   const id = `${process.pid}-${randomUUID().slice(0, 8)}`;
   const leaseMs = opts.leaseMs ?? 60_000;
   const batch = opts.batch ?? 10;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<number> | undefined;
-  let stopped = false;
 
   async function claim(): Promise<JobRow[]> {
     const now = opts.clock.now();
@@ -94,43 +92,8 @@ export function createWorker(opts: WorkerOptions) {
     }
   }
 
-  /** Runs every job that is due now, batch after batch; answers how many ran. */
-  async function drain(): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const jobs = await claim();
-      if (jobs.length === 0) return total;
-      await Promise.all(jobs.map(runOne));
-      total += jobs.length;
-    }
-  }
-
-  function tick() {
-    if (stopped) return;
-    running = drain()
-      .catch((err) => {
-        opts.log.error({ err: err instanceof Error ? err.message : String(err) }, 'job worker poll failed');
-        return 0;
-      })
-      .finally(() => {
-        running = undefined;
-        if (!stopped) timer = setTimeout(tick, opts.pollMs ?? 500);
-      });
-  }
-
-  return {
-    id,
-    drain,
-    start() {
-      stopped = false;
-      tick();
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-  };
+  const loop = createPollLoop({ claim, handle: runOne, intervalMs: opts.pollMs ?? 500, log: opts.log, name: 'job worker' });
+  return { id, drain: loop.drain, start: loop.start, stop: loop.stop };
 }
 
 export type Worker = ReturnType<typeof createWorker>;

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Db, Sql } from '../../db/client.ts';
 import type { Clock } from '../../lib/clock.ts';
+import { createPollLoop } from '../../lib/poll-loop.ts';
 import type { Faults } from './faults.ts';
 
 export interface OutgoingRequest {
@@ -40,9 +41,6 @@ interface DeliveryRow {
 export function createNotifier(opts: NotifierOptions) {
   const protocols = new Map<string, { protocol: NotifyProtocol; faults: Faults }>();
   const doFetch = opts.fetch ?? fetch;
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = true;
-  let running: Promise<unknown> | undefined;
 
   function register(provider: string, protocol: NotifyProtocol, faults: Faults): void {
     protocols.set(provider, { protocol, faults });
@@ -115,39 +113,15 @@ export function createNotifier(opts: NotifierOptions) {
     );
   }
 
-  /** Sends everything due now (tests call this; the loop calls it too). Answers how many sends were made. */
-  async function flush(): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const rows = await claim();
-      if (rows.length === 0) return total;
-      await Promise.all(rows.map(deliver));
-      total += rows.length;
-    }
-  }
-
-  function tick() {
-    if (stopped) return;
-    running = flush()
-      .catch((err) => opts.log.error({ err: String(err) }, 'sandbox notifier failed'))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, 250);
-      });
-  }
+  const loop = createPollLoop({ claim, handle: deliver, intervalMs: 250, log: opts.log, name: 'sandbox notifier' });
 
   return {
     register,
     send,
-    flush,
-    start() {
-      stopped = false;
-      tick();
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
+    /** Sends everything due now (tests call this; the loop calls it too). Answers how many sends were made. */
+    flush: loop.drain,
+    start: loop.start,
+    stop: loop.stop,
     /** Every delivery of a provider, for tests and the sandbox's state view. */
     deliveries: (provider: string) =>
       opts.db.query<{ id: number; payload: Record<string, unknown>; status: string; sends: number; last_result: string | null }>(
