@@ -1,4 +1,4 @@
-import type { Db } from '../db/client.ts';
+import type { Db, Sql } from '../db/client.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/log.ts';
 import type { Metrics } from '../http/observability.ts';
@@ -14,7 +14,11 @@ export type RefundEventHandler = (
   event: Extract<ParsedNotification, { kind: 'refund' }>,
 ) => Promise<{ outcome: NotificationOutcome; reason?: string; message?: string }>;
 
-type Verdict = { outcome: NotificationOutcome; reason?: string; message?: string };
+/**
+ * What to do with a notification. `apply` runs in one transaction with the delivery's record, so a crash
+ * cannot leave a change applied but its delivery unrecorded.
+ */
+type Verdict = { outcome: NotificationOutcome; reason?: string; message?: string; apply?: (sql: Sql) => Promise<NotificationOutcome> };
 
 /** Headers kept with each notification: the provider's own (signature, serial …), never cookies. */
 const keptHeaders = (h: Headers) =>
@@ -60,7 +64,7 @@ export function createNotificationsService(deps: {
             return { outcome: 'rejected', reason: 'unconfirmed', message: `query says ${confirmed.kind}` };
           }
         }
-        return { outcome: await db.tx((sql) => state.succeed(sql, parsed.paymentNo, parsed)) };
+        return { outcome: 'applied', apply: (sql) => state.succeed(sql, parsed.paymentNo, parsed) };
       }
     }
   }
@@ -69,17 +73,26 @@ export function createNotificationsService(deps: {
     async receive(provider: PaymentProvider, req: InboundRequest): Promise<Response> {
       const receivedAt = clock.now();
       const parsed = await provider.parseNotification(req);
-      const verdict = await judge(provider, parsed);
-      await recordNotification(db, {
-        provider: provider.method,
-        receivedAt,
-        ...verdict,
-        kind: parsed.kind,
-        eventId: 'eventId' in parsed ? parsed.eventId : undefined,
-        outTradeNo: parsed.paymentNo,
-        headers: keptHeaders(req.headers),
-        rawBody: req.rawBody,
-      });
+      const { apply, ...verdict } = await judge(provider, parsed);
+      const record = (sql: Sql) =>
+        recordNotification(sql, {
+          provider: provider.method,
+          receivedAt,
+          ...verdict,
+          kind: parsed.kind,
+          eventId: 'eventId' in parsed ? parsed.eventId : undefined,
+          outTradeNo: parsed.paymentNo,
+          headers: keptHeaders(req.headers),
+          rawBody: req.rawBody,
+        });
+      if (apply) {
+        await db.tx(async (sql) => {
+          verdict.outcome = await apply(sql);
+          await record(sql);
+        });
+      } else {
+        await record(db);
+      }
       deps.metrics.notifications.inc({ provider: provider.method, outcome: verdict.outcome });
       if (verdict.outcome === 'rejected') {
         deps.log.warn({ provider: provider.method, reason: verdict.reason, paymentNo: parsed.paymentNo }, 'notification rejected');
