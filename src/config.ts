@@ -41,6 +41,8 @@ const envSchema = z.object({
   SMTP_FROM: optional(z.string()),
   /** Divides the sandboxes' notification retry schedules (60 makes Alipay's 4 min into 4 s). */
   SANDBOX_TIME_SCALE: optional(z.coerce.number().positive()),
+  /** How long a claimed job is held before another process may take it over (a crashed holder). */
+  JOB_LEASE_SECONDS: optional(z.coerce.number().int().min(1).max(3600)),
 
   ALIPAY_APP_ID: optional(z.string()),
   ALIPAY_PRIVATE_KEY: optional(pem),
@@ -105,6 +107,7 @@ export interface Config {
   smtpUrl: string | undefined;
   smtpFrom: string;
   sandboxTimeScale: number;
+  jobLeaseSeconds: number;
   /** Set where the provider's credentials are complete; unset means its built-in sandbox serves it. */
   alipay: AlipayCredentials | undefined;
   wechatpay: WechatpayCredentials | undefined;
@@ -137,6 +140,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     smtpUrl: env.SMTP_URL,
     smtpFrom: env.SMTP_FROM ?? 'mallpay <no-reply@localhost>',
     sandboxTimeScale: env.SANDBOX_TIME_SCALE ?? 1,
+    jobLeaseSeconds: env.JOB_LEASE_SECONDS ?? 60,
     alipay: credentials(env, 'ALIPAY', ['ALIPAY_APP_ID', 'ALIPAY_PRIVATE_KEY', 'ALIPAY_PUBLIC_KEY'], () => ({
       appId: env.ALIPAY_APP_ID!,
       privateKey: env.ALIPAY_PRIVATE_KEY!,

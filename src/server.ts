@@ -72,7 +72,7 @@ export async function startMall(config: Config, opts: StartOptions = {}): Promis
   root.route('/', app.app);
   ready.fetch = root.fetch;
 
-  const worker = createWorker({ db, clock, log: log.child({ worker: true }), handlers: app.jobs });
+  const worker = createWorker({ db, clock, log: log.child({ worker: true }), handlers: app.jobs, leaseMs: config.jobLeaseSeconds * 1000 });
   if (opts.background !== false) {
     worker.start();
     sandboxes?.notifier.start();

@@ -1,5 +1,6 @@
 import type { Db, Sql } from '../db/client.ts';
 import type { Clock } from '../lib/clock.ts';
+import { failpoint } from '../lib/failpoints.ts';
 import type { Logger } from '../lib/log.ts';
 import type { Metrics } from '../http/observability.ts';
 import type { PaymentStateService } from '../payments/payment-state.service.ts';
@@ -89,6 +90,7 @@ export function createNotificationsService(deps: {
         await db.tx(async (sql) => {
           verdict.outcome = await apply(sql);
           await record(sql);
+          failpoint('notification.before_commit');
         });
       } else {
         await record(db);

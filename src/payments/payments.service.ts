@@ -2,6 +2,7 @@ import type { User } from '../accounts/accounts.ts';
 import type { Db } from '../db/client.ts';
 import type { Clock } from '../lib/clock.ts';
 import { AppError } from '../lib/errors.ts';
+import { failpoint } from '../lib/failpoints.ts';
 import { merchantNo } from '../lib/ids.ts';
 import { enqueue } from '../lib/jobs.ts';
 import type { Logger } from '../lib/log.ts';
@@ -109,6 +110,7 @@ export function createPaymentsService(deps: PaymentsDeps) {
       if (attempt.action) return attempt;
 
       const result = await callCreate(attempt, `Order ${orderNo}`, order.expires_at, clientIp);
+      failpoint('payment.after_provider_call');
       if (result.kind === 'created') {
         await repo.setAction(db, attempt.id, result.action, clock.now());
         return { ...attempt, action: result.action };

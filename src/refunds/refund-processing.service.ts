@@ -1,5 +1,6 @@
 import type { Db, Sql } from '../db/client.ts';
 import type { Clock } from '../lib/clock.ts';
+import { failpoint } from '../lib/failpoints.ts';
 import { merchantNo } from '../lib/ids.ts';
 import { enqueue, type JobOutcome } from '../lib/jobs.ts';
 import type { Logger } from '../lib/log.ts';
@@ -100,6 +101,7 @@ export function createRefundProcessing(deps: { db: Db; clock: Clock; log: Logger
         result = await provider.refund(inputOf(r));
       }
     }
+    failpoint('refund.after_provider_call');
     deps.log.info({ refundNo, result: result.kind }, 'refund at provider');
     await applyResult(refundNo, result);
     if (result.kind === 'succeeded' || result.kind === 'failed') return;
