@@ -96,6 +96,22 @@ describe('refunds through each provider’s sandbox, over HTTP', () => {
     });
   }
 
+  it('never refunds more than was paid under 20 concurrent applications and their concurrent approvals', async () => {
+    const o = await paidOrder('alipay', [{ sku: 'TEA-LONGJING-250', quantity: 2 }]);
+    const applications = await Promise.all(
+      Array.from({ length: 20 }, () => t.call('POST', `/api/orders/${o.orderNo}/refunds`, { as: 'customer', body: { reason: 'part', amount: 2000 } })),
+    );
+    const accepted = applications.filter((r) => r.status === 201).map((r) => r.body.refundNo as string);
+    expect(accepted).toHaveLength(Math.floor(o.amount / 2000));
+    const approvals = await Promise.all(accepted.map((no) => t.call('POST', `/api/admin/refunds/${no}/approve`, { as: 'support', body: { note: 'ok' } })));
+    expect(approvals.every((a) => a.status === 200)).toBe(true);
+    await t.settle();
+    const order = await t.order(o.orderNo);
+    expect(order).toMatchObject({ status: 'partially_refunded', refundedAmount: accepted.length * 2000 });
+    expect(order.refundedAmount).toBeLessThanOrEqual(o.amount);
+    expect(await refundsAtProvider('alipay', o.paymentNo)).toBe(accepted.length);
+  });
+
   it('rejects an application: the order goes back to paid and nothing reaches the provider', async () => {
     const o = await paidOrder('alipay');
     const applied = await t.call('POST', `/api/orders/${o.orderNo}/refunds`, { as: 'customer', body: { reason: 'no longer needed' } });
