@@ -11,6 +11,7 @@ import { notFoundHandler, onError } from './http/errors.ts';
 import { createMetrics, observe } from './http/observability.ts';
 import type { Clock } from './lib/clock.ts';
 import type { JobHandler } from './lib/jobs.ts';
+import { createRateLimiter, limitsOf } from './lib/rate-limit.ts';
 import type { Logger } from './lib/log.ts';
 import { createNotificationsService } from './notifications/notifications.service.ts';
 import { notificationsRoutes } from './notifications/notifications.routes.ts';
@@ -28,6 +29,7 @@ import { refundsOfOrder } from './refunds/refund.view.ts';
 import { refundsRoutes } from './refunds/refunds.routes.ts';
 import { createRefundsService, DRIVE_REFUND_JOB } from './refunds/refunds.service.ts';
 import { RETURN_SURPLUS_JOB } from './payments/payment-state.service.ts';
+import { webRoutes } from './web/index.ts';
 
 export interface AppDeps {
   db: Db;
@@ -42,6 +44,8 @@ export function createApp(deps: AppDeps) {
   const { db, clock, log, config, providers } = deps;
   const metrics = createMetrics();
   const accounts = createAccountsService({ db, clock });
+  const limiter = createRateLimiter({ db, clock });
+  const limits = limitsOf(config.rateLimits);
   const orders = createOrdersService({ db, clock, orderTtlSeconds: config.orderTtlSeconds });
   const state = createPaymentStateService({ db, clock });
   const payments = createPaymentsService({ db, clock, log, providers, orders, state, publicUrl: config.publicUrl });
@@ -52,9 +56,9 @@ export function createApp(deps: AppDeps) {
 
   const api = new OpenAPIHono<AppEnv>();
   api.use('*', authenticate(accounts));
-  api.route('/', accountsRoutes(accounts, { secureCookies: config.publicUrl.startsWith('https:') }));
+  api.route('/', accountsRoutes(accounts, { secureCookies: config.publicUrl.startsWith('https:'), limiter, limits }));
   api.route('/', catalogRoutes(db));
-  api.route('/', ordersRoutes({ db, orders, payments, refundsOf }));
+  api.route('/', ordersRoutes({ db, orders, payments, refundsOf, limiter, limits }));
   api.route('/', paymentsRoutes({ db, providers, payments }));
   api.route('/', notificationsRoutes(db));
   api.route('/', refundsRoutes({ db, refunds }));
@@ -65,6 +69,7 @@ export function createApp(deps: AppDeps) {
   app.notFound(notFoundHandler);
   app.route('/api', api);
   app.route('/', providerEndpoints({ providers, notifications, payments }));
+  app.route('/', webRoutes({ db, clock, providers, accounts, orders, payments, refunds, secureCookies: config.publicUrl.startsWith('https:') }));
   mountDocs(app, api);
   app.get('/healthz', async (c) => {
     try {

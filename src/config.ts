@@ -42,6 +42,8 @@ const envSchema = z.object({
   /** Divides the sandboxes' notification retry schedules (60 makes Alipay's 4 min into 4 s). */
   SANDBOX_TIME_SCALE: optional(z.coerce.number().positive()),
   /** How long a claimed job is held before another process may take it over (a crashed holder). */
+  RATE_LIMIT_LOGINS_PER_MINUTE: optional(z.coerce.number().int().min(1)),
+  RATE_LIMIT_ORDERS_PER_MINUTE: optional(z.coerce.number().int().min(1)),
   JOB_LEASE_SECONDS: optional(z.coerce.number().int().min(1).max(3600)),
 
   ALIPAY_APP_ID: optional(z.string()),
@@ -108,6 +110,7 @@ export interface Config {
   smtpFrom: string;
   sandboxTimeScale: number;
   jobLeaseSeconds: number;
+  rateLimits: { loginsPerMinute: number; ordersPerMinute: number };
   /** Set where the provider's credentials are complete; unset means its built-in sandbox serves it. */
   alipay: AlipayCredentials | undefined;
   wechatpay: WechatpayCredentials | undefined;
@@ -141,6 +144,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     smtpFrom: env.SMTP_FROM ?? 'mallpay <no-reply@localhost>',
     sandboxTimeScale: env.SANDBOX_TIME_SCALE ?? 1,
     jobLeaseSeconds: env.JOB_LEASE_SECONDS ?? 60,
+    rateLimits: { loginsPerMinute: env.RATE_LIMIT_LOGINS_PER_MINUTE ?? 30, ordersPerMinute: env.RATE_LIMIT_ORDERS_PER_MINUTE ?? 60 },
     alipay: credentials(env, 'ALIPAY', ['ALIPAY_APP_ID', 'ALIPAY_PRIVATE_KEY', 'ALIPAY_PUBLIC_KEY'], () => ({
       appId: env.ALIPAY_APP_ID!,
       privateKey: env.ALIPAY_PRIVATE_KEY!,

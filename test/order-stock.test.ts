@@ -4,7 +4,7 @@ import { stockOf, testApp, type TestApp } from './support/app.ts';
 describe('stock under concurrency', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await testApp();
+    t = await testApp({ env: { RATE_LIMIT_ORDERS_PER_MINUTE: '1000' } });
     await t.db.query(`INSERT INTO products (sku, name, price, stock) VALUES ('LAST-TEN', 'Last ten', 500, 10)`);
   });
   afterAll(() => t.close());

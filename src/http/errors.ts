@@ -6,6 +6,8 @@ import type { AppEnv } from './env.ts';
 /** The one error handler: the contract's `{error:{code,message}}`; a 5xx hides its details. */
 export function onError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof AppError) {
+    const retryAfter = (err.details as { retryAfter?: number } | undefined)?.retryAfter;
+    if (err.code === 'rate_limited' && retryAfter) c.header('retry-after', String(retryAfter));
     return c.json({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } }, err.status as 400);
   }
   if (err instanceof HTTPException && err.status < 500) {

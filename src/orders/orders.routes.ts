@@ -3,6 +3,7 @@ import type { Db } from '../db/client.ts';
 import { requireRole, requireUser } from '../http/auth.ts';
 import { errorResponses, newRouter } from '../http/env.ts';
 import { AppError } from '../lib/errors.ts';
+import type { Limits, RateLimiter } from '../lib/rate-limit.ts';
 import type { PaymentsService } from '../payments/payments.service.ts';
 import { MAX_LINES, MAX_QUANTITY } from './order.ts';
 import { orderDetail, orderList, type RefundsOfOrder } from './order.view.ts';
@@ -34,7 +35,7 @@ const PlaceOrderSchema = z.object({
     .max(MAX_LINES),
 });
 
-export function ordersRoutes(deps: { db: Db; orders: OrdersService; payments: PaymentsService; refundsOf: RefundsOfOrder }) {
+export function ordersRoutes(deps: { db: Db; orders: OrdersService; payments: PaymentsService; refundsOf: RefundsOfOrder; limiter: RateLimiter; limits: Limits }) {
   const { db, orders } = deps;
   return newRouter()
     .openapi(
@@ -51,6 +52,7 @@ export function ordersRoutes(deps: { db: Db; orders: OrdersService; payments: Pa
       }),
       async (c) => {
         const user = requireRole(c, 'customer');
+        await deps.limiter.check(`orders:${user.id}`, deps.limits.ordersPerCustomer);
         const body = c.req.valid('json');
         const result = await orders.place(user, body.items, c.req.header('idempotency-key'));
         return c.json(result.body as z.infer<typeof OrderSchema>, 201);

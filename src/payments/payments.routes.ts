@@ -1,9 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { getConnInfo } from '@hono/node-server/conninfo';
-import type { Context } from 'hono';
 import type { Db } from '../db/client.ts';
 import { requireRole, requireUser } from '../http/auth.ts';
-import { errorResponses, newRouter, type AppEnv } from '../http/env.ts';
+import { clientIp } from '../http/client-ip.ts';
+import { errorResponses, newRouter } from '../http/env.ts';
 import { isStaff } from '../accounts/accounts.ts';
 import { AppError } from '../lib/errors.ts';
 import type { Providers } from '../providers/registry.ts';
@@ -30,15 +29,6 @@ const PaymentSchema = z
     succeededAt: z.string().nullable(),
   })
   .openapi('Payment');
-
-/** The payer's address for WeChat Pay H5; behind a proxy the socket address is the proxy's. */
-function clientIp(c: Context<AppEnv>): string {
-  try {
-    return getConnInfo(c).remote.address?.replace(/^::ffff:/, '') ?? '127.0.0.1';
-  } catch {
-    return '127.0.0.1';
-  }
-}
 
 export function paymentsRoutes(deps: { db: Db; providers: Providers; payments: PaymentsService }) {
   return newRouter()
