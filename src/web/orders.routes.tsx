@@ -1,0 +1,71 @@
+import { Hono } from 'hono';
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../lib/errors.ts';
+import { fromYuanString } from '../lib/money.ts';
+import { orderDetail } from '../orders/order.view.ts';
+import type { OrderRow } from '../orders/order.ts';
+import { refundDetail, refundsOfOrder } from '../refunds/refund.view.ts';
+import { heldAmount } from '../refunds/refunds.repository.ts';
+import { errorText } from './error-page.tsx';
+import { OrdersPage } from './pages/orders.tsx';
+import { RefundFormPage } from './pages/refund-form.tsx';
+import { RefundPage } from './pages/refund.tsx';
+import { findPaymentById, findRefundWithOrder } from './web.repository.ts';
+import { loadWeb, needCustomer, needUser, type Web } from './web-context.ts';
+import type { WebDeps } from './web-deps.ts';
+import { isStaff } from '../accounts/accounts.ts';
+
+/** The customer's orders, the refund form and a refund's progress. */
+export function ordersRoutes(deps: WebDeps) {
+  const app = new Hono();
+
+  app.get('/orders', async (c) => {
+    const web = await loadWeb(c, deps);
+    const orders = await deps.orders.list(needCustomer(web), 50);
+    const details = await Promise.all(orders.map((o) => orderDetail(deps.db, o, refundsOfOrder)));
+    return c.html(OrdersPage({ web, orders: details }));
+  });
+
+  const refundForm = async (web: Web, order: OrderRow, extra: { error?: string; reason?: string; amount?: string } = {}) => {
+    const held = Number((await heldAmount(deps.db, order.id)).held);
+    const refundable = Math.max(0, order.paid_amount - order.refunded_amount - held);
+    return RefundFormPage({ web, order, held, refundable, formKey: randomUUID(), ...extra });
+  };
+
+  app.get('/orders/:orderNo/refund', async (c) => {
+    const web = await loadWeb(c, deps);
+    return c.html(await refundForm(web, await deps.orders.getOwn(needCustomer(web), c.req.param('orderNo'))));
+  });
+
+  app.post('/orders/:orderNo/refund', async (c) => {
+    const web = await loadWeb(c, deps);
+    const form = await c.req.parseBody();
+    web.checkCsrf(form);
+    const user = needCustomer(web);
+    const order = await deps.orders.getOwn(user, c.req.param('orderNo'));
+    const reason = String(form.reason ?? '').trim();
+    const amountText = String(form.amount ?? '').trim().replace(',', '.');
+    const amount = amountText === '' ? undefined : fromYuanString(amountText);
+    if (amount === null || !reason) {
+      return c.html(await refundForm(web, order, { error: amount === null ? web.m.refundForm.badAmount : web.m.refundForm.reason, reason, amount: amountText }), 422);
+    }
+    try {
+      const res = await deps.refunds.apply(user, order.order_no, { amount, reason: reason.slice(0, 500) }, typeof form.formKey === 'string' ? form.formKey : undefined);
+      return c.redirect(web.href(`/refunds/${(res.body as { refundNo: string }).refundNo}`), 303);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status >= 500) throw err;
+      return c.html(await refundForm(web, order, { error: errorText(web, err), reason, amount: amountText }), err.status as 422);
+    }
+  });
+
+  app.get('/refunds/:refundNo', async (c) => {
+    const web = await loadWeb(c, deps);
+    const user = needUser(web);
+    const refund = await findRefundWithOrder(deps.db, c.req.param('refundNo'));
+    if (!refund || (refund.order_user_id !== user.id && !isStaff(user))) throw new AppError('refund_not_found', 'refund not found');
+    const payment = await findPaymentById(deps.db, refund.payment_id);
+    return c.html(RefundPage({ web, refund: await refundDetail(deps.db, refund), method: payment?.method ?? '' }));
+  });
+
+  return app;
+}

@@ -1,0 +1,71 @@
+import type { refundDetail } from '../../refunds/refund.view.ts';
+import { money, time } from '../format.ts';
+import { Layout } from '../layout.tsx';
+import type { Web } from '../web-context.ts';
+
+type Detail = Awaited<ReturnType<typeof refundDetail>>;
+type Event = Detail['history'][number];
+
+interface Step {
+  key: 'applied' | 'reviewed' | 'sent' | 'result';
+  label: string;
+  event: Event | undefined;
+  text?: string;
+  bad?: boolean;
+}
+
+/** The four steps a customer cares about, read from the refund's append-only history (latest wins). */
+function steps(web: Web, refund: Detail, method: string): Step[] {
+  const last = (...actions: string[]) => refund.history.filter((e) => actions.includes(e.action)).at(-1);
+  const reviewed = last('approved', 'rejected');
+  const result = last('succeeded', 'failed', 'closed');
+  return [
+    { key: 'applied', label: web.m.refund.steps.applied, event: last('applied', 'opened_automatically') },
+    {
+      key: 'reviewed',
+      label: web.m.refund.steps.reviewed,
+      event: reviewed,
+      text: reviewed ? (reviewed.action === 'approved' ? web.m.refund.approvedBy : web.m.refund.rejectedBy) : undefined,
+      bad: reviewed?.action === 'rejected',
+    },
+    { key: 'sent', label: web.t((m) => m.refund.steps.sent, { method: web.method(method) }), event: last('sent', 'retried') },
+    {
+      key: 'result',
+      label: web.m.refund.steps.result,
+      event: result ?? (reviewed?.action === 'rejected' ? reviewed : undefined),
+      text: result || reviewed?.action === 'rejected' ? web.status(refund.status) : undefined,
+      bad: refund.status === 'failed' || refund.status === 'rejected',
+    },
+  ];
+}
+
+export function RefundPage({ web, refund, method }: { web: Web; refund: Detail; method: string }) {
+  const amount = money(refund.amount, refund.currency, web.lang);
+  const done = refund.status === 'succeeded' || refund.status === 'rejected';
+  return (
+    <Layout web={web} title={web.t((m) => m.refund.title, { refundNo: refund.refundNo })} refreshSeconds={done ? undefined : 5}>
+      <p>{web.t((m) => m.refund.ofOrder, { orderNo: refund.orderNo ?? '', amount })}</p>
+      <p class="card">
+        <strong id="refund-status" data-status={refund.status}>
+          {web.status(refund.status)}
+        </strong>
+      </p>
+      {refund.status === 'succeeded' ? <p class="notice ok" role="status">{web.t((m) => m.refund.succeeded, { amount })}</p> : null}
+      {refund.status === 'failed' ? <p class="notice bad">{refund.closed ? web.m.refund.abandoned : web.m.refund.failed}</p> : null}
+      {!done && refund.status !== 'failed' ? (
+        <p class="notice info">{web.t((m) => m.refund.expected, { text: web.m.refund.expectedBy[method] ?? '' })}</p>
+      ) : null}
+      <ol class="timeline">
+        {steps(web, refund, method).map((s) => (
+          <li class={s.event ? (s.bad ? 'bad' : 'done') : ''} data-step={s.key}>
+            <strong>{s.label}</strong>
+            {s.text ? `: ${s.text}` : ''}
+            <br />
+            <span class="muted">{s.event ? time(s.event.at, web.lang) : web.m.refund.notYet}</span>
+            {s.event?.note ? <div>{web.t((m) => m.refund.note, { note: s.event?.note ?? '' })}</div> : null}
+          </li>
+        ))}
+      </ol>
+    </Layout>
+  );
+}

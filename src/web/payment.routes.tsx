@@ -1,0 +1,80 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { Hono, type Context } from 'hono';
+import QRCode from 'qrcode';
+import { AppError } from '../lib/errors.ts';
+import { findPaymentWithOrder, listPaymentsOfOrder } from '../payments/payments.repository.ts';
+import { errorText } from './error-page.tsx';
+import { CheckoutPage } from './pages/checkout.tsx';
+import { PayPage } from './pages/pay.tsx';
+import { outcomeOf, ResultPage } from './pages/result.tsx';
+import { loadWeb, needCustomer, needUser, type Web } from './web-context.ts';
+import type { WebDeps } from './web-deps.ts';
+
+/** The payer's address (WeChat Pay H5 requires it); as in the API, the socket's. */
+function clientIp(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address?.replace(/^::ffff:/, '') ?? '127.0.0.1';
+  } catch {
+    return '127.0.0.1';
+  }
+}
+
+/** Choosing a method, paying, and the result. */
+export function paymentRoutes(deps: WebDeps) {
+  const app = new Hono();
+  const methods = () => Object.values(deps.providers).map((p) => ({ method: p.method, channels: p.channels }));
+  const checkout = async (web: Web, orderNo: string, error?: string) =>
+    CheckoutPage({ web, order: await deps.orders.getOwn(needCustomer(web), orderNo), methods: methods(), error });
+
+  app.get('/checkout/:orderNo', async (c) => c.html(await checkout(await loadWeb(c, deps), c.req.param('orderNo'))));
+
+  app.post('/checkout/:orderNo', async (c) => {
+    const web = await loadWeb(c, deps);
+    const form = await c.req.parseBody();
+    web.checkCsrf(form);
+    const user = needCustomer(web);
+    const orderNo = c.req.param('orderNo');
+    try {
+      const attempt = await deps.payments.create(user, orderNo, String(form.method ?? ''), String(form.channel ?? ''), clientIp(c));
+      return c.redirect(web.href(`/pay/${attempt.payment_no}`), 303);
+    } catch (err) {
+      if (!(err instanceof AppError) || (err.status >= 500 && err.code !== 'provider_error' && err.code !== 'provider_unavailable')) throw err;
+      return c.html(await checkout(web, orderNo, errorText(web, err)), err.status as 409);
+    }
+  });
+
+  app.get('/pay/:paymentNo', async (c) => {
+    const web = await loadWeb(c, deps);
+    const user = needUser(web);
+    const payment = await findPaymentWithOrder(deps.db, c.req.param('paymentNo'));
+    if (!payment || payment.order_user_id !== user.id) throw new AppError('payment_not_found', 'payment not found');
+    // Nothing left to pay here: the result page says what happened.
+    if (payment.status !== 'pending' || payment.order_status !== 'pending_payment') {
+      return c.redirect(web.href(`/orders/${payment.order_no}/result?paymentNo=${payment.payment_no}`), 303);
+    }
+    const qrSvg = payment.action?.type === 'qr' ? await QRCode.toString(payment.action.content, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' }) : undefined;
+    const secondsLeft = Math.max(0, Math.floor((payment.order_expires_at.getTime() - deps.clock.now().getTime()) / 1000));
+    return c.html(PayPage({ web, payment, qrSvg, secondsLeft, pollIntervalMs: deps.pollIntervalMs }));
+  });
+
+  app.get('/orders/:orderNo/result', async (c) => {
+    const web = await loadWeb(c, deps);
+    const user = needUser(web);
+    const order = await deps.orders.getVisible(user, c.req.param('orderNo'));
+    const wanted = c.req.query('paymentNo');
+    const payments = await listPaymentsOfOrder(deps.db, order.id);
+    let payment = payments.find((p) => p.status === 'succeeded' && !p.surplus) ?? (wanted ? payments.find((p) => p.payment_no === wanted) : payments.at(-1));
+    let outcome = outcomeOf(order, payment);
+    if (outcome === 'pending' && payment) {
+      // Back from the cashier before the provider's notification: ask it, as the return URL does.
+      const settled = await deps.payments.settleOnReturn(payment.payment_no);
+      if (settled && settled.status !== 'pending') {
+        payment = settled;
+        outcome = outcomeOf((await deps.orders.find(order.order_no)) ?? order, settled);
+      }
+    }
+    return c.html(ResultPage({ web, order: (await deps.orders.find(order.order_no)) ?? order, payment, outcome }));
+  });
+
+  return app;
+}

@@ -1,0 +1,58 @@
+/**
+ * One small stylesheet, inline so a page is one request. Colours keep at least 4.5:1 contrast; focus is
+ * always visible; tables become stacked cards on narrow screens.
+ */
+export const STYLES = `
+*{box-sizing:border-box}
+body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI","Hiragino Sans","PingFang SC","Noto Sans CJK SC",sans-serif;color:#1b1b1b;background:#f6f6f4}
+a{color:#0b57d0}
+header{background:#1f3a5f;color:#fff;padding:.5rem 1rem;display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center}
+header a{color:#fff}
+header .brand{font-weight:700;font-size:1.15rem;text-decoration:none;margin-right:auto}
+header nav{display:flex;flex-wrap:wrap;gap:.25rem 1rem;align-items:center}
+header form{display:inline}
+header button{background:transparent;color:#fff;border:1px solid #fff;padding:.2rem .6rem;font-size:.9rem;border-radius:.3rem}
+.langs{display:flex;gap:.5rem;font-size:.9rem}
+.langs [aria-current]{font-weight:700;text-decoration:none}
+main{max-width:52rem;margin:1rem auto;padding:0 1rem}
+h1{font-size:1.5rem;margin:.5rem 0 1rem}
+h2{font-size:1.2rem;margin:1.25rem 0 .5rem}
+.card{background:#fff;border:1px solid #d6d6d0;border-radius:.5rem;padding:1rem;margin:0 0 1rem}
+table{width:100%;border-collapse:collapse;background:#fff}
+th,td{text-align:left;padding:.5rem;border-bottom:1px solid #e2e2dc;vertical-align:top}
+td.num,th.num{text-align:right}
+input,textarea,select{font:inherit;padding:.45rem;border:1px solid #767676;border-radius:.3rem;max-width:100%}
+input[type=number]{width:5.5rem}
+textarea{width:100%;min-height:4.5rem}
+label{display:block;font-weight:600;margin:.5rem 0 .25rem}
+button,.button{display:inline-block;font:inherit;font-weight:600;padding:.6rem 1.1rem;border-radius:.4rem;border:1px solid #0b57d0;background:#0b57d0;color:#fff;cursor:pointer;text-decoration:none;margin:.25rem .5rem .25rem 0}
+button.secondary,.button.secondary{background:#fff;color:#0b57d0}
+button.danger{background:#a4262c;border-color:#a4262c}
+:focus-visible{outline:3px solid #f0a000;outline-offset:2px}
+.notice{padding:.75rem 1rem;border-radius:.4rem;margin:0 0 1rem;border:1px solid}
+.notice.ok{background:#e7f4ea;border-color:#2e7d32;color:#1b4d20}
+.notice.bad{background:#fdecea;border-color:#a4262c;color:#6b1116}
+.notice.info{background:#e8f0fe;border-color:#0b57d0;color:#0b3a8c}
+.muted{color:#555}
+.amount{font-size:1.8rem;font-weight:700}
+.qr{background:#fff;display:inline-block;padding:.5rem;border:1px solid #d6d6d0}
+.qr svg{width:240px;height:240px;display:block}
+.methods{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(14rem,1fr))}
+fieldset{border:1px solid #d6d6d0;border-radius:.5rem;background:#fff;padding:.75rem 1rem}
+legend{font-weight:700;padding:0 .25rem}
+ol.timeline{list-style:none;padding:0;margin:0}
+ol.timeline li{border-left:4px solid #bbb;padding:.25rem 0 .75rem .75rem}
+ol.timeline li.done{border-color:#2e7d32}
+ol.timeline li.bad{border-color:#a4262c}
+dl.facts{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem;margin:0}
+dl.facts dt{font-weight:600}
+dl.facts dd{margin:0}
+.error-code{font-family:ui-monospace,monospace;color:#555}
+@media (max-width:40rem){
+  table.stack thead{position:absolute;left:-9999px}
+  table.stack tr{display:block;border-bottom:2px solid #d6d6d0;padding:.25rem 0}
+  table.stack td{display:block;border:0;padding:.2rem .5rem}
+  table.stack td.num{text-align:left}
+  table.stack td[data-label]::before{content:attr(data-label) ": ";font-weight:600}
+}
+`;

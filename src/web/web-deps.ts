@@ -1,0 +1,19 @@
+import type { Db } from '../db/client.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { OrdersService } from '../orders/orders.service.ts';
+import type { PaymentsService } from '../payments/payments.service.ts';
+import type { Providers } from '../providers/registry.ts';
+import type { RefundsService } from '../refunds/refunds.service.ts';
+import type { WebAuth } from './web-context.ts';
+
+/** What the pages need: the same services the API uses, so a page can do nothing the API could not. */
+export interface WebDeps extends WebAuth {
+  db: Db;
+  clock: Clock;
+  providers: Providers;
+  orders: OrdersService;
+  payments: PaymentsService;
+  refunds: RefundsService;
+  /** How often the pay page asks for its payment's status. */
+  pollIntervalMs: number;
+}

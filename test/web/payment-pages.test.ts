@@ -1,0 +1,112 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTestMall, type TestMall } from '../support/mall.ts';
+import { choose, describeInBrowser, launchBrowser, logIn, newProfile, orderFromStorefront, screenshot } from './browser.ts';
+
+describeInBrowser('paying from the pages in a real browser', () => {
+  let t: TestMall;
+  let browser: Browser;
+  let profile: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    [t, browser] = await Promise.all([startTestMall(), launchBrowser()]);
+    profile = await newProfile(browser);
+    page = await profile.newPage();
+    await logIn(page, t.url, 'customer');
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  /** The customer's phone scans the QR code: it opens what the code holds and pays at the sandbox cashier. */
+  async function payOnPhone(qrContent: string, payButton: string): Promise<void> {
+    const phone = await profile.newPage();
+    await phone.goto(qrContent);
+    await phone.click(payButton);
+    await expect.poll(() => phone.textContent('body')).toMatch(/succeeded|Paid/);
+    await phone.close();
+  }
+
+  it('shows the products with their price and stock, and the logged-in customer', async () => {
+    await page.goto(`${t.url}/`);
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    const fan = page.locator('tr[data-sku=FAN-SILK]');
+    expect(await fan.textContent()).toContain('¥19.99');
+    expect(await fan.textContent()).toContain('200');
+    expect(await page.textContent('header')).toContain('customer@demo.test');
+    await screenshot(page, 'storefront');
+  });
+
+  for (const [method, payButton] of [['alipay', 'button.pay'], ['wechatpay', 'button.pay']] as const) {
+    it(`pays a ${method} QR code scanned with the phone, and the pay page moves on to the success page by itself`, async () => {
+      const orderNo = await orderFromStorefront(page, t.url, { 'FAN-SILK': 2 });
+      if (method === 'alipay') await screenshot(page, 'checkout');
+      expect(await page.textContent('main')).toContain('¥39.98');
+      await Promise.all([page.waitForURL(/\/pay\/P\w+/), choose(page, method, 'qr')]);
+      expect(await page.locator('.qr svg').count()).toBe(1);
+      expect(await page.textContent('#countdown')).toMatch(/^(29|30):\d\d$/);
+      if (method === 'alipay') await screenshot(page, 'pay-qr');
+      await payOnPhone((await page.getAttribute('.qr', 'data-qr-content'))!, payButton);
+      await t.settle();
+      await page.waitForURL(new RegExp(`/orders/${orderNo}/result`), { timeout: 15_000 });
+      expect(await page.textContent('main')).toContain('Payment received');
+      expect(await page.getAttribute('[data-outcome]', 'data-outcome')).toBe('succeeded');
+      if (method === 'alipay') await screenshot(page, 'result-success');
+      expect((await t.order(orderNo)).status).toBe('paid');
+    });
+  }
+
+  it('pays with UnionPay through its auto-submitting form and comes back to the success page', async () => {
+    const orderNo = await orderFromStorefront(page, t.url, { 'MUG-CELADON': 1 });
+    // The pay page submits the provider's form by itself: the next page is UnionPay's cashier.
+    await Promise.all([page.waitForURL(/\/sandbox\/unionpay\/cashier\//), choose(page, 'unionpay', 'page')]);
+    expect(await page.textContent('body')).toContain('¥45.00');
+    await Promise.all([page.waitForURL(new RegExp(`/orders/${orderNo}/result`)), page.click('form[action$="/pay"] button')]);
+    expect(await page.getAttribute('[data-outcome]', 'data-outcome')).toBe('succeeded');
+    expect(await page.textContent('main')).toContain('UnionPay');
+  });
+
+  it('pays with Alipay on the website by following the redirect, and returns to the success page', async () => {
+    const orderNo = await orderFromStorefront(page, t.url, { 'INK-SET': 1 });
+    await Promise.all([page.waitForURL(/\/pay\/P\w+/), choose(page, 'alipay', 'page')]);
+    await Promise.all([page.waitForURL(/\/sandbox\/alipay\//), page.click('main a.button')]);
+    await Promise.all([page.waitForURL(new RegExp(`/orders/${orderNo}/result`)), page.click('button.pay')]);
+    expect(await page.getAttribute('[data-outcome]', 'data-outcome')).toBe('succeeded');
+  });
+
+  it('lands on the failure page after a failed payment, and the customer pays again with another method', async () => {
+    const orderNo = await orderFromStorefront(page, t.url, { 'FAN-SILK': 1 });
+    await Promise.all([page.waitForURL(/\/sandbox\/unionpay\/cashier\//), choose(page, 'unionpay', 'page')]);
+    await page.click('form[action$="/fail"] button');
+    await Promise.all([page.waitForURL(new RegExp(`/orders/${orderNo}/result`)), page.click('#back button')]);
+    expect(await page.getAttribute('[data-outcome]', 'data-outcome')).toBe('failed');
+    expect(await page.textContent('main')).toContain('Nothing was charged');
+    await screenshot(page, 'result-failure');
+
+    await Promise.all([page.waitForURL(new RegExp(`/checkout/${orderNo}`)), page.click('text=Pay again')]);
+    await Promise.all([page.waitForURL(/\/pay\/P\w+/), choose(page, 'wechatpay', 'qr')]);
+    await payOnPhone((await page.getAttribute('.qr', 'data-qr-content'))!, 'button.pay');
+    await t.settle();
+    await page.waitForURL(new RegExp(`/orders/${orderNo}/result`), { timeout: 15_000 });
+    expect(await page.getAttribute('[data-outcome]', 'data-outcome')).toBe('succeeded');
+    const order = await t.order(orderNo);
+    expect(order.payments.map((p: { method: string; status: string }) => `${p.method}:${p.status}`)).toEqual(['unionpay:failed', 'wechatpay:succeeded']);
+  });
+
+  it('sends a failed WeChat Pay QR payment to the failure page once the provider is asked', async () => {
+    const orderNo = await orderFromStorefront(page, t.url, { 'FAN-SILK': 1 });
+    await Promise.all([page.waitForURL(/\/pay\/P\w+/), choose(page, 'wechatpay', 'qr')]);
+    const phone = await profile.newPage();
+    await phone.goto((await page.getAttribute('.qr', 'data-qr-content'))!);
+    await phone.click('button.fail');
+    await phone.close();
+    // WeChat Pay sends no notification for a failure: the poller's next query finds it.
+    t.clock.advance(5_000);
+    await t.settle();
+    await page.waitForURL(new RegExp(`/orders/${orderNo}/result`), { timeout: 15_000 });
+    expect(await page.getAttribute('[data-outcome]', 'data-outcome')).toBe('failed');
+    expect(await page.getAttribute('a.button', 'href')).toBe(`/checkout/${orderNo}`);
+  });
+});
