@@ -30,7 +30,6 @@ import { refundsRoutes } from './refunds/refunds.routes.ts';
 import { createRefundsService, DRIVE_REFUND_JOB } from './refunds/refunds.service.ts';
 import { RETURN_SURPLUS_JOB } from './payments/payment-state.service.ts';
 import { webRoutes } from './web/index.ts';
-import { webRoutes } from './web/index.ts';
 
 export interface AppDeps {
   db: Db;
@@ -70,7 +69,6 @@ export function createApp(deps: AppDeps) {
   app.notFound(notFoundHandler);
   app.route('/api', api);
   app.route('/', providerEndpoints({ providers, notifications, payments }));
-  app.route('/', webRoutes({ db, clock, providers, accounts, orders, payments, refunds, secureCookies: config.publicUrl.startsWith('https:') }));
   app.route('/', webRoutes({ db, clock, providers, accounts, orders, payments, refunds, secureCookies: config.publicUrl.startsWith('https:') }));
   mountDocs(app, api);
   app.get('/healthz', async (c) => {
