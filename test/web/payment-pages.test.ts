@@ -12,6 +12,7 @@ describeInBrowser('paying from the pages in a real browser', () => {
   beforeAll(async () => {
     [t, browser] = await Promise.all([startTestMall(), launchBrowser()]);
     profile = await newProfile(browser);
+    profile.setDefaultTimeout(10_000);
     page = await profile.newPage();
     await logIn(page, t.url, 'customer');
   });
@@ -85,7 +86,7 @@ describeInBrowser('paying from the pages in a real browser', () => {
     expect(await page.textContent('main')).toContain('Nothing was charged');
     await screenshot(page, 'result-failure');
 
-    await Promise.all([page.waitForURL(new RegExp(`/checkout/${orderNo}`)), page.click('text=Pay again')]);
+    await Promise.all([page.waitForURL(new RegExp(`/checkout/${orderNo}`)), page.getByRole('link', { name: 'Pay again' }).click()]);
     await Promise.all([page.waitForURL(/\/pay\/P\w+/), choose(page, 'wechatpay', 'qr')]);
     await payOnPhone((await page.getAttribute('.qr', 'data-qr-content'))!, 'button.pay');
     await t.settle();
