@@ -47,6 +47,7 @@ ol.timeline li.bad{border-color:#a4262c}
 dl.facts{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem;margin:0}
 dl.facts dt{font-weight:600}
 dl.facts dd{margin:0}
+.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .error-code{font-family:ui-monospace,monospace;color:#555}
 @media (max-width:40rem){
   table.stack thead{position:absolute;left:-9999px}

@@ -7,6 +7,7 @@ export const en = {
     product: 'Product',
     price: 'Price',
     stock: 'In stock',
+    quantityHeader: 'Quantity',
     quantity: 'Quantity of {name}',
     placeOrder: 'Place order',
     loginToBuy: 'Log in to place an order.',

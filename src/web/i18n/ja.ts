@@ -8,6 +8,7 @@ export const ja: Messages = {
     product: '商品',
     price: '価格',
     stock: '在庫',
+    quantityHeader: '数量',
     quantity: '{name} の数量',
     placeOrder: '注文する',
     loginToBuy: '注文するにはログインしてください。',

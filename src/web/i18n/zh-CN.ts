@@ -8,6 +8,7 @@ export const zhCN: Messages = {
     product: '商品',
     price: '价格',
     stock: '库存',
+    quantityHeader: '数量',
     quantity: '{name} 数量',
     placeOrder: '提交订单',
     loginToBuy: '请先登录再下单。',

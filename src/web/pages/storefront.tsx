@@ -30,7 +30,7 @@ export function StorefrontPage({ web, products, error, orderKey }: { web: Web; p
               <th scope="col">{web.m.shop.product}</th>
               <th scope="col" class="num">{web.m.shop.price}</th>
               <th scope="col" class="num">{web.m.shop.stock}</th>
-              {canBuy ? <th scope="col">{web.m.nav.shop}</th> : null}
+              {canBuy ? <th scope="col">{web.m.shop.quantityHeader}</th> : null}
             </tr>
           </thead>
           <tbody>
@@ -44,8 +44,8 @@ export function StorefrontPage({ web, products, error, orderKey }: { web: Web; p
                   {p.stock}
                 </td>
                 {canBuy ? (
-                  <td>
-                    <label for={`qty-${p.sku}`} class="muted" style="font-weight:400;margin:0">
+                  <td data-label={web.m.shop.quantityHeader}>
+                    <label for={`qty-${p.sku}`} class="sr-only">
                       {web.t((m) => m.shop.quantity, { name: p.name })}
                     </label>
                     <input id={`qty-${p.sku}`} type="number" name={`qty.${p.sku}`} min="0" max={String(Math.min(p.stock, 999))} value="0" inputmode="numeric" />
