@@ -26,7 +26,7 @@ function ReviewCard({ web, item, actions }: { web: Web; item: ReviewItem; action
       {r.failure_reason ? <p class="notice bad">{r.failure_reason}</p> : null}
       {r.approvals_needed > 1 ? <p class="muted">{web.m.console.needsTwo}</p> : null}
       <p>{web.t((m) => m.console.order, { orderNo: r.order_no, status: web.status(r.order_status), paid: fmt(r.paid_amount), refunded: fmt(r.refunded_amount) })}</p>
-      <details>
+      <details open>
         <summary>{web.m.console.payments} ({item.payments.length}) · {web.m.console.notifications} ({item.notifications.length}) · {web.m.console.earlier} ({item.earlier.length})</summary>
         <h4>{web.m.console.payments}</h4>
         <ul>

@@ -15,7 +15,7 @@ interface Step {
 }
 
 /** The four steps a customer cares about, read from the refund's append-only history (latest wins). */
-function steps(web: Web, refund: Detail, method: string): Step[] {
+function steps(web: Web, refund: Detail, method: string, label: string): Step[] {
   const last = (...actions: string[]) => refund.history.filter((e) => actions.includes(e.action)).at(-1);
   const reviewed = last('approved', 'rejected');
   const result = last('succeeded', 'failed', 'closed');
@@ -33,7 +33,7 @@ function steps(web: Web, refund: Detail, method: string): Step[] {
       key: 'result',
       label: web.m.refund.steps.result,
       event: result ?? (reviewed?.action === 'rejected' ? reviewed : undefined),
-      text: result || reviewed?.action === 'rejected' ? web.status(refund.status) : undefined,
+      text: result || reviewed?.action === 'rejected' ? label : undefined,
       bad: refund.status === 'failed' || refund.status === 'rejected',
     },
   ];
@@ -42,12 +42,14 @@ function steps(web: Web, refund: Detail, method: string): Step[] {
 export function RefundPage({ web, refund, method }: { web: Web; refund: Detail; method: string }) {
   const amount = money(refund.amount, refund.currency, web.lang);
   const done = refund.status === 'succeeded' || refund.status === 'rejected';
+  // For the customer a refund that succeeded is simply "refunded".
+  const label = web.status(refund.status === 'succeeded' ? 'refunded' : refund.status);
   return (
     <Layout web={web} title={web.t((m) => m.refund.title, { refundNo: refund.refundNo })} refreshSeconds={done ? undefined : 5}>
       <p>{web.t((m) => m.refund.ofOrder, { orderNo: refund.orderNo ?? '', amount })}</p>
       <p class="card">
         <strong id="refund-status" data-status={refund.status}>
-          {web.status(refund.status)}
+          {label}
         </strong>
       </p>
       {refund.status === 'succeeded' ? <p class="notice ok" role="status">{web.t((m) => m.refund.succeeded, { amount })}</p> : null}
@@ -56,7 +58,7 @@ export function RefundPage({ web, refund, method }: { web: Web; refund: Detail; 
         <p class="notice info">{web.t((m) => m.refund.expected, { text: web.m.refund.expectedBy[method] ?? '' })}</p>
       ) : null}
       <ol class="timeline">
-        {steps(web, refund, method).map((s) => (
+        {steps(web, refund, method, label).map((s) => (
           <li class={s.event ? (s.bad ? 'bad' : 'done') : ''} data-step={s.key}>
             <strong>{s.label}</strong>
             {s.text ? `: ${s.text}` : ''}
