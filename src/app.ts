@@ -29,6 +29,7 @@ import { refundsOfOrder } from './refunds/refund.view.ts';
 import { refundsRoutes } from './refunds/refunds.routes.ts';
 import { createRefundsService, DRIVE_REFUND_JOB } from './refunds/refunds.service.ts';
 import { RETURN_SURPLUS_JOB } from './payments/payment-state.service.ts';
+import { createCsrf } from './web/csrf.ts';
 import { webRoutes } from './web/index.ts';
 
 export interface AppDeps {
@@ -37,15 +38,17 @@ export interface AppDeps {
   log: Logger;
   config: Config;
   providers: Providers;
+  /** Shared by all instances (app_secrets); a random one when absent (tests). */
+  csrfSecret?: Buffer;
 }
 
 /** Builds the services from their dependencies and mounts the feature routers. No globals. */
 export function createApp(deps: AppDeps) {
   const { db, clock, log, config, providers } = deps;
   const metrics = createMetrics();
-  const accounts = createAccountsService({ db, clock });
   const limiter = createRateLimiter({ db, clock });
   const limits = limitsOf(config.rateLimits);
+  const accounts = createAccountsService({ db, clock, limiter, limits });
   const orders = createOrdersService({ db, clock, orderTtlSeconds: config.orderTtlSeconds });
   const state = createPaymentStateService({ db, clock });
   const payments = createPaymentsService({ db, clock, log, providers, orders, state, publicUrl: config.publicUrl });
@@ -56,7 +59,7 @@ export function createApp(deps: AppDeps) {
 
   const api = new OpenAPIHono<AppEnv>();
   api.use('*', authenticate(accounts));
-  api.route('/', accountsRoutes(accounts, { secureCookies: config.publicUrl.startsWith('https:'), limiter, limits }));
+  api.route('/', accountsRoutes(accounts, { secureCookies: config.publicUrl.startsWith('https:') }));
   api.route('/', catalogRoutes(db));
   api.route('/', ordersRoutes({ db, orders, payments, refundsOf, limiter, limits }));
   api.route('/', paymentsRoutes({ db, providers, payments }));
@@ -69,7 +72,7 @@ export function createApp(deps: AppDeps) {
   app.notFound(notFoundHandler);
   app.route('/api', api);
   app.route('/', providerEndpoints({ providers, notifications, payments }));
-  app.route('/', webRoutes({ db, clock, providers, accounts, orders, payments, refunds, secureCookies: config.publicUrl.startsWith('https:') }));
+  app.route('/', webRoutes({ db, clock, providers, accounts, orders, payments, refunds, secureCookies: config.publicUrl.startsWith('https:'), csrf: createCsrf(deps.csrfSecret) }));
   mountDocs(app, api);
   app.get('/healthz', async (c) => {
     try {

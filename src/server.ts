@@ -2,9 +2,11 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
 import { createApp, type App } from './app.ts';
+import { notFoundHandler } from './http/errors.ts';
 import type { Config } from './config.ts';
 import { openDb, type Db } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
+import { loadOrCreateSecret } from './db/secrets.ts';
 import { seedDemo } from './demo/seed.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { createWorker, type Worker } from './lib/jobs.ts';
@@ -65,11 +67,13 @@ export async function startMall(config: Config, opts: StartOptions = {}): Promis
     },
     { clock, log, timeoutMs: opts.providerTimeoutMs },
   );
-  const app = createApp({ db, clock, log, config: effective, providers });
+  const app = createApp({ db, clock, log, config: effective, providers, csrfSecret: await loadOrCreateSecret(db, 'csrf') });
   if (config.demo) await seedDemo(db, app.services.accounts);
 
   if (sandboxes) root.route('/sandbox', sandboxes.app);
   root.route('/', app.app);
+  // Paths no router knows answer in the contract's error shape here too.
+  root.notFound(notFoundHandler as never);
   ready.fetch = root.fetch;
 
   const worker = createWorker({ db, clock, log: log.child({ worker: true }), handlers: app.jobs, leaseMs: config.jobLeaseSeconds * 1000 });

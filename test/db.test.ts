@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
+import { loadOrCreateSecret } from '../src/db/secrets.ts';
 import { freshDb } from './support/db.ts';
 
 describe('database', () => {
@@ -24,6 +25,13 @@ describe('database', () => {
       }),
     ).rejects.toThrow('boom');
     expect(await db.query(`SELECT 1 FROM products WHERE sku = 'TX1'`)).toEqual([]);
+  });
+
+  it('makes an app secret once and gives every instance the same one', async () => {
+    const [a, b] = await Promise.all([loadOrCreateSecret(db, 'shared'), loadOrCreateSecret(db, 'shared')]);
+    expect(a.length).toBe(32);
+    expect(b.equals(a)).toBe(true);
+    expect((await loadOrCreateSecret(db, 'other')).equals(a)).toBe(false);
   });
 
   it('returns bigint money columns as numbers', async () => {

@@ -9,6 +9,12 @@ describe('paying with each provider through its sandbox, over HTTP', () => {
   });
   afterAll(() => t.close());
 
+  it('answers a path no router knows in the contract’s error shape', async () => {
+    const res = await t.call('GET', '/no/such/page');
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('not_found');
+  });
+
   it('offers the three enabled methods with their channels', async () => {
     expect((await t.call('GET', '/api/payment-methods')).body).toEqual([
       { method: 'alipay', name: 'Alipay', channels: ['qr', 'page', 'wap'] },

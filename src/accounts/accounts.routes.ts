@@ -3,13 +3,12 @@ import { deleteCookie, setCookie } from 'hono/cookie';
 import { errorResponses, newRouter } from '../http/env.ts';
 import { requireUser, sessionToken } from '../http/auth.ts';
 import { clientIp } from '../http/client-ip.ts';
-import type { Limits, RateLimiter } from '../lib/rate-limit.ts';
 import { SESSION_COOKIE } from './accounts.ts';
 import type { AccountsService } from './accounts.service.ts';
 
 const UserSchema = z.object({ id: z.number().int(), email: z.string(), role: z.enum(['customer', 'support', 'admin']) }).openapi('User');
 
-export function accountsRoutes(accounts: AccountsService, opts: { secureCookies: boolean; limiter: RateLimiter; limits: Limits }) {
+export function accountsRoutes(accounts: AccountsService, opts: { secureCookies: boolean }) {
   return newRouter()
     .openapi(
       createRoute({
@@ -30,9 +29,7 @@ export function accountsRoutes(accounts: AccountsService, opts: { secureCookies:
       }),
       async (c) => {
         const { email, password } = c.req.valid('json');
-        await opts.limiter.check(`login-ip:${clientIp(c)}`, opts.limits.loginPerAddress);
-        await opts.limiter.check(`login-account:${email.toLowerCase()}`, opts.limits.loginPerAccount);
-        const { token, user, expiresAt } = await accounts.login(email, password);
+        const { token, user, expiresAt } = await accounts.login(email, password, clientIp(c));
         setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Lax', path: '/', expires: expiresAt, secure: opts.secureCookies });
         return c.json({ token, user }, 200);
       },

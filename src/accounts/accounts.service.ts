@@ -2,20 +2,26 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../db/client.ts';
 import type { Clock } from '../lib/clock.ts';
 import { AppError } from '../lib/errors.ts';
+import type { Limits, RateLimiter } from '../lib/rate-limit.ts';
 import { SESSION_TTL_MS, type Role, type User } from './accounts.ts';
 import * as repo from './accounts.repository.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password.ts';
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
-export function createAccountsService(deps: { db: Db; clock: Clock }) {
+export function createAccountsService(deps: { db: Db; clock: Clock; limiter?: RateLimiter; limits?: Limits }) {
   const { db, clock } = deps;
   return {
     async register(email: string, password: string, role: Role): Promise<User | undefined> {
       return repo.insertUser(db, email.toLowerCase(), await hashPassword(password), role);
     },
 
-    async login(email: string, password: string): Promise<{ token: string; user: User; expiresAt: Date }> {
+    /** Guessing is slowed per address and per account (both pages and API log in here). */
+    async login(email: string, password: string, clientIp = 'unknown'): Promise<{ token: string; user: User; expiresAt: Date }> {
+      if (deps.limiter && deps.limits) {
+        await deps.limiter.check(`login-ip:${clientIp}`, deps.limits.loginPerAddress);
+        await deps.limiter.check(`login-account:${email.toLowerCase()}`, deps.limits.loginPerAccount);
+      }
       const found = await repo.findUserByEmail(db, email.toLowerCase());
       const ok = await verifyPassword(password, found?.password_hash ?? DUMMY_HASH);
       if (!found || !ok) throw new AppError('invalid_credentials', 'e-mail or password is wrong');

@@ -9,6 +9,7 @@ import { StorefrontPage } from './pages/storefront.tsx';
 import { errorText } from './error-page.tsx';
 import { loadWeb, needCustomer, safeNext } from './web-context.ts';
 import type { WebDeps } from './web-deps.ts';
+import { clientIp } from '../http/client-ip.ts';
 
 /** The storefront, placing an order, logging in and out. */
 export function shopRoutes(deps: WebDeps) {
@@ -50,7 +51,7 @@ export function shopRoutes(deps: WebDeps) {
     const next = safeNext(form.next);
     const email = String(form.email ?? '');
     try {
-      const { token, expiresAt } = await deps.accounts.login(email, String(form.password ?? ''));
+      const { token, expiresAt } = await deps.accounts.login(email, String(form.password ?? ''), clientIp(c));
       setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Lax', path: '/', expires: expiresAt, secure: deps.secureCookies });
       return c.redirect(web.href(next), 303);
     } catch (err) {
