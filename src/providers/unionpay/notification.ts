@@ -21,7 +21,9 @@ export function parseBackNotification(req: InboundRequest, ctx: NotificationCont
   const f = parseFormFields(req.rawBody);
   const verified = verifyGatewayMessage(f, ctx.anchors, ctx.clock);
   if (!verified.ok) return { kind: 'rejected', reason: 'bad_signature', message: verified.message, ...(f.orderId ? { paymentNo: f.orderId } : {}) };
-  if (f.merId !== ctx.merId) return { kind: 'rejected', reason: 'merchant_mismatch', message: `merId ${f.merId ?? '(none)'} is not ${ctx.merId}` };
+  if (f.merId !== ctx.merId) {
+    return { kind: 'rejected', reason: 'merchant_mismatch', message: `merId ${f.merId ?? '(none)'} is not ${ctx.merId}`, ...(f.orderId ? { paymentNo: f.orderId } : {}) };
+  }
   const { orderId, queryId, txnType, txnAmt, respCode } = f;
   if (!orderId || !queryId || !txnType || !txnAmt || !FEN.test(txnAmt)) {
     return { kind: 'rejected', reason: 'malformed', message: 'orderId, queryId, txnType or txnAmt missing or invalid' };
