@@ -15,7 +15,8 @@ try {
 
 const log = createLogger(config.logLevel);
 const mall = await startMall(config, { log });
-log.info(`mallpay is up: ${mall.url}  (demo: ${config.demo ? 'customer@demo.test / demo-customer' : 'off'})`);
+// No password here, not even the demo ones: logs never carry credentials (the README lists the demo accounts).
+log.info(`mallpay is up: ${mall.url}${config.demo ? ' (demo mode: accounts in the README)' : ''}`);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
