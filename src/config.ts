@@ -20,6 +20,45 @@ const pem = z
 const gatewayUrl = z.url().refine((v) => !v.endsWith('/'), 'must not end with a slash');
 const optional = <T extends z.ZodTypeAny>(t: T) => z.preprocess((v) => (v === '' ? undefined : v), t.optional());
 
+/** Probabilistic faults in the sandboxes (docs/sandbox.md, Chaos); unset: none. */
+export interface SandboxChaos {
+  /** Probability that a provider API call fails (system error or timeout). */
+  calls: number;
+  /** Probability that one delivery attempt of a notification is lost (retried on the provider's schedule). */
+  deliveries: number;
+  /** How many copies of each notification are sent, uniform in [min, max]. */
+  copies: readonly [number, number];
+  /** Each copy's first send is this many real milliseconds late, uniform in [min, max]. */
+  delayMs: readonly [number, number];
+  seed: number;
+}
+const probability = z.coerce.number().min(0).max(1);
+/** `3` or `1-5`: an inclusive range of whole numbers. */
+const range = (min: number) =>
+  z
+    .string()
+    .regex(/^\d+(-\d+)?$/, 'must be N or MIN-MAX')
+    .transform((v) => v.split('-').map(Number))
+    .transform(([lo, hi]) => [lo!, hi ?? lo!] as const)
+    .refine(([lo, hi]) => lo >= min && hi >= lo, `must be whole numbers from ${min}, MIN <= MAX`);
+const chaosSchema = z.preprocess(
+  (v, ctx) => {
+    if (typeof v !== 'string') return v;
+    const pairs = v.split(',').map((s) => s.trim()).filter(Boolean).map((s) => s.split('='));
+    if (pairs.some((p) => p.length !== 2)) ctx.addIssue({ code: 'custom', message: 'must be key=value pairs separated by commas' });
+    return Object.fromEntries(pairs.map(([k, val]) => [k?.trim(), val?.trim()]));
+  },
+  z
+    .object({
+      calls: probability.default(0),
+      deliveries: probability.default(0),
+      copies: range(1).default([1, 1]),
+      delayMs: range(0).default([0, 0]),
+      seed: z.coerce.number().int().min(0).default(0),
+    })
+    .strict(),
+);
+
 const envSchema = z.object({
   // 0 picks a free port (tests); PUBLIC_URL then follows the port actually taken.
   PORT: optional(z.coerce.number().int().min(0).max(65535)),
@@ -41,6 +80,8 @@ const envSchema = z.object({
   SMTP_FROM: optional(z.string()),
   /** Divides the sandboxes' notification retry schedules (60 makes Alipay's 4 min into 4 s). */
   SANDBOX_TIME_SCALE: optional(z.coerce.number().positive()),
+  /** `calls=0.05,deliveries=0.05,copies=1-5,delayMs=0-20000,seed=42`: random faults in every sandbox. */
+  SANDBOX_CHAOS: optional(chaosSchema),
   /** How long a claimed job is held before another process may take it over (a crashed holder). */
   RATE_LIMIT_LOGINS_PER_MINUTE: optional(z.coerce.number().int().min(1)),
   RATE_LIMIT_ORDERS_PER_MINUTE: optional(z.coerce.number().int().min(1)),
@@ -109,6 +150,7 @@ export interface Config {
   smtpUrl: string | undefined;
   smtpFrom: string;
   sandboxTimeScale: number;
+  sandboxChaos: SandboxChaos | undefined;
   jobLeaseSeconds: number;
   rateLimits: { loginsPerMinute: number; ordersPerMinute: number };
   /** Set where the provider's credentials are complete; unset means its built-in sandbox serves it. */
@@ -143,6 +185,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     smtpUrl: env.SMTP_URL,
     smtpFrom: env.SMTP_FROM ?? 'mallpay <no-reply@localhost>',
     sandboxTimeScale: env.SANDBOX_TIME_SCALE ?? 1,
+    sandboxChaos: env.SANDBOX_CHAOS,
     jobLeaseSeconds: env.JOB_LEASE_SECONDS ?? 60,
     rateLimits: { loginsPerMinute: env.RATE_LIMIT_LOGINS_PER_MINUTE ?? 30, ordersPerMinute: env.RATE_LIMIT_ORDERS_PER_MINUTE ?? 60 },
     alipay: credentials(env, 'ALIPAY', ['ALIPAY_APP_ID', 'ALIPAY_PRIVATE_KEY', 'ALIPAY_PUBLIC_KEY'], () => ({

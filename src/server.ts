@@ -56,7 +56,7 @@ export async function startMall(config: Config, opts: StartOptions = {}): Promis
 
   const sandboxMethods = sandboxedMethods(effective);
   const sandboxes = sandboxMethods.length
-    ? await createSandboxes({ db, clock, log, publicUrl, timeScale: config.sandboxTimeScale, methods: sandboxMethods })
+    ? await createSandboxes({ db, clock, log, publicUrl, timeScale: config.sandboxTimeScale, methods: sandboxMethods, chaos: config.sandboxChaos })
     : undefined;
   const providers = buildProviders(
     effective.paymentMethods,

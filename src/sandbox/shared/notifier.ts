@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Db, Sql } from '../../db/client.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { createPollLoop } from '../../lib/poll-loop.ts';
+import type { Chaos } from './chaos.ts';
 import type { Faults } from './faults.ts';
 
 export interface OutgoingRequest {
@@ -28,6 +29,8 @@ export interface NotifierOptions {
   /** Divides the retry delays: 60 turns Alipay's 4 minutes into 4 seconds. */
   timeScale: number;
   fetch?: typeof fetch;
+  /** SANDBOX_CHAOS: notifications copied, sent late and out of order, and sends lost at random. */
+  chaos?: Chaos | undefined;
 }
 
 interface DeliveryRow {
@@ -61,6 +64,11 @@ export function createNotifier(opts: NotifierOptions) {
         now,
       ]);
     if (fault === 'drop') return void (await insert('dropped', now));
+    if (fault === undefined && opts.chaos) {
+      // Each copy its own row with its own delay: they arrive in any order, each retried on its own.
+      for (const delay of opts.chaos.copyDelays()) await insert('pending', new Date(now.getTime() + delay));
+      return;
+    }
     const at = typeof fault === 'object' ? new Date(now.getTime() + fault.delayMs) : now;
     await insert('pending', at);
     if (fault === 'duplicate') await insert('pending', at);
@@ -85,6 +93,7 @@ export function createNotifier(opts: NotifierOptions) {
     let result: string;
     let ok = false;
     try {
+      if (opts.chaos?.deliveryFails()) throw new Error('SANDBOX_CHAOS lost this send');
       const req = await protocol.render(row.payload, opts.clock.now());
       const res = await doFetch(req.url, {
         method: 'POST',
