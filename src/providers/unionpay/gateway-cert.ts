@@ -10,10 +10,12 @@ export interface TrustAnchors {
   root: X509Certificate;
   middle: X509Certificate;
   checkOwner: boolean;
+  /** Gateway certificates already found to chain to the anchors (and be UnionPay's), by PEM. */
+  chained: Map<string, X509Certificate>;
 }
 
 export function trustAnchors(rootPem: string, middlePem: string, checkOwner: boolean): TrustAnchors {
-  return { root: new X509Certificate(rootPem), middle: new X509Certificate(middlePem), checkOwner };
+  return { root: new X509Certificate(rootPem), middle: new X509Certificate(middlePem), checkOwner, chained: new Map() };
 }
 
 const issuedBy = (cert: X509Certificate, issuer: X509Certificate) => cert.checkIssued(issuer) && cert.verify(issuer.publicKey);
@@ -29,15 +31,19 @@ function withinValidity(cert: X509Certificate, now: Date): boolean {
  * `CertUtil.verifyCertificate` (§3.3).
  */
 export function checkGatewayCert(pem: string, anchors: TrustAnchors, clock: Clock): CertCheck {
-  let cert: X509Certificate;
-  try {
-    cert = new X509Certificate(pem);
-  } catch {
-    return { ok: false, message: 'signPubKeyCert is not a certificate' };
-  }
   const { root, middle } = anchors;
-  if (!middle.ca || !issuedBy(middle, root) || !issuedBy(cert, middle)) {
-    return { ok: false, message: 'signPubKeyCert does not chain to the configured middle and root certificates' };
+  // Chain and owner do not change with time: a certificate that passed them once is not parsed and
+  // verified again on every message (the gateway signs everything with the same one). Dates are.
+  let cert = anchors.chained.get(pem);
+  if (!cert) {
+    try {
+      cert = new X509Certificate(pem);
+    } catch {
+      return { ok: false, message: 'signPubKeyCert is not a certificate' };
+    }
+    if (!middle.ca || !issuedBy(middle, root) || !issuedBy(cert, middle)) {
+      return { ok: false, message: 'signPubKeyCert does not chain to the configured middle and root certificates' };
+    }
   }
   const now = clock.now();
   if (!withinValidity(cert, now) || !withinValidity(middle, now)) {
@@ -47,5 +53,6 @@ export function checkGatewayCert(pem: string, anchors: TrustAnchors, clock: Cloc
     const cn = cert.subject.split('\n').find((l) => l.startsWith('CN='))?.slice(3) ?? '';
     if (cn.split('@')[2] !== UNIONPAY_OWNER) return { ok: false, message: `signPubKeyCert is not UnionPay's (CN ${cn})` };
   }
+  if (anchors.chained.size < 16) anchors.chained.set(pem, cert);
   return { ok: true, cert };
 }

@@ -42,7 +42,15 @@ export function createRecordStore(db: Db, clock: Clock, provider: string) {
     const rows = await sql.query<{ data: T }>('SELECT data FROM sandbox_records WHERE provider = $1 AND kind = $2 ORDER BY created_at, key', [provider, kind]);
     return rows.map((r) => r.data);
   }
-  return { get, insert, put, withLock, list };
+  /** The records of a kind whose JSON contains `match` (e.g. {status:'processing'}), found by the index. */
+  async function find<T>(kind: string, match: Record<string, unknown>, sql: Sql = db): Promise<T[]> {
+    const rows = await sql.query<{ data: T }>(
+      'SELECT data FROM sandbox_records WHERE provider = $1 AND kind = $2 AND data @> $3::jsonb ORDER BY created_at, key',
+      [provider, kind, JSON.stringify(match)],
+    );
+    return rows.map((r) => r.data);
+  }
+  return { get, insert, put, withLock, list, find };
 }
 
 export type RecordStore = ReturnType<typeof createRecordStore>;

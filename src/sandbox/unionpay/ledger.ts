@@ -128,12 +128,12 @@ export function createLedger(deps: LedgerDeps) {
   /** Refunds whose time has come settle successfully; called before every read, and by a timer. */
   async function settleDue(): Promise<void> {
     const now = clock.now();
-    const due = (await store.list<TxnRecord>(TXN)).filter((t) => t.status === 'processing' && t.settleAt && new Date(t.settleAt) <= now);
+    const due = (await store.find<TxnRecord>(TXN, { status: 'processing' })).filter((t) => t.settleAt && new Date(t.settleAt) <= now);
     for (const t of due) await settle(t, 'succeeded');
   }
 
   async function refundsOf(consume: TxnRecord): Promise<TxnRecord[]> {
-    return (await store.list<TxnRecord>(TXN)).filter((t) => t.origQryId === consume.queryId);
+    return store.find<TxnRecord>(TXN, { origQryId: consume.queryId });
   }
 
   return { openConsume, pay, fail, openRefund, settle, settleDue, get, byQueryId, latest, refundsOf };

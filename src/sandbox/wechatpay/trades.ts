@@ -193,7 +193,7 @@ export function createTradeBook(o: TradeBookOptions) {
   /** Refunds whose delay has passed succeed: run on reads and by the timer. */
   async function settleDue(only?: RefundRecord): Promise<void> {
     const now = clock.now().getTime();
-    const candidates = only ? [only] : await store.list<RefundRecord>('refund');
+    const candidates = only ? [only] : await store.find<RefundRecord>('refund', { status: 'PROCESSING' });
     for (const r of candidates) {
       if (r.status === 'PROCESSING' && new Date(r.due_at).getTime() <= now) await settleRefund(r.mchid, r.out_refund_no, 'SUCCESS');
     }
