@@ -65,6 +65,8 @@ const envSchema = z.object({
   HOST: optional(z.string()),
   DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')),
   DATA_DIR: optional(z.string()),
+  /** Connections each instance keeps to PostgreSQL. */
+  DATABASE_POOL_SIZE: optional(z.coerce.number().int().min(1).max(200)),
   PUBLIC_URL: optional(gatewayUrl),
   PAYMENT_METHODS: optional(
     z
@@ -140,6 +142,7 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  databasePoolSize: number;
   dataDir: string;
   publicUrl: string;
   paymentMethods: PaymentMethod[];
@@ -175,6 +178,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     port,
     host: env.HOST ?? '127.0.0.1',
     databaseUrl: env.DATABASE_URL,
+    databasePoolSize: env.DATABASE_POOL_SIZE ?? 10,
     dataDir: env.DATA_DIR ?? './data',
     publicUrl: env.PUBLIC_URL ?? `http://localhost:${port}`,
     paymentMethods: env.PAYMENT_METHODS ?? [...PAYMENT_METHODS],

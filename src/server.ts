@@ -39,7 +39,7 @@ export interface StartOptions {
 export async function startMall(config: Config, opts: StartOptions = {}): Promise<Mall> {
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? createLogger(config.logLevel);
-  const db = opts.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const db = opts.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize }));
   await migrate(db);
 
   const root = new Hono();
