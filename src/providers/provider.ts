@@ -23,7 +23,28 @@ export interface PaymentProvider {
   acknowledge(accepted: boolean, reason?: string): Response;
   /** The browser's return from the cashier: which attempt, and whether its signature held. UI only. */
   parseReturn(req: InboundRequest): Promise<ReturnInfo>;
+  /** The provider's bill of one day (Beijing date `YYYY-MM-DD`): every payment and refund it booked. */
+  downloadBill?(date: string): Promise<BillResult>;
 }
+
+/** One line of a provider's daily bill, in our terms. */
+export interface BillLine {
+  kind: 'payment' | 'refund';
+  /** Our attempt's merchant number (out_trade_no / orderId of the consume). */
+  paymentNo: string;
+  /** Our refund number, for refunds. */
+  refundNo: string | null;
+  providerTradeNo: string | null;
+  /** Minor units; always positive (a refund line's amount is the money given back). */
+  amount: number;
+  at: Date;
+}
+
+export type BillResult =
+  | { kind: 'bill'; lines: BillLine[] }
+  /** The provider has not made that day's bill yet (too early, or a future date). */
+  | { kind: 'not_ready' }
+  | { kind: 'unknown'; reason: string };
 
 export type PaymentAction = { type: 'qr'; content: string } | { type: 'redirect'; url: string } | { type: 'form'; html: string };
 
