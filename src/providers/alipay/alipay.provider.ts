@@ -4,6 +4,7 @@ import { beijingDateTime } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/log.ts';
 import { fromYuanString, toYuanString } from '../../lib/money.ts';
 import type { AttemptRef, CloseResult, CreatePaymentInput, CreateResult, PaymentProvider, PaymentState, RefundInput, RefundState } from '../provider.ts';
+import { downloadAlipayBill } from './alipay.bill.ts';
 import { createAlipayClient, type GatewayAnswer } from './alipay.client.ts';
 import { createNotificationParser } from './alipay.notification.ts';
 import { isWireTradeStatus, mapTradeStatus } from './alipay.status.ts';
@@ -128,5 +129,6 @@ export function createAlipayProvider(creds: AlipayCredentials, deps: { clock: Cl
     parseNotification: notifications.parseNotification,
     acknowledge: notifications.acknowledge,
     parseReturn: notifications.parseReturn,
+    downloadBill: (date) => downloadAlipayBill(client, date, deps.timeoutMs ?? 10_000),
   };
 }

@@ -8,7 +8,10 @@ import { REQUEST_UNSIGNED, responseKeyOf, rsa2Verify, signContent, signedRespons
 import { parseBeijing } from './alipay.trades.ts';
 
 /** The server APIs of §1.5; page.pay and wap.pay are browser flows, answered with the cashier instead. */
-const SERVER_APIS = ['alipay.trade.precreate', 'alipay.trade.query', 'alipay.trade.close', 'alipay.trade.refund', 'alipay.trade.fastpay.refund.query'];
+const SERVER_APIS = [
+  'alipay.trade.precreate', 'alipay.trade.query', 'alipay.trade.close', 'alipay.trade.refund', 'alipay.trade.fastpay.refund.query',
+  'alipay.data.dataservice.bill.downloadurl.query',
+];
 const PAGE_APIS: Record<string, 'page' | 'wap'> = { 'alipay.trade.page.pay': 'page', 'alipay.trade.wap.pay': 'wap' };
 /** PROTOCOLS §7 item 7: the accepted clock skew is not published; the sandbox allows 15 minutes either way. */
 const MAX_SKEW_MS = 15 * 60_000;
@@ -28,6 +31,7 @@ export interface GatewayDeps {
   clock: Clock;
   keys: AlipaySandboxKeys;
   base: string;
+  bill: { downloadUrlQuery(biz: Record<string, unknown>): ApiResult };
 }
 
 /** §1.2–1.3 checks shared by server and browser calls; answers the error or the parsed biz_content. */
@@ -113,6 +117,8 @@ export function mountGateway(app: Hono, deps: GatewayDeps): void {
         return apis.close(biz);
       case 'alipay.trade.refund':
         return apis.refund(biz);
+      case 'alipay.data.dataservice.bill.downloadurl.query':
+        return Promise.resolve(deps.bill.downloadUrlQuery(biz));
       default:
         return apis.refundQuery(biz);
     }

@@ -2,6 +2,7 @@ import type { AlipayCredentials } from '../../config.ts';
 import { mountControls, newSandboxApp, type Sandbox, type SandboxDeps } from '../shared/sandbox.ts';
 import { createRecordStore } from '../shared/store.ts';
 import { createAlipayApis } from './alipay.api.ts';
+import { createAlipayBill } from './alipay.bill.ts';
 import { createBuyerActions } from './alipay.buyer.ts';
 import { mountCashier } from './alipay.cashier.ts';
 import { mountGateway } from './alipay.gateway.ts';
@@ -23,7 +24,9 @@ export async function createAlipaySandbox(deps: SandboxDeps, opts: { timeScale?:
   const notifyFaults = { badSignature: 0 };
   const apis = createAlipayApis({ store, notifier: deps.notifier, clock: deps.clock, keys, baseUrl: base, timeScale: opts.timeScale ?? 1, notifyFaults });
   const buyer = createBuyerActions(apis, deps.clock, keys);
-  mountGateway(app, { apis, faults, clock: deps.clock, keys, base });
+  const bill = createAlipayBill({ store, clock: deps.clock, appId: keys.appId, secret: keys.alipayPrivateKey, baseUrl: base });
+  mountGateway(app, { apis, faults, clock: deps.clock, keys, base, bill });
+  bill.mount(app);
   mountCashier(app, base, store, buyer, keys);
 
   const outcome = (r: Awaited<ReturnType<typeof buyer.pay>>) => (r.ok ? { ok: true, trade: r.trade } : { ok: false, error: r.error });
