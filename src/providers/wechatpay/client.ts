@@ -13,6 +13,8 @@ export type ApiResult =
 
 export interface ApiClient {
   call(method: 'GET' | 'POST', path: string, body?: Record<string, unknown>): Promise<ApiResult>;
+  /** A signed GET of a bill's download_url: the answer is the raw file, which WeChat does not sign (§2.8). */
+  download(downloadUrl: string): Promise<{ ok: true; text: string } | { ok: false; reason: string }>;
 }
 
 export function createApiClient(opts: {
@@ -69,7 +71,21 @@ export function createApiClient(opts: {
     return { kind: 'unknown', reason: `http_${res.status}`, message: raw.slice(0, 200) };
   }
 
-  return { call };
+  async function download(downloadUrl: string): Promise<{ ok: true; text: string } | { ok: false; reason: string }> {
+    const url = new URL(downloadUrl);
+    // Our Authorization header goes to WeChat's own origin only, whatever a response may say.
+    if (url.origin !== new URL(opts.baseUrl).origin) return { ok: false, reason: 'foreign_download_url' };
+    const authorization = opts.signer.authorization('GET', url.pathname + url.search, '', opts.clock.now());
+    try {
+      const res = await fetch(url, { headers: { Authorization: authorization, Accept: '*/*' }, signal: AbortSignal.timeout(opts.timeoutMs), redirect: 'manual' });
+      const text = await res.text();
+      return res.status === 200 ? { ok: true, text } : { ok: false, reason: `http_${res.status}` };
+    } catch (err) {
+      return { ok: false, reason: err instanceof Error && err.name === 'TimeoutError' ? 'timeout' : 'network_error' };
+    }
+  }
+
+  return { call, download };
 }
 
 export function parseObject(raw: string): Record<string, unknown> | null {

@@ -3,6 +3,7 @@ import { beijingRfc3339, type Clock } from '../../lib/clock.ts';
 import { assertMinorUnits } from '../../lib/money.ts';
 import type { Logger } from '../../lib/log.ts';
 import type { AttemptRef, CloseResult, CreatePaymentInput, CreateResult, PaymentProvider, PaymentState, RefundInput, RefundState } from '../provider.ts';
+import { downloadWechatpayBill } from './bill.ts';
 import { createApiClient, isTransient, type ApiResult } from './client.ts';
 import { parseTime, parseWechatpayNotification } from './notification.ts';
 import { createRequestSigner, PlatformKeyRing } from './signing.ts';
@@ -153,5 +154,6 @@ export function createWechatpayProvider(creds: WechatpayCredentials, deps: Wecha
     async parseReturn(req) {
       return { paymentNo: req.query.get('paymentNo') || null, verified: false };
     },
+    downloadBill: (date) => downloadWechatpayBill(api, date),
   };
 }

@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import type { Clock } from '../../lib/clock.ts';
 import type { Faults } from '../shared/faults.ts';
+import type { TradeBill } from './bill.ts';
 import type { GatewayCrypto } from './crypto.ts';
 import { tradeKey, refundView, transactionView, type TradeRecord } from './records.ts';
 import type { Outcome, TradeBook, WireError } from './trades.ts';
@@ -10,7 +11,7 @@ type Env = { Variables: { mchId: string; rawBody: string } };
 type Answer = { status: 200 | 204; body: Record<string, unknown> | null } | { error: WireError };
 
 /** The `/v3/...` gateway API (PROTOCOLS.md §2.2–2.5): authenticated, and every answer signed, errors included. */
-export function v3Routes(deps: { book: TradeBook; crypto: GatewayCrypto; clock: Clock; faults: Faults; cashierUrl: (prepay: string) => string }) {
+export function v3Routes(deps: { book: TradeBook; crypto: GatewayCrypto; clock: Clock; faults: Faults; cashierUrl: (prepay: string) => string; bill: TradeBill }) {
   const { book, crypto, clock, faults } = deps;
   const app = new Hono<Env>();
 
@@ -108,6 +109,15 @@ export function v3Routes(deps: { book: TradeBook; crypto: GatewayCrypto; clock: 
       return r ? { status: 200, body: refundView(r) } : { error: { status: 404, code: 'RESOURCE_NOT_EXISTS', message: '退款单不存在' } };
     }),
   );
+  app.get(
+    '/v3/bill/tradebill',
+    handle('tradebill', async (c) => deps.bill.tradeBill(c.get('mchId'), new URL(c.req.url).searchParams)),
+  );
+  app.get('/v3/billdownload/file', async (c) => {
+    const fault = faults.takeCallFault('billdownload');
+    if (fault === 'error') return wireError({ status: 500, code: 'SYSTEM_ERROR', message: '系统错误' });
+    return deps.bill.download(c.get('mchId'), new URL(c.req.url).searchParams);
+  });
   app.all('/v3/*', () => wireError({ status: 404, code: 'NOT_FOUND', message: 'no such API in the sandbox' }));
   return app;
 }

@@ -1,6 +1,7 @@
 import type { WechatpayCredentials } from '../../config.ts';
 import { mountControls, newSandboxApp, type Sandbox, type SandboxDeps } from '../shared/sandbox.ts';
 import { createRecordStore, loadOrCreateKeys } from '../shared/store.ts';
+import { createTradeBill } from './bill.ts';
 import { cashierRoutes } from './cashier.ts';
 import { createGatewayCrypto } from './crypto.ts';
 import { generateWechatpayKeys, type WechatpaySandboxKeys } from './keys.ts';
@@ -46,7 +47,8 @@ export async function createWechatpaySandbox(deps: SandboxDeps, opts: WechatpayS
   // Refunds left PROCESSING by an earlier run settle now if due, else when read.
   await book.settleDue();
 
-  app.route('/', v3Routes({ book, crypto, clock: deps.clock, faults, cashierUrl: (prepay) => `${baseUrl}/cashier?pr=${prepay}` }));
+  const bill = createTradeBill({ store: createRecordStore(deps.db, deps.clock, PROVIDER), clock: deps.clock, secret: keys.apiV3Key, baseUrl, settleDue: () => book.settleDue() });
+  app.route('/', v3Routes({ book, crypto, clock: deps.clock, faults, cashierUrl: (prepay) => `${baseUrl}/cashier?pr=${prepay}`, bill }));
   app.route('/', cashierRoutes(book));
 
   const key = (paymentNo: string) => tradeKey(keys.mchId, paymentNo);
