@@ -24,7 +24,7 @@ export interface PaymentProvider {
   /** The browser's return from the cashier: which attempt, and whether its signature held. UI only. */
   parseReturn(req: InboundRequest): Promise<ReturnInfo>;
   /** The provider's bill of one day (Beijing date `YYYY-MM-DD`): every payment and refund it booked. */
-  downloadBill?(date: string): Promise<BillResult>;
+  downloadBill(date: string): Promise<BillResult>;
 }
 
 /** One line of a provider's daily bill, in our terms. */

@@ -14,11 +14,11 @@ describe('Alipay daily bill through the sandbox', () => {
     const b = await h.paid('qr', 2550);
     const refund = h.refundInput(a, 300);
     expect(await h.provider.refund(refund)).toMatchObject({ kind: 'succeeded' });
-    expect(await h.provider.downloadBill!('2026-11-25')).toEqual({ kind: 'not_ready' });
+    expect(await h.provider.downloadBill('2026-11-25')).toEqual({ kind: 'not_ready' });
 
     h.clock.advance(5 * 3600_000); // 2026-11-26 01:00 Beijing
     const late = await h.paid('qr', 777);
-    const bill = await h.provider.downloadBill!('2026-11-25');
+    const bill = await h.provider.downloadBill('2026-11-25');
     if (bill.kind !== 'bill') throw new Error(JSON.stringify(bill));
     const mine = bill.lines.filter((l) => [a.paymentNo, b.paymentNo, late.paymentNo].includes(l.paymentNo));
     expect(mine.map(({ kind, paymentNo, refundNo, amount }) => ({ kind, paymentNo, refundNo, amount })).sort((x, y) => x.amount - y.amount)).toEqual([
@@ -32,7 +32,7 @@ describe('Alipay daily bill through the sandbox', () => {
 
   it('reports a bill download the gateway could not answer as unknown, not as an empty day', async () => {
     await h.control('faults', { call: { fault: 'error', api: 'alipay.data.dataservice.bill.downloadurl.query' } });
-    expect(await h.provider.downloadBill!('2026-11-25')).toMatchObject({ kind: 'unknown' });
+    expect(await h.provider.downloadBill('2026-11-25')).toMatchObject({ kind: 'unknown' });
   });
 
   it('refuses a bill download URL whose token is not the one the gateway issued', async () => {

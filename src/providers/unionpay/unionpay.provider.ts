@@ -10,6 +10,7 @@ import { mapAcpStatus } from './acp-status.ts';
 import { autoSubmitForm } from './consume-form.ts';
 import { trustAnchors } from './gateway-cert.ts';
 import { parseBackNotification, parseFrontReturn } from './notification.ts';
+import { downloadSettlementFile } from './settlement-file.ts';
 
 export interface UnionpayDeps {
   clock: Clock;
@@ -160,5 +161,7 @@ export function createUnionpayProvider(creds: UnionpayCredentials, deps: Unionpa
         return { paymentNo: null, verified: false };
       }
     },
+
+    downloadBill: (date) => downloadSettlementFile(post, { merId: creds.merId, clock: deps.clock }, date),
   };
 }

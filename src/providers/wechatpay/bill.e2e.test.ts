@@ -24,10 +24,10 @@ describe('WeChat Pay trade bill against the sandbox', () => {
     const refundNo = paymentNo('R');
     await w.provider.refund({ refundNo, createdAt: w.clock.now(), amount: 400, reason: 'too big', payment: a, notifyUrl: w.notifyUrl });
     await w.control(`refunds/${refundNo}`, { outcome: 'succeeded' });
-    expect(await w.provider.downloadBill!('2026-11-25')).toEqual({ kind: 'not_ready' });
+    expect(await w.provider.downloadBill('2026-11-25')).toEqual({ kind: 'not_ready' });
 
     w.clock.advance(14 * 3600_000); // 02:00 the next day
-    const bill = await w.provider.downloadBill!('2026-11-25');
+    const bill = await w.provider.downloadBill('2026-11-25');
     if (bill.kind !== 'bill') throw new Error(JSON.stringify(bill));
     expect(bill.lines.map(({ kind, paymentNo: p, refundNo: r, amount, providerTradeNo }) => ({ kind, p, r, amount, providerTradeNo }))).toEqual([
       { kind: 'payment', p: a.paymentNo, r: null, amount: 1000, providerTradeNo: a.providerTradeNo },
@@ -41,15 +41,15 @@ describe('WeChat Pay trade bill against the sandbox', () => {
   });
 
   it('reads a day without trades as an empty bill (WeChat makes none)', async () => {
-    expect(await w.provider.downloadBill!('2026-11-20')).toEqual({ kind: 'bill', lines: [] });
+    expect(await w.provider.downloadBill('2026-11-20')).toEqual({ kind: 'bill', lines: [] });
   });
 
   it('reports a failed file download as unknown, never as an empty day', async () => {
     await paid(300); // 2026-11-26
     w.clock.advance(24 * 3600_000);
-    const before = await w.provider.downloadBill!('2026-11-26');
+    const before = await w.provider.downloadBill('2026-11-26');
     expect(before.kind).toBe('bill');
     await w.control('faults', { call: { fault: 'error', api: 'billdownload' } });
-    expect(await w.provider.downloadBill!('2026-11-26')).toMatchObject({ kind: 'unknown', reason: 'bill_download_http_500' });
+    expect(await w.provider.downloadBill('2026-11-26')).toMatchObject({ kind: 'unknown', reason: 'bill_download_http_500' });
   });
 });

@@ -4,6 +4,7 @@ import { mountControls, newSandboxApp, type Sandbox, type SandboxControls, type 
 import { createRecordStore } from '../shared/store.ts';
 import { mountBack } from './back.routes.ts';
 import type { GatewayContext } from './context.ts';
+import { mountFileTransfer } from './file.routes.ts';
 import { mountFront } from './front.routes.ts';
 import { registry } from './gateway-request.ts';
 import { loadUnionpayKeys } from './keys.ts';
@@ -24,8 +25,9 @@ export async function createUnionpaySandbox(deps: SandboxDeps, opts: { timeScale
   const gatewayKey = createPrivateKey(keys.gatewayKey);
   const { app, faults } = newSandboxApp();
   const refundSettleMs = REFUND_SETTLE_MS / timeScale;
+  const store = createRecordStore(deps.db, deps.clock, PROVIDER);
   const ledger = createLedger({
-    store: createRecordStore(deps.db, deps.clock, PROVIDER), notifier: deps.notifier, clock: deps.clock, log: deps.log, refundSettleMs,
+    store, notifier: deps.notifier, clock: deps.clock, log: deps.log, refundSettleMs,
   });
   deps.notifier.register(PROVIDER, unionpayNotifyProtocol(keys.gatewayCert, gatewayKey), faults);
   const base = `${deps.publicUrl}/sandbox/unionpay`;
@@ -41,6 +43,7 @@ export async function createUnionpaySandbox(deps: SandboxDeps, opts: { timeScale
   });
   mountFront(app, ctx);
   mountBack(app, ctx);
+  mountFileTransfer(app, ctx, store);
   mountControls(app, faults, deps.notifier, unionpayControls(ledger, keys.merId));
 
   return {
