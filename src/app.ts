@@ -29,6 +29,11 @@ import { refundsOfOrder } from './refunds/refund.view.ts';
 import { refundsRoutes } from './refunds/refunds.routes.ts';
 import { createRefundsService, DRIVE_REFUND_JOB } from './refunds/refunds.service.ts';
 import { RETURN_SURPLUS_JOB } from './payments/payment-state.service.ts';
+import { createConsistencyChecker } from './reconciliation/consistency.service.ts';
+import { createDifferenceLog } from './reconciliation/differences.ts';
+import { reconciliationRoutes } from './reconciliation/reconciliation.routes.ts';
+import { createReconciliationService } from './reconciliation/reconciliation.service.ts';
+import { operationsJobs } from './reconciliation/schedule.ts';
 import { createCsrf } from './web/csrf.ts';
 import { webRoutes } from './web/index.ts';
 
@@ -56,6 +61,9 @@ export function createApp(deps: AppDeps) {
   const refundProcessing = createRefundProcessing({ db, clock, log, providers, publicUrl: config.publicUrl });
   const notifications = createNotificationsService({ db, clock, log, metrics, state, onRefundEvent: refundProcessing.onRefundEvent });
   const refundsOf = refundsOfOrder;
+  const note = createDifferenceLog({ db, clock });
+  const reconciliation = createReconciliationService({ db, clock, log, state, refunds: refundProcessing, note });
+  const checker = createConsistencyChecker({ db, clock, log, providers, payments, state, refunds: refundProcessing, note });
 
   const api = new OpenAPIHono<AppEnv>();
   api.use('*', authenticate(accounts));
@@ -65,6 +73,7 @@ export function createApp(deps: AppDeps) {
   api.route('/', paymentsRoutes({ db, providers, payments }));
   api.route('/', notificationsRoutes(db));
   api.route('/', refundsRoutes({ db, refunds }));
+  api.route('/', reconciliationRoutes(db));
 
   const app = new OpenAPIHono<AppEnv>();
   app.use('*', observe(log, metrics));
@@ -97,9 +106,10 @@ export function createApp(deps: AppDeps) {
     [RETURN_SURPLUS_JOB]: (payload) => refundProcessing.returnSurplus(String(payload.paymentNo)),
     [DRIVE_REFUND_JOB]: (payload) => refundProcessing.drive(String(payload.refundNo)),
     [SEND_NOTICE_EMAIL_JOB]: noticeEmailJob({ db, smtpUrl: config.smtpUrl, from: config.smtpFrom }),
+    ...operationsJobs({ db, clock, providers, reconciliation, checker }),
   };
 
-  return { app, jobs, metrics, services: { accounts, orders, payments, notifications, refunds, refundProcessing } };
+  return { app, jobs, metrics, services: { accounts, orders, payments, notifications, refunds, refundProcessing, reconciliation, checker } };
 }
 
 export type App = ReturnType<typeof createApp>;

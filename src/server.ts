@@ -12,6 +12,7 @@ import { systemClock, type Clock } from './lib/clock.ts';
 import { createWorker, type Worker } from './lib/jobs.ts';
 import { createLogger, type Logger } from './lib/log.ts';
 import { buildProviders, sandboxedMethods } from './providers/build.ts';
+import { scheduleOperations } from './reconciliation/schedule.ts';
 import { createSandboxes, type Sandboxes } from './sandbox/sandboxes.ts';
 
 export interface Mall {
@@ -78,6 +79,8 @@ export async function startMall(config: Config, opts: StartOptions = {}): Promis
 
   const worker = createWorker({ db, clock, log: log.child({ worker: true }), handlers: app.jobs, leaseMs: config.jobLeaseSeconds * 1000 });
   if (opts.background !== false) {
+    // Daily reconciliation and the consistency checker; tests schedule them by hand.
+    await scheduleOperations(db, clock);
     worker.start();
     sandboxes?.notifier.start();
   }

@@ -160,7 +160,13 @@ export function createRefundProcessing(deps: { db: Db; clock: Clock; log: Logger
     });
   }
 
-  return { drive, applyResult, onRefundEvent, returnSurplus, load };
+  /** What the provider says about a refund now, changing nothing (reconciliation asks before it flags). */
+  async function ask(refundNo: string): Promise<RefundState | undefined> {
+    const r = await load(refundNo);
+    return r ? providerFor(deps.providers, r.payment.method).queryRefund(inputOf(r)) : undefined;
+  }
+
+  return { drive, applyResult, onRefundEvent, returnSurplus, load, ask };
 }
 
 export type RefundProcessing = ReturnType<typeof createRefundProcessing>;

@@ -1,0 +1,107 @@
+import type { Db } from '../db/client.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { Logger } from '../lib/log.ts';
+import { toAttemptRef } from '../payments/attempt-ref.ts';
+import type { PaymentRow } from '../payments/payment.ts';
+import type { PaymentStateService } from '../payments/payment-state.service.ts';
+import type { PaymentsService } from '../payments/payments.service.ts';
+import { providerFor, type Providers } from '../providers/registry.ts';
+import type { RefundProcessing } from '../refunds/refund-processing.service.ts';
+import type { DifferenceLog } from './differences.ts';
+
+export const CONSISTENCY_CHECK_JOB = 'consistency.check';
+export const CHECK_EVERY_MS = 10 * 60_000;
+/** Past this, an attempt or refund the provider still will not answer about goes to staff as well. */
+const STUCK_AFTER_MS = 24 * 3600_000;
+/** How long each provider usually takes to settle a refund (Alipay is synchronous; the others notify within hours). */
+const REFUND_USUAL_MS: Record<string, number> = { alipay: 10 * 60_000, wechatpay: 2 * 3600_000, unionpay: 2 * 3600_000 };
+
+type PendingAttempt = PaymentRow & { order_no: string; order_status: string; expires_at: Date };
+
+/**
+ * What should not stay as it is: attempts still pending past their order's TTL, refunds processing past
+ * the provider's usual time, orders whose status disagrees with their payments and refunds. Each is
+ * resolved by asking the provider through the normal paths, or flagged for staff.
+ */
+export function createConsistencyChecker(deps: {
+  db: Db; clock: Clock; log: Logger; providers: Providers; payments: PaymentsService; state: PaymentStateService; refunds: RefundProcessing; note: DifferenceLog;
+}) {
+  const { db, clock } = deps;
+
+  async function staleAttempts(now: Date) {
+    const rows = await db.query<PendingAttempt>(
+      `SELECT p.*, o.order_no, o.status AS order_status, o.expires_at FROM payments p JOIN orders o ON o.id = p.order_id
+       WHERE p.status = 'pending' AND o.expires_at < $1 ORDER BY p.id LIMIT 200`,
+      [new Date(now.getTime() - 60_000)],
+    );
+    let resolved = 0;
+    for (const p of rows) {
+      if (!deps.providers[p.method]) continue;
+      if (p.order_status === 'pending_payment') {
+        // The expiry path: close at the provider, or apply the payment it reports instead.
+        if ((await deps.payments.closeOrder(p.order_no)) !== 'retry') resolved++;
+      } else {
+        // The order was settled by another attempt: this one's fate at the provider decides (surplus goes back).
+        const state = await providerFor(deps.providers, p.method).queryPayment(toAttemptRef(p));
+        if ((await db.tx((sql) => deps.state.applyState(sql, p.payment_no, state))) !== 'unchanged') resolved++;
+      }
+      const [after] = await db.query<{ status: string }>('SELECT status FROM payments WHERE id = $1', [p.id]);
+      if (after?.status === 'pending' && now.getTime() - p.expires_at.getTime() > STUCK_AFTER_MS) {
+        await deps.note(
+          { key: `checker:stuck_payment:${p.payment_no}`, source: 'checker', provider: p.method, billDate: null, kind: 'stuck_at_provider', paymentNo: p.payment_no, refundNo: null, orderNo: p.order_no, providerAmount: null, ourAmount: p.amount, detail: 'pending a day past the order TTL; the provider does not answer' },
+          async () => ({ status: 'flagged', remedy: 'flagged for staff: ask the provider by hand' }),
+        );
+      }
+    }
+    return resolved;
+  }
+
+  async function slowRefunds(now: Date) {
+    const rows = await db.query<{ refund_no: string; method: string; sent_at: Date }>(
+      `SELECT r.refund_no, p.method, r.sent_at FROM refunds r JOIN payments p ON p.id = r.payment_id
+       WHERE r.status = 'processing' AND r.sent_at IS NOT NULL ORDER BY r.id LIMIT 200`,
+    );
+    let driven = 0;
+    for (const r of rows) {
+      if (now.getTime() - r.sent_at.getTime() < (REFUND_USUAL_MS[r.method] ?? 3600_000) || !deps.providers[r.method as keyof Providers]) continue;
+      await deps.refunds.drive(r.refund_no);
+      driven++;
+    }
+    return driven;
+  }
+
+  /** Orders whose status says one thing and whose money says another: never fixed blindly, always flagged. */
+  async function inconsistentOrders() {
+    const rows = await db.query<{ order_no: string; status: string; why: string; paid: string; refunded: string }>(
+      `SELECT o.order_no, o.status, o.paid_amount AS paid, o.refunded_amount AS refunded,
+         CASE WHEN o.status IN ('paid','refund_pending','partially_refunded','refunded') AND NOT EXISTS
+                (SELECT 1 FROM payments p WHERE p.order_id = o.id AND p.status = 'succeeded' AND NOT p.surplus) THEN 'paid_without_payment'
+              WHEN o.status IN ('pending_payment','closed') AND EXISTS
+                (SELECT 1 FROM payments p WHERE p.order_id = o.id AND p.status = 'succeeded' AND NOT p.surplus) THEN 'payment_without_paid_order'
+              WHEN o.refunded_amount <> COALESCE((SELECT sum(r.amount) FROM refunds r WHERE r.order_id = o.id AND r.status = 'succeeded' AND NOT r.automatic), 0) THEN 'refunded_amount_differs'
+         END AS why
+       FROM orders o WHERE o.updated_at > $1`,
+      [new Date(clock.now().getTime() - 7 * 86_400_000)],
+    );
+    let flagged = 0;
+    for (const o of rows.filter((r) => r.why)) {
+      const fresh = await deps.note(
+        { key: `checker:order:${o.order_no}:${o.why}`, source: 'checker', provider: null, billDate: null, kind: 'order_status_inconsistent', paymentNo: null, refundNo: null, orderNo: o.order_no, providerAmount: null, ourAmount: Number(o.paid), detail: `${o.status}: ${o.why}` },
+        async () => ({ status: 'flagged', remedy: 'flagged for staff: status and money disagree' }),
+      );
+      if (fresh) flagged++;
+    }
+    return flagged;
+  }
+
+  return {
+    async check() {
+      const now = clock.now();
+      const result = { attempts: await staleAttempts(now), refunds: await slowRefunds(now), orders: await inconsistentOrders() };
+      deps.log.info(result, 'consistency check');
+      return result;
+    },
+  };
+}
+
+export type ConsistencyChecker = ReturnType<typeof createConsistencyChecker>;

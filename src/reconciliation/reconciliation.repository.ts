@@ -1,0 +1,84 @@
+import type { Sql } from '../db/client.ts';
+import type { PaymentRow } from '../payments/payment.ts';
+import type { RefundRow } from '../refunds/refund.ts';
+import type { DifferenceKind, DifferenceRow } from './reconciliation.ts';
+
+export interface NewDifference {
+  key: string;
+  source: 'bill' | 'checker';
+  provider: string | null;
+  billDate: string | null;
+  kind: DifferenceKind;
+  paymentNo: string | null;
+  refundNo: string | null;
+  orderNo: string | null;
+  providerAmount: number | null;
+  ourAmount: number | null;
+  detail: string;
+}
+
+/** Inserts a difference as open; answers undefined when that key was found before (nothing new). */
+export const insertDifference = async (sql: Sql, d: NewDifference, now: Date) =>
+  (
+    await sql.query<DifferenceRow>(
+      `INSERT INTO reconciliation_differences (key, source, provider, bill_date, kind, payment_no, refund_no, order_no, provider_amount, our_amount, status, detail, found_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', $11, $12) ON CONFLICT (key) DO NOTHING RETURNING *`,
+      [d.key, d.source, d.provider, d.billDate, d.kind, d.paymentNo, d.refundNo, d.orderNo, d.providerAmount, d.ourAmount, d.detail, now],
+    )
+  )[0];
+
+export const findDifference = async (sql: Sql, key: string) =>
+  (await sql.query<DifferenceRow>('SELECT * FROM reconciliation_differences WHERE key = $1', [key]))[0];
+
+export const listDifferences = (sql: Sql, f: { date?: string | undefined; provider?: string | undefined; status?: string | undefined }) =>
+  sql.query<DifferenceRow>(
+    `SELECT * FROM reconciliation_differences
+     WHERE ($1::text IS NULL OR bill_date = $1) AND ($2::text IS NULL OR provider = $2) AND ($3::text IS NULL OR status = $3)
+     ORDER BY id LIMIT 1000`,
+    [f.date ?? null, f.provider ?? null, f.status ?? null],
+  );
+
+export const countUnsettled = async (sql: Sql) =>
+  Number((await sql.query<{ n: string }>(`SELECT count(*) AS n FROM reconciliation_differences WHERE status <> 'resolved'`))[0]!.n);
+
+export interface RunRow {
+  provider: string;
+  bill_date: string;
+  status: 'done' | 'not_ready';
+  bill_lines: number;
+  differences: number;
+  new_differences: number;
+  runs: number;
+  first_run_at: Date;
+  last_run_at: Date;
+}
+
+export const recordRun = (sql: Sql, r: { provider: string; billDate: string; status: RunRow['status']; lines: number; differences: number; fresh: number }, now: Date) =>
+  sql.query(
+    `INSERT INTO reconciliation_runs (provider, bill_date, status, bill_lines, differences, new_differences, first_run_at, last_run_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+     ON CONFLICT (provider, bill_date) DO UPDATE SET status = EXCLUDED.status, bill_lines = EXCLUDED.bill_lines,
+       differences = EXCLUDED.differences, new_differences = EXCLUDED.new_differences, runs = reconciliation_runs.runs + 1, last_run_at = EXCLUDED.last_run_at`,
+    [r.provider, r.billDate, r.status, r.lines, r.differences, r.fresh, now],
+  );
+
+export const listRuns = (sql: Sql, date: string | undefined) =>
+  sql.query<RunRow>('SELECT * FROM reconciliation_runs WHERE ($1::text IS NULL OR bill_date = $1) ORDER BY bill_date DESC, provider LIMIT 500', [date ?? null]);
+
+export type PaymentWithOrderNo = PaymentRow & { order_no: string };
+export type RefundWithPaymentNo = RefundRow & { payment_no: string };
+
+/** Our attempts a bill names, plus every attempt of the method that succeeded within the day. */
+export const paymentsForBill = (sql: Sql, method: string, paymentNos: string[], day: { start: Date; end: Date }) =>
+  sql.query<PaymentWithOrderNo>(
+    `SELECT p.*, o.order_no FROM payments p JOIN orders o ON o.id = p.order_id
+     WHERE p.method = $1 AND (p.payment_no = ANY($2) OR (p.status = 'succeeded' AND p.succeeded_at >= $3 AND p.succeeded_at < $4))`,
+    [method, paymentNos, day.start, day.end],
+  );
+
+export const refundsForBill = (sql: Sql, method: string, refundNos: string[], day: { start: Date; end: Date }) =>
+  sql.query<RefundWithPaymentNo>(
+    `SELECT r.*, p.payment_no FROM refunds r JOIN payments p ON p.id = r.payment_id
+     WHERE p.method = $1 AND (r.refund_no = ANY($2) OR (r.status = 'succeeded' AND r.finished_at >= $3 AND r.finished_at < $4))`,
+    [method, refundNos, day.start, day.end],
+  );
