@@ -109,7 +109,7 @@ export function createApp(deps: AppDeps) {
     ...operationsJobs({ db, clock, providers, reconciliation, checker }),
   };
 
-  return { app, jobs, metrics, services: { accounts, orders, payments, notifications, refunds, refundProcessing, reconciliation, checker } };
+  return { app, jobs, metrics, providers, services: { accounts, orders, payments, notifications, refunds, refundProcessing, reconciliation, checker } };
 }
 
 export type App = ReturnType<typeof createApp>;
