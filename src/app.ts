@@ -15,6 +15,7 @@ import { createRateLimiter, limitsOf } from './lib/rate-limit.ts';
 import type { Logger } from './lib/log.ts';
 import { createNotificationsService } from './notifications/notifications.service.ts';
 import { notificationsRoutes } from './notifications/notifications.routes.ts';
+import { notificationReplayRoutes } from './notifications/replay.routes.ts';
 import { providerEndpoints } from './notifications/provider-endpoints.ts';
 import { ordersRoutes } from './orders/orders.routes.ts';
 import { createOrdersService, EXPIRE_ORDER_JOB } from './orders/orders.service.ts';
@@ -74,6 +75,7 @@ export function createApp(deps: AppDeps) {
   api.route('/', notificationsRoutes(db));
   api.route('/', refundsRoutes({ db, refunds }));
   api.route('/', reconciliationRoutes(db));
+  api.route('/', notificationReplayRoutes({ db, providers, notifications }));
 
   const app = new OpenAPIHono<AppEnv>();
   app.use('*', observe(log, metrics));
