@@ -53,7 +53,8 @@ export interface MallProcess {
 
 /** `npm start` as a separate process (so that it can be killed -9), on its own port. */
 export async function startMallProcess(env: Record<string, string>): Promise<MallProcess> {
-  const port = await freePort();
+  // A PORT given keeps a restarted process at the address the providers already notify.
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const url = `http://127.0.0.1:${port}`;
   let out = '';
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {

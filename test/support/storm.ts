@@ -1,0 +1,138 @@
+import { compareBooks, figures, paymentBooks, unrest } from './storm-books.ts';
+import { startCluster, type Cluster } from './storm-cluster.ts';
+import { api, customer, login, plans, type CustomerOutcome, type Tokens } from './storm-customers.ts';
+import { violations } from './invariants.ts';
+
+export interface StormOptions {
+  orders: number;
+  /** Mall processes on PostgreSQL (PGlite always runs one). */
+  processes?: number;
+  /** Customers at once. */
+  concurrency?: number;
+  seed?: number;
+  /** How long to wait for the system to go quiet after the last customer. */
+  quietTimeoutMs?: number;
+  progress?: (line: string) => void;
+}
+
+/** The chaos every storm runs under (docs/sandbox.md): 5 % of calls and of sends fail, 1–3 copies up to 3 s late. */
+export const STORM_CHAOS = 'calls=0.05,deliveries=0.05,copies=1-3,delayMs=0-3000';
+
+/** Runs `tasks` with at most `limit` in flight. */
+async function pool<T, R>(items: T[], limit: number, task: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await task(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/**
+ * A storm: customers place, pay, abandon, cancel and refund orders on every process at once while the
+ * sandboxes fail calls, lose sends and deliver notifications several times out of order. Then it waits for
+ * quiet and compares the books with the providers'. Answers the figures and every violation found.
+ */
+export async function runStorm(o: StormOptions) {
+  const started = Date.now();
+  const seed = o.seed ?? 42;
+  const log = o.progress ?? (() => {});
+  const cluster = await startCluster(o.processes ?? 3, (i) => ({
+    SANDBOX_CHAOS: `${STORM_CHAOS},seed=${seed + i}`,
+    // Retries in seconds: Alipay's 4 min retry comes after 0.4 s.
+    SANDBOX_TIME_SCALE: '600',
+    ORDER_TTL_SECONDS: '15',
+    RATE_LIMIT_ORDERS_PER_MINUTE: '100000000',
+    RATE_LIMIT_LOGINS_PER_MINUTE: '100000000',
+    LOG_LEVEL: 'error',
+  }));
+  try {
+    log(`storm: ${o.orders} orders on ${cluster.processes} process(es), ${cluster.multiProcess ? 'PostgreSQL' : 'PGlite'}`);
+    const urls = cluster.urls();
+    const tokens: Tokens = { customer: await login(urls[0]!, 'customer'), support: await login(urls[0]!, 'support') };
+    const all = plans(o.orders, seed);
+    let done = 0;
+    const outcomes = await pool(all, o.concurrency ?? 32, async (plan, i) => {
+      const out = await customer(urls[i % urls.length]!, tokens, plan).catch((err: Error): CustomerOutcome => ({ latePaid: false, refundsApplied: 0, notes: [`threw: ${err.message}`] }));
+      if (++done % 500 === 0) log(`storm: ${done} customers done`);
+      return out;
+    });
+    const customersSeconds = (Date.now() - started) / 1000;
+    log(`storm: customers done in ${customersSeconds.toFixed(0)} s; waiting for quiet`);
+    const quiet = await waitForQuiet(cluster, tokens, o.quietTimeoutMs ?? 120_000);
+    log(`storm: ${quiet.quiet ? 'quiet' : 'NOT quiet'} after ${((Date.now() - started) / 1000).toFixed(0)} s`);
+
+    const { found, books, counts } = await cluster.withDb(async (db) => ({
+      found: await violations(db, cluster.initialStock),
+      books: await paymentBooks(db),
+      counts: await figures(db),
+    }));
+    const now = cluster.urls();
+    const trades = new Map(
+      await pool(books, 16, async (b, i) => {
+        const res = await fetch(`${now[i % now.length]}/sandbox/${b.method}/_control/trades/${b.paymentNo}`);
+        return [b.paymentNo, res.status === 404 ? undefined : await res.json()] as const;
+      }),
+    );
+    const mismatches = compareBooks(books, trades);
+    await cluster.close();
+
+    const scenarios: Record<string, number> = {};
+    for (const p of all) scenarios[p.scenario] = (scenarios[p.scenario] ?? 0) + 1;
+    const notes = outcomes.flatMap((x) => x.notes);
+    return {
+      processes: cluster.processes,
+      database: cluster.multiProcess ? 'postgresql' : 'pglite',
+      seconds: { customers: Math.round(customersSeconds), total: Math.round((Date.now() - started) / 1000) },
+      scenarios,
+      latePayments: outcomes.filter((x, i) => x.latePaid && all[i]!.scenario === 'late').length,
+      refundsApplied: outcomes.reduce((a, x) => a + x.refundsApplied, 0),
+      staffRetries: quiet.retries,
+      chaos: { ...cluster.chaos },
+      ...counts,
+      orders: o.orders,
+      ordersByStatus: counts.orders,
+      duplicates: counts.notifications.duplicate ?? 0,
+      quiet: quiet.quiet,
+      unrest: quiet.last,
+      customerNotes: { count: notes.length, first: notes.slice(0, 10) },
+      violations: found,
+      mismatches,
+    };
+  } catch (err) {
+    await cluster.close().catch(() => {});
+    throw err;
+  }
+}
+
+/**
+ * Waits until nothing moves: every delivery delivered or given up, no job due, no order open, every refund
+ * final. Staff do what staff do meanwhile: decide refunds still under review and retry failed ones.
+ */
+async function waitForQuiet(cluster: Cluster, tokens: Tokens, timeoutMs: number) {
+  const until = Date.now() + timeoutMs;
+  let last: Record<string, number> = {};
+  let retries = 0;
+  while (Date.now() < until) {
+    last = await cluster.withDb(unrest);
+    if (Object.values(last).every((n) => n === 0)) return { quiet: true, last, retries };
+    const url = cluster.urls()[0]!;
+    const staff = (method: string, path: string, body?: unknown) => api(url, tokens.support, method, path, body);
+    for (const r of ((await staff('GET', '/api/admin/refunds?status=pending_review&limit=1000')).body ?? []) as { refundNo: string }[]) {
+      await staff('POST', `/api/admin/refunds/${r.refundNo}/approve`, { note: 'storm: clearing the queue' });
+    }
+    for (const r of ((await staff('GET', '/api/admin/refunds?status=failed&limit=1000')).body ?? []) as { refundNo: string; closed?: boolean }[]) {
+      if (r.closed) continue;
+      retries++;
+      await staff('POST', `/api/admin/refunds/${r.refundNo}/retry`, { note: 'storm: staff retry' });
+    }
+    await new Promise((r) => setTimeout(r, cluster.multiProcess ? 1000 : 3000));
+  }
+  return { quiet: false, last, retries };
+}
+
+export type StormReport = Awaited<ReturnType<typeof runStorm>>;
