@@ -3,7 +3,7 @@ import { deleteCookie, setCookie } from 'hono/cookie';
 import { errorResponses, newRouter } from '../http/env.ts';
 import { requireUser, sessionToken } from '../http/auth.ts';
 import { clientIp } from '../http/client-ip.ts';
-import { SESSION_COOKIE } from './accounts.ts';
+import { SESSION_COOKIE, sessionCookieOptions } from './accounts.ts';
 import type { AccountsService } from './accounts.service.ts';
 
 const UserSchema = z.object({ id: z.number().int(), email: z.string(), role: z.enum(['customer', 'support', 'admin']) }).openapi('User');
@@ -29,8 +29,8 @@ export function accountsRoutes(accounts: AccountsService, opts: { secureCookies:
       }),
       async (c) => {
         const { email, password } = c.req.valid('json');
-        const { token, user, expiresAt } = await accounts.login(email, password, clientIp(c));
-        setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Lax', path: '/', expires: expiresAt, secure: opts.secureCookies });
+        const { token, user } = await accounts.login(email, password, clientIp(c));
+        setCookie(c, SESSION_COOKIE, token, sessionCookieOptions(opts.secureCookies));
         return c.json({ token, user }, 200);
       },
     )

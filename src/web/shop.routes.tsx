@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { randomUUID } from 'node:crypto';
-import { SESSION_COOKIE } from '../accounts/accounts.ts';
+import { SESSION_COOKIE, sessionCookieOptions } from '../accounts/accounts.ts';
 import { listProducts } from '../catalog/catalog.repository.ts';
 import { AppError } from '../lib/errors.ts';
 import { LoginPage } from './pages/login.tsx';
@@ -51,8 +51,8 @@ export function shopRoutes(deps: WebDeps) {
     const next = safeNext(form.next);
     const email = String(form.email ?? '');
     try {
-      const { token, expiresAt } = await deps.accounts.login(email, String(form.password ?? ''), clientIp(c));
-      setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Lax', path: '/', expires: expiresAt, secure: deps.secureCookies });
+      const { token } = await deps.accounts.login(email, String(form.password ?? ''), clientIp(c));
+      setCookie(c, SESSION_COOKIE, token, sessionCookieOptions(deps.secureCookies));
       return c.redirect(web.href(next), 303);
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'invalid_credentials') throw err;

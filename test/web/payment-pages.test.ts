@@ -101,7 +101,8 @@ describeInBrowser('paying from the pages in a real browser', () => {
     await Promise.all([page.waitForURL(/\/pay\/P\w+/), choose(page, 'wechatpay', 'qr')]);
     const phone = await profile.newPage();
     await phone.goto((await page.getAttribute('.qr', 'data-qr-content'))!);
-    await phone.click('button.fail');
+    // Wait for the cashier's answer: the failure must have reached the sandbox before the poller asks.
+    await Promise.all([phone.waitForURL(/\/cashier\/fail/), phone.click('button.fail')]);
     await phone.close();
     // WeChat Pay sends no notification for a failure: the poller's next query finds it.
     t.clock.advance(5_000);
