@@ -1,4 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { registerAlertGauge } from './alerts/alerts.metrics.ts';
+import { alertsRoutes } from './alerts/alerts.routes.ts';
+import { currentAlerts } from './alerts/alerts.ts';
 import { accountsRoutes } from './accounts/accounts.routes.ts';
 import { createAccountsService } from './accounts/accounts.service.ts';
 import { catalogRoutes } from './catalog/catalog.routes.ts';
@@ -16,6 +19,7 @@ import type { Logger } from './lib/log.ts';
 import { createNotificationsService } from './notifications/notifications.service.ts';
 import { notificationsRoutes } from './notifications/notifications.routes.ts';
 import { notificationReplayRoutes } from './notifications/replay.routes.ts';
+import { createNotificationReplay } from './notifications/replay.service.ts';
 import { providerEndpoints } from './notifications/provider-endpoints.ts';
 import { ordersRoutes } from './orders/orders.routes.ts';
 import { createOrdersService, EXPIRE_ORDER_JOB } from './orders/orders.service.ts';
@@ -61,10 +65,12 @@ export function createApp(deps: AppDeps) {
   const refunds = createRefundsService({ db, clock, dualApprovalAbove: config.refundDualApprovalAbove });
   const refundProcessing = createRefundProcessing({ db, clock, log, providers, publicUrl: config.publicUrl });
   const notifications = createNotificationsService({ db, clock, log, metrics, state, onRefundEvent: refundProcessing.onRefundEvent });
+  const replay = createNotificationReplay({ db, providers, notifications });
   const refundsOf = refundsOfOrder;
   const note = createDifferenceLog({ db, clock });
   const reconciliation = createReconciliationService({ db, clock, log, state, refunds: refundProcessing, note });
   const checker = createConsistencyChecker({ db, clock, log, providers, payments, state, refunds: refundProcessing, note });
+  registerAlertGauge(metrics.registry, () => currentAlerts(db, clock), log);
 
   const api = new OpenAPIHono<AppEnv>();
   api.use('*', authenticate(accounts));
@@ -75,7 +81,8 @@ export function createApp(deps: AppDeps) {
   api.route('/', notificationsRoutes(db));
   api.route('/', refundsRoutes({ db, refunds }));
   api.route('/', reconciliationRoutes(db));
-  api.route('/', notificationReplayRoutes({ db, providers, notifications }));
+  api.route('/', notificationReplayRoutes(replay));
+  api.route('/', alertsRoutes({ db, clock }));
 
   const app = new OpenAPIHono<AppEnv>();
   app.use('*', observe(log, metrics));
@@ -83,7 +90,7 @@ export function createApp(deps: AppDeps) {
   app.notFound(notFoundHandler);
   app.route('/api', api);
   app.route('/', providerEndpoints({ providers, notifications, payments }));
-  app.route('/', webRoutes({ db, clock, providers, accounts, orders, payments, refunds, secureCookies: config.publicUrl.startsWith('https:'), csrf: createCsrf(deps.csrfSecret) }));
+  app.route('/', webRoutes({ db, clock, providers, accounts, orders, payments, refunds, replay, secureCookies: config.publicUrl.startsWith('https:'), csrf: createCsrf(deps.csrfSecret) }));
   mountDocs(app, api);
   app.get('/healthz', async (c) => {
     try {

@@ -1,5 +1,6 @@
 import type { Db } from '../db/client.ts';
 import type { Clock } from '../lib/clock.ts';
+import type { NotificationReplay } from '../notifications/replay.service.ts';
 import type { OrdersService } from '../orders/orders.service.ts';
 import type { PaymentsService } from '../payments/payments.service.ts';
 import type { Providers } from '../providers/registry.ts';
@@ -14,6 +15,7 @@ export interface WebDeps extends WebAuth {
   orders: OrdersService;
   payments: PaymentsService;
   refunds: RefundsService;
+  replay: NotificationReplay;
   /** How often the pay page asks for its payment's status. */
   pollIntervalMs: number;
 }

@@ -1,0 +1,36 @@
+import type { Db } from '../db/client.ts';
+import { AppError } from '../lib/errors.ts';
+import type { Providers } from '../providers/registry.ts';
+import type { NotificationsService } from './notifications.service.ts';
+
+type Stored = { id: number; provider: string; outcome: string; headers: Record<string, string>; raw_body: string };
+
+export interface ReplayResult {
+  replayOf: number;
+  id: number;
+  outcome: string;
+  reason?: string;
+}
+
+/**
+ * Staff replay a rejected notification once its cause is fixed (a key rotated, an order restored): the
+ * stored raw body and provider headers go through the same verification and application as a delivery,
+ * and the replay is recorded as a new notification with its own outcome. The API and the console share it.
+ */
+export function createNotificationReplay(deps: { db: Db; providers: Providers; notifications: NotificationsService }) {
+  return async function replay(id: number): Promise<ReplayResult> {
+    const [n] = await deps.db.query<Stored>('SELECT id, provider, outcome, headers, raw_body FROM notifications WHERE id = $1', [id]);
+    if (!n) throw new AppError('not_found', `no notification ${id}`);
+    if (n.outcome !== 'rejected') throw new AppError('invalid_state', 'only a rejected notification can be replayed');
+    const provider = deps.providers[n.provider as keyof Providers];
+    if (!provider) throw new AppError('invalid_state', `${n.provider} is not enabled`);
+    await deps.notifications.receive(provider, { method: 'POST', headers: new Headers(n.headers), rawBody: n.raw_body, query: new URLSearchParams() });
+    const [replayed] = await deps.db.query<{ id: number; outcome: string; reason: string | null }>(
+      'SELECT id, outcome, reason FROM notifications WHERE provider = $1 AND raw_body = $2 AND id > $3 ORDER BY id DESC LIMIT 1',
+      [n.provider, n.raw_body, n.id],
+    );
+    return { replayOf: Number(n.id), id: Number(replayed!.id), outcome: replayed!.outcome, ...(replayed!.reason ? { reason: replayed!.reason } : {}) };
+  };
+}
+
+export type NotificationReplay = ReturnType<typeof createNotificationReplay>;
