@@ -40,3 +40,27 @@ export const listNotifications = (sql: Sql, filter: { provider?: string; outTrad
      ORDER BY id DESC LIMIT $3`,
     [filter.provider ?? null, filter.outTradeNo ?? null, filter.limit],
   );
+
+export interface RejectedNotificationRow extends NotificationRow {
+  raw_body: string;
+  order_no: string | null;
+  /** The outcome of the latest later notification with the same body (a replay or the provider's redelivery). */
+  later_outcome: NotificationOutcome | null;
+}
+
+/** Rejected notifications, newest first, with what became of the same body since (the console's replay list). */
+export const listRejectedNotifications = (sql: Sql, filter: { provider?: string | undefined; limit: number }) =>
+  sql.query<RejectedNotificationRow>(
+    `SELECT n.id, n.provider, n.received_at, n.outcome, n.reason, n.message, n.kind, n.out_trade_no, n.raw_body, o.order_no,
+            (SELECT r.outcome FROM notifications r WHERE r.provider = n.provider AND r.raw_body = n.raw_body AND r.id > n.id
+             ORDER BY r.id DESC LIMIT 1) AS later_outcome
+     FROM notifications n
+     LEFT JOIN payments p ON p.payment_no = n.out_trade_no
+     LEFT JOIN orders o ON o.id = p.order_id
+     WHERE n.outcome = 'rejected' AND ($1::text IS NULL OR n.provider = $1)
+     ORDER BY n.id DESC LIMIT $2`,
+    [filter.provider ?? null, filter.limit],
+  );
+
+export const findNotification = async (sql: Sql, id: number) =>
+  (await sql.query<NotificationRow>('SELECT id, provider, received_at, outcome, reason, message, kind, out_trade_no FROM notifications WHERE id = $1', [id]))[0];

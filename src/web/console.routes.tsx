@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { currentAlerts } from '../alerts/alerts.ts';
 import { AppError } from '../lib/errors.ts';
 import { listNotifications } from '../notifications/notifications.repository.ts';
 import { listPaymentsOfOrder } from '../payments/payments.repository.ts';
@@ -23,8 +24,8 @@ export function consoleRoutes(deps: WebDeps) {
   }
 
   const page = async (web: Web, extra: { notice?: string; error?: string } = {}) => {
-    const [queue, failed] = await Promise.all([listPendingReview(deps.db, 100), listOpenFailedRefunds(deps.db, 100)]);
-    return ConsoleRefundsPage({ web, queue: await Promise.all(queue.map(withEvidence)), failed: await Promise.all(failed.map(withEvidence)), ...extra });
+    const [queue, failed, alerts] = await Promise.all([listPendingReview(deps.db, 100), listOpenFailedRefunds(deps.db, 100), currentAlerts(deps.db, deps.clock)]);
+    return ConsoleRefundsPage({ web, alerts, queue: await Promise.all(queue.map(withEvidence)), failed: await Promise.all(failed.map(withEvidence)), ...extra });
   };
 
   app.get('/console/refunds', async (c) => {

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { consoleRoutes } from './console.routes.tsx';
+import { consoleNotificationsRoutes } from './console-notifications.routes.tsx';
 import { createCsrf } from './csrf.ts';
 import { pageErrorHandler } from './error-page.tsx';
 import { ordersRoutes } from './orders.routes.tsx';
@@ -22,5 +23,6 @@ export function webRoutes(deps: Omit<WebDeps, 'csrf' | 'pollIntervalMs'> & Parti
   app.route('/', paymentRoutes(full));
   app.route('/', ordersRoutes(full));
   app.route('/', consoleRoutes(full));
+  app.route('/', consoleNotificationsRoutes(full));
   return app;
 }

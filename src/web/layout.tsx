@@ -1,6 +1,8 @@
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
 import { isStaff } from '../accounts/accounts.ts';
+import type { Alert } from '../alerts/alerts.ts';
+import { AlertBanner } from './alert-banner.tsx';
 import { CSRF_FIELD } from './csrf.ts';
 import { LANG_NAMES, LANGS } from './i18n/index.ts';
 import { STYLES } from './styles.ts';
@@ -9,7 +11,8 @@ import type { Web } from './web-context.ts';
 /** The anti-forgery token as a hidden field: every state-changing form includes it. */
 export const CsrfField = ({ web }: { web: Web }) => <input type="hidden" name={CSRF_FIELD} value={web.csrfToken} />;
 
-export function Layout(props: { web: Web; title: string; children?: Child; refreshSeconds?: number }) {
+/** `alerts`: console pages pass the current alerts, shown above everything else in the page. */
+export function Layout(props: { web: Web; title: string; children?: Child; refreshSeconds?: number; alerts?: Alert[] }) {
   const { web } = props;
   const user = web.user;
   return (
@@ -31,7 +34,12 @@ export function Layout(props: { web: Web; title: string; children?: Child; refre
             <nav aria-label="main">
               <a href={web.href('/')}>{web.m.nav.shop}</a>
               {user?.role === 'customer' ? <a href={web.href('/orders')}>{web.m.nav.orders}</a> : null}
-              {user && isStaff(user) ? <a href={web.href('/console/refunds')}>{web.m.nav.console}</a> : null}
+              {user && isStaff(user) ? (
+                <>
+                  <a href={web.href('/console/refunds')}>{web.m.nav.console}</a>
+                  <a href={web.href('/console/notifications')}>{web.m.nav.notifications}</a>
+                </>
+              ) : null}
               {user ? (
                 <>
                   <span>{web.t((m) => m.nav.loggedInAs, { email: user.email })}</span>
@@ -53,6 +61,7 @@ export function Layout(props: { web: Web; title: string; children?: Child; refre
             </nav>
           </header>
           <main>
+            {props.alerts ? <AlertBanner web={web} alerts={props.alerts} /> : null}
             <h1>{props.title}</h1>
             {props.children}
           </main>

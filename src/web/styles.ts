@@ -34,6 +34,13 @@ button.danger{background:#a4262c;border-color:#a4262c}
 .notice.bad{background:#fdecea;border-color:#a4262c;color:#6b1116}
 .notice.info{background:#e8f0fe;border-color:#0b57d0;color:#0b3a8c}
 .muted{color:#555}
+.alerts{background:#fff4e5;border:2px solid #8a4b00;border-radius:.4rem;color:#3d2100;padding:.5rem 1rem;margin:0 0 1rem}
+.alerts h2{margin:.25rem 0;font-size:1.05rem}
+.alerts ul{margin:.25rem 0;padding-left:1.25rem}
+.alerts a{color:#0b3a8c}
+pre.raw{background:#fff;border:1px solid #d6d6d0;padding:.5rem;white-space:pre-wrap;overflow-wrap:anywhere;font-size:.85rem;max-height:24rem;overflow:auto}
+.filters{display:flex;flex-wrap:wrap;gap:.25rem 1rem;margin:0 0 1rem}
+.filters [aria-current]{font-weight:700;text-decoration:none}
 .amount{font-size:1.8rem;font-weight:700}
 .qr{background:#fff;display:inline-block;padding:.5rem;border:1px solid #d6d6d0}
 .qr svg{width:240px;height:240px;display:block}

@@ -1,7 +1,7 @@
 /** The English catalog; it defines the keys every other language must translate. */
 export const en = {
   brand: 'mallpay shop',
-  nav: { shop: 'Shop', orders: 'My orders', console: 'Refund review', login: 'Log in', logout: 'Log out', loggedInAs: 'Logged in as {email}', language: 'Language' },
+  nav: { shop: 'Shop', orders: 'My orders', console: 'Refund review', notifications: 'Rejected notifications', login: 'Log in', logout: 'Log out', loggedInAs: 'Logged in as {email}', language: 'Language' },
   shop: {
     title: 'Products',
     product: 'Product',
@@ -111,6 +111,32 @@ export const en = {
     close: 'Close',
     done: 'Refund {refundNo}: {action} done.',
     needsTwo: 'This refund needs two approvals.',
+  },
+  alerts: {
+    title: 'Needs attention',
+    reconciliation_differences_open: '{provider}: {count} reconciliation difference(s) open or flagged.',
+    differencesChecker: '{count} difference(s) found by the consistency checker open or flagged.',
+    jobs_backing_up: '{count} background job(s) overdue by more than 5 minutes or dead: are the workers running?',
+    notifications_silent: '{provider}: {count} payment(s) succeeded in the last 30 minutes, but no notification from {provider} was accepted in that time (rotated key or broken notify URL?).',
+  },
+  notificationsPage: {
+    title: 'Rejected notifications',
+    intro: 'Provider notifications mallpay refused, newest first. Fix the cause, then replay one: it goes through the same checks as a delivery.',
+    filter: 'Provider',
+    all: 'All',
+    none: 'No rejected notification.',
+    time: 'Received',
+    provider: 'Provider',
+    reason: 'Reason',
+    message: 'Message',
+    order: 'Order',
+    payment: 'Payment',
+    body: 'Raw body',
+    fullBody: 'Full body ({length} characters)',
+    cut: '(cut at {length} characters)',
+    since: 'Since then: {outcome}',
+    replay: 'Replay',
+    replayed: 'Replayed: recorded as notification {id}, {outcome}.',
   },
   status: {
     pending_payment: 'awaiting payment', paid: 'paid', closed: 'closed', refund_pending: 'refund under way', partially_refunded: 'partly refunded', refunded: 'refunded',

@@ -2,7 +2,7 @@ import type { Messages } from './en.ts';
 
 export const ja: Messages = {
   brand: 'mallpay ショップ',
-  nav: { shop: 'ショップ', orders: '注文履歴', console: '返金審査', login: 'ログイン', logout: 'ログアウト', loggedInAs: '{email} でログイン中', language: '言語' },
+  nav: { shop: 'ショップ', orders: '注文履歴', console: '返金審査', notifications: '拒否した通知', login: 'ログイン', logout: 'ログアウト', loggedInAs: '{email} でログイン中', language: '言語' },
   shop: {
     title: '商品一覧',
     product: '商品',
@@ -112,6 +112,32 @@ export const ja: Messages = {
     close: '終了',
     done: '返金 {refundNo}: {action} を実行しました。',
     needsTwo: 'この返金には2名の承認が必要です。',
+  },
+  alerts: {
+    title: '要対応',
+    reconciliation_differences_open: '{provider}: 未解決または要確認の照合差異が {count} 件あります。',
+    differencesChecker: '整合性チェックで見つかった未解決または要確認の差異が {count} 件あります。',
+    jobs_backing_up: '5分以上遅れているか停止したバックグラウンドジョブが {count} 件あります。ワーカーは動いていますか？',
+    notifications_silent: '{provider}: 直近30分で {count} 件の支払いが成功しましたが、その間 {provider} からの通知を1件も受け付けていません（鍵の更新や通知URLの不備の可能性）。',
+  },
+  notificationsPage: {
+    title: '拒否した通知',
+    intro: 'mallpay が拒否した決済事業者からの通知（新しい順）。原因を直してから再実行すると、通常の受信と同じ検証を通ります。',
+    filter: '決済事業者',
+    all: 'すべて',
+    none: '拒否した通知はありません。',
+    time: '受信日時',
+    provider: '決済事業者',
+    reason: '理由',
+    message: 'メッセージ',
+    order: '注文',
+    payment: '支払い',
+    body: '受信内容（生データ）',
+    fullBody: '全文（{length} 文字）',
+    cut: '（{length} 文字で切り詰め）',
+    since: 'その後: {outcome}',
+    replay: '再実行',
+    replayed: '再実行しました: 通知 {id} として記録、結果は {outcome}。',
   },
   status: {
     pending_payment: '支払い待ち', paid: '支払い済み', closed: '締切', refund_pending: '返金手続き中', partially_refunded: '一部返金済み', refunded: '返金済み',

@@ -2,7 +2,7 @@ import type { Messages } from './en.ts';
 
 export const zhCN: Messages = {
   brand: 'mallpay 商城',
-  nav: { shop: '商城', orders: '我的订单', console: '退款审核', login: '登录', logout: '退出', loggedInAs: '已登录：{email}', language: '语言' },
+  nav: { shop: '商城', orders: '我的订单', console: '退款审核', notifications: '被拒绝的通知', login: '登录', logout: '退出', loggedInAs: '已登录：{email}', language: '语言' },
   shop: {
     title: '商品',
     product: '商品',
@@ -112,6 +112,32 @@ export const zhCN: Messages = {
     close: '关闭',
     done: '退款 {refundNo}：已{action}。',
     needsTwo: '该退款需要两人审核通过。',
+  },
+  alerts: {
+    title: '需要处理',
+    reconciliation_differences_open: '{provider}：有 {count} 条对账差异未解决或待人工处理。',
+    differencesChecker: '一致性检查发现 {count} 条差异未解决或待人工处理。',
+    jobs_backing_up: '有 {count} 个后台任务延误超过 5 分钟或已失败：后台进程在运行吗？',
+    notifications_silent: '{provider}：最近 30 分钟有 {count} 笔支付成功，但这段时间没有接受任何来自{provider}的通知（密钥更换或通知地址有误？）。',
+  },
+  notificationsPage: {
+    title: '被拒绝的通知',
+    intro: 'mallpay 拒绝的支付机构通知，最新的在前。排除原因后重放，它会经过与正常接收相同的校验。',
+    filter: '支付机构',
+    all: '全部',
+    none: '没有被拒绝的通知。',
+    time: '接收时间',
+    provider: '支付机构',
+    reason: '原因',
+    message: '说明',
+    order: '订单',
+    payment: '支付',
+    body: '原始内容',
+    fullBody: '全文（{length} 个字符）',
+    cut: '（截取前 {length} 个字符）',
+    since: '此后：{outcome}',
+    replay: '重放',
+    replayed: '已重放：记录为通知 {id}，结果 {outcome}。',
   },
   status: {
     pending_payment: '待支付', paid: '已支付', closed: '已关闭', refund_pending: '退款中', partially_refunded: '部分退款', refunded: '已退款',

@@ -1,3 +1,4 @@
+import type { Alert } from '../../alerts/alerts.ts';
 import type { NotificationRow } from '../../notifications/notifications.repository.ts';
 import type { PaymentRow } from '../../payments/payment.ts';
 import type { RefundRow } from '../../refunds/refund.ts';
@@ -65,10 +66,10 @@ function ReviewCard({ web, item, actions }: { web: Web; item: ReviewItem; action
   );
 }
 
-export function ConsoleRefundsPage(props: { web: Web; queue: ReviewItem[]; failed: ReviewItem[]; notice?: string; error?: string }) {
+export function ConsoleRefundsPage(props: { web: Web; alerts: Alert[]; queue: ReviewItem[]; failed: ReviewItem[]; notice?: string; error?: string }) {
   const { web } = props;
   return (
-    <Layout web={web} title={web.m.console.title}>
+    <Layout web={web} title={web.m.console.title} alerts={props.alerts}>
       {props.notice ? <p class="notice ok" role="status">{props.notice}</p> : null}
       {props.error ? <p class="notice bad" role="alert">{props.error}</p> : null}
       <h2>{web.m.console.queue}</h2>
