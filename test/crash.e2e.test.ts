@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDb } from '../src/db/client.ts';
+import { violations } from './support/invariants.ts';
 import { client, durableDatabase, eventually, startMallProcess, type MallProcess } from './support/process.ts';
 
 /**
@@ -17,6 +19,16 @@ describe('a process killed at the worst moment converges after a restart', () =>
   });
 
   const env = () => ({ ...db.env, PAYMENT_METHODS: 'alipay' });
+
+  /** Every invariant of the books, read from the database once no process holds it (PGlite). */
+  async function booksViolations() {
+    const books = await openDb({ databaseUrl: db.env.DATABASE_URL, dataDir: db.env.DATA_DIR });
+    try {
+      return await violations(books);
+    } finally {
+      await books.close();
+    }
+  }
 
   async function paidOrder(url: string) {
     const call = client(url);
@@ -44,6 +56,7 @@ describe('a process killed at the worst moment converges after a restart', () =>
     expect(trade.refunds).toHaveLength(1);
     await running.stop();
     running = undefined;
+    expect(await booksViolations()).toEqual([]);
   });
 
   it('applies a payment whose notification was being committed when the process died', async () => {
@@ -62,5 +75,8 @@ describe('a process killed at the worst moment converges after a restart', () =>
     const records = (await after('GET', `/api/admin/notifications?outTradeNo=${payment.paymentNo}`, 'support')).body as { outcome: string }[];
     expect(records.filter((r) => r.outcome === 'applied').length).toBeLessThanOrEqual(1);
     expect((await after('GET', `/api/orders/${order.orderNo}`, 'customer')).body.paidAmount).toBe(order.amount);
+    await running.stop();
+    running = undefined;
+    expect(await booksViolations()).toEqual([]);
   });
 });
