@@ -73,11 +73,12 @@ export function createPaymentsService(deps: PaymentsDeps) {
     closeAttempt,
 
     async create(user: User, orderNo: string, method: string, channel: string, clientIp: string): Promise<PaymentRow> {
+      // Whose order it is comes first: someone else's order is a 404 whatever else is wrong.
+      const order = await deps.orders.getOwn(user, orderNo);
       const provider = providerFor(providers, method);
       if (!provider.channels.includes(channel)) {
         throw new AppError('channel_not_supported', `${method} offers ${provider.channels.join(', ')}, not ${channel}`);
       }
-      const order = await deps.orders.getOwn(user, orderNo);
       const now = clock.now();
       if (order.status !== 'pending_payment') throw new AppError('invalid_state', `order is ${order.status}, not payable`);
       if (order.expires_at <= now) throw new AppError('order_expired', 'order has expired');
