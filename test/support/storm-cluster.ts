@@ -59,6 +59,17 @@ export async function startCluster(processes: number, env: (i: number) => Record
         procs[0] = await startMallProcess({ ...envOf(0), PORT: url.port, PUBLIC_URL: procs[0]!.url });
       }
     },
+    /**
+     * kill -9 process i (no goodbye: in-flight requests, open transactions and held jobs are cut), then
+     * start it again at the same address (the providers hold notify URLs with its port in them).
+     */
+    async crash(i: number): Promise<void> {
+      const p = procs[i]!;
+      p.proc.kill('SIGKILL');
+      await p.exited;
+      const url = new URL(p.url);
+      procs[i] = await startMallProcess({ ...envOf(i), PORT: url.port, PUBLIC_URL: p.url });
+    },
     /** Output of every process, for a failure message. */
     output: () => procs.map((p) => p.output()).join('\n'),
     async close() {

@@ -10,6 +10,8 @@ export interface StormOptions {
   /** Customers at once. */
   concurrency?: number;
   seed?: number;
+  /** kill -9 this many times, at seeded random moments while the customers are busy. */
+  crashes?: number;
   /** How long to wait for the system to go quiet after the last customer. */
   quietTimeoutMs?: number;
   progress?: (line: string) => void;
@@ -56,11 +58,14 @@ export async function runStorm(o: StormOptions) {
     const tokens: Tokens = { customer: await login(urls[0]!, 'customer'), support: await login(urls[0]!, 'support') };
     const all = plans(o.orders, seed);
     let done = 0;
-    const outcomes = await pool(all, o.concurrency ?? 32, async (plan, i) => {
+    let customersDone = false;
+    const outcomes = pool(all, o.concurrency ?? 32, async (plan, i) => {
       const out = await customer(urls[i % urls.length]!, tokens, plan).catch((err: Error): CustomerOutcome => ({ latePaid: false, refundsApplied: 0, notes: [`threw: ${err.message}`] }));
       if (++done % 500 === 0) log(`storm: ${done} customers done`);
       return out;
-    });
+    }).finally(() => (customersDone = true));
+    const crashed = await crashAtRandom(cluster, o.crashes ?? 0, seed, () => customersDone, log);
+    const customerOutcomes = await outcomes;
     const customersSeconds = (Date.now() - started) / 1000;
     log(`storm: customers done in ${customersSeconds.toFixed(0)} s; waiting for quiet`);
     const quiet = await waitForQuiet(cluster, tokens, o.quietTimeoutMs ?? 120_000);
@@ -83,14 +88,16 @@ export async function runStorm(o: StormOptions) {
 
     const scenarios: Record<string, number> = {};
     for (const p of all) scenarios[p.scenario] = (scenarios[p.scenario] ?? 0) + 1;
-    const notes = outcomes.flatMap((x) => x.notes);
+    // A customer whose process was killed under them saw an error: that is the crash, not a finding.
+    const notes = customerOutcomes.flatMap((x) => x.notes).filter((n) => !crashed || !/threw|fetch failed|ECONNRESET|socket/i.test(n));
     return {
       processes: cluster.processes,
       database: cluster.multiProcess ? 'postgresql' : 'pglite',
       seconds: { customers: Math.round(customersSeconds), total: Math.round((Date.now() - started) / 1000) },
       scenarios,
-      latePayments: outcomes.filter((x, i) => x.latePaid && all[i]!.scenario === 'late').length,
-      refundsApplied: outcomes.reduce((a, x) => a + x.refundsApplied, 0),
+      latePayments: customerOutcomes.filter((x, i) => x.latePaid && all[i]!.scenario === 'late').length,
+      refundsApplied: customerOutcomes.reduce((a, x) => a + x.refundsApplied, 0),
+      crashes: crashed,
       staffRetries: quiet.retries,
       chaos: { ...cluster.chaos },
       ...counts,
@@ -107,6 +114,22 @@ export async function runStorm(o: StormOptions) {
     await cluster.close().catch(() => {});
     throw err;
   }
+}
+
+/** kill -9 a process `times` times, 0.5–2.5 s apart (seeded), while the customers are still at it. */
+async function crashAtRandom(cluster: Cluster, times: number, seed: number, over: () => boolean, log: (l: string) => void): Promise<number> {
+  let state = seed >>> 0 || 1;
+  const random = () => ((state = (state * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  let crashed = 0;
+  while (crashed < times && !over()) {
+    await new Promise((r) => setTimeout(r, 500 + random() * 2000));
+    if (over()) break;
+    const i = Math.floor(random() * cluster.processes);
+    log(`storm: kill -9 process ${i}`);
+    await cluster.crash(i);
+    crashed++;
+  }
+  return crashed;
 }
 
 /**
