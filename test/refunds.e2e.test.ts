@@ -142,6 +142,24 @@ describe('refunds through each provider’s sandbox, over HTTP', () => {
     expect(await refundsAtProvider('unionpay', payment.paymentNo)).toBe(1);
   });
 
+  it('finds money taken after the order closed even when every notification of it is lost, and gives it back', async () => {
+    const { orderNo } = await t.placeOrder();
+    const payment = await t.pay(orderNo, 'unionpay', 'page');
+    await openCashier(payment.action);
+    expect((await t.call('POST', `/api/orders/${orderNo}/cancel`, { as: 'customer' })).body.status).toBe('closed');
+    await t.control('unionpay', 'faults', { notifications: { fault: 'drop' } });
+    await t.control('unionpay', `pay/${payment.paymentNo}`);
+    await t.settle();
+    expect((await t.order(orderNo)).payments[0].status).toBe('closed');
+    // The poll job keeps asking about a closed attempt for a while after the TTL.
+    t.clock.advance(60_000);
+    await t.settle();
+    const order = await t.order(orderNo);
+    expect(order.payments[0].status).toBe('succeeded');
+    expect(order.refunds).toHaveLength(1);
+    expect(order.refunds[0]).toMatchObject({ automatic: true, amount: order.amount });
+  });
+
   it('gives back the second of two attempts that both took money, once', async () => {
     const { orderNo } = await t.placeOrder();
     const first = await t.pay(orderNo, 'unionpay', 'page');

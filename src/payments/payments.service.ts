@@ -17,6 +17,9 @@ import { toAttemptRef } from './attempt-ref.ts';
 
 export const POLL_PAYMENT_JOB = 'payment.poll';
 
+/** How long past its order's TTL an attempt is still asked about (see poll). */
+export const WATCH_AFTER_TTL_MS = 10 * 60_000;
+
 export interface PaymentsDeps {
   db: Db;
   clock: Clock;
@@ -127,14 +130,18 @@ export function createPaymentsService(deps: PaymentsDeps) {
     /** Asks the provider about a pending attempt: the make-up for a lost notification. */
     async poll(paymentNo: string): Promise<{ again: Date } | void> {
       const p = await repo.findPaymentWithOrder(db, paymentNo);
-      if (!p || p.status !== 'pending') return;
+      if (!p || (p.status !== 'pending' && p.status !== 'closed')) return;
       const now = clock.now();
+      const watchUntil = p.order_expires_at.getTime() + WATCH_AFTER_TTL_MS;
+      if (now.getTime() >= watchUntil) return;
       const stateNow = await providerFor(providers, p.method).queryPayment(toAttemptRef(p));
       await db.tx((sql) => state.applyState(sql, paymentNo, stateNow));
-      if (stateNow.kind !== 'pending' && stateNow.kind !== 'unknown') return;
-      // Past the order's TTL the expiry job closes the attempt at the provider; polling stops there.
-      if (now >= p.order_expires_at) return;
-      return { again: new Date(now.getTime() + nextPollDelayMs(now.getTime() - p.created_at.getTime())) };
+      if (stateNow.kind === 'succeeded' || stateNow.kind === 'failed') return;
+      // Closed here is not always closed at the provider (UnionPay has no close: its cashier takes money
+      // until its pay timeout), and a late payment's notifications can be lost for good: keep asking a
+      // while after the order's TTL, so that money is found and goes back.
+      const next = now.getTime() + nextPollDelayMs(now.getTime() - p.created_at.getTime());
+      return { again: new Date(Math.min(next, watchUntil)) };
     },
 
     /**

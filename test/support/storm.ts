@@ -71,19 +71,27 @@ export async function runStorm(o: StormOptions) {
     const quiet = await waitForQuiet(cluster, tokens, o.quietTimeoutMs ?? 120_000);
     log(`storm: ${quiet.quiet ? 'quiet' : 'NOT quiet'} after ${((Date.now() - started) / 1000).toFixed(0)} s`);
 
-    const { found, books, counts } = await cluster.withDb(async (db) => ({
-      found: await violations(db, cluster.initialStock),
-      books: await paymentBooks(db),
-      counts: await figures(db),
-    }));
-    const now = cluster.urls();
-    const trades = new Map(
-      await pool(books, 16, async (b, i) => {
-        const res = await fetch(`${now[i % now.length]}/sandbox/${b.method}/_control/trades/${b.paymentNo}`);
-        return [b.paymentNo, res.status === 404 ? undefined : await res.json()] as const;
-      }),
-    );
-    const mismatches = compareBooks(books, trades);
+    // Quiet is not yet agreement: a late payment whose notifications were all lost is found by the poll
+    // job, which asks on its own schedule. Compare the books until they agree (or the deadline passes).
+    const agreeBy = Date.now() + (o.quietTimeoutMs ?? 120_000) / 2;
+    let found: string[] = [];
+    let counts: Awaited<ReturnType<typeof figures>>;
+    let mismatches: string[] = [];
+    for (;;) {
+      const read = await cluster.withDb(async (db) => ({ found: await violations(db, cluster.initialStock), books: await paymentBooks(db), counts: await figures(db) }));
+      ({ found, counts } = read);
+      const now = cluster.urls();
+      const trades = new Map(
+        await pool(read.books, 16, async (b, i) => {
+          const res = await fetch(`${now[i % now.length]}/sandbox/${b.method}/_control/trades/${b.paymentNo}`);
+          return [b.paymentNo, res.status === 404 ? undefined : await res.json()] as const;
+        }),
+      );
+      mismatches = compareBooks(read.books, trades);
+      if (mismatches.length === 0 || Date.now() > agreeBy) break;
+      log(`storm: books not yet agreeing (${mismatches.length}); waiting for the poller`);
+      await new Promise((r) => setTimeout(r, 3000));
+    }
     await cluster.close();
 
     const scenarios: Record<string, number> = {};
