@@ -9,6 +9,14 @@ import { STYLES } from './styles.ts';
 import type { Web } from './web-context.ts';
 
 /** The anti-forgery token as a hidden field: every state-changing form includes it. */
+/** A refusal or failure the page must say first, announced to screen readers. */
+export const ErrorNotice = ({ text }: { text?: string | undefined }) =>
+  text ? (
+    <p class="notice bad" role="alert">
+      {text}
+    </p>
+  ) : null;
+
 export const CsrfField = ({ web }: { web: Web }) => <input type="hidden" name={CSRF_FIELD} value={web.csrfToken} />;
 
 /** `alerts`: console pages pass the current alerts, shown above everything else in the page. */

@@ -1,6 +1,6 @@
 import type { OrderRow } from '../../orders/order.ts';
 import { money, time } from '../format.ts';
-import { CsrfField, Layout } from '../layout.tsx';
+import { CsrfField, Layout, ErrorNotice } from '../layout.tsx';
 import type { Web } from '../web-context.ts';
 
 export interface MethodChoice {
@@ -13,11 +13,7 @@ export function CheckoutPage({ web, order, methods, error }: { web: Web; order: 
   const payable = order.status === 'pending_payment';
   return (
     <Layout web={web} title={web.t((m) => m.checkout.title, { orderNo: order.order_no })}>
-      {error ? (
-        <p class="notice bad" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorNotice text={error} />
       <div class="card">
         <dl class="facts">
           <dt>{web.m.checkout.total}</dt>

@@ -1,7 +1,7 @@
 import type { Alert } from '../../alerts/alerts.ts';
 import type { RejectedNotificationRow } from '../../notifications/notifications.repository.ts';
 import { time } from '../format.ts';
-import { CsrfField, Layout } from '../layout.tsx';
+import { CsrfField, Layout, ErrorNotice } from '../layout.tsx';
 import type { Web } from '../web-context.ts';
 
 export const PROVIDERS = ['alipay', 'wechatpay', 'unionpay'] as const;
@@ -72,7 +72,7 @@ export function ConsoleNotificationsPage(props: {
           {props.notice.text}
         </p>
       ) : null}
-      {props.error ? <p class="notice bad" role="alert">{props.error}</p> : null}
+      <ErrorNotice text={props.error} />
       <p>{p.intro}</p>
       <nav class="filters" aria-label={p.filter}>
         <a href={web.href('/console/notifications')} aria-current={props.provider ? undefined : 'true'}>

@@ -3,7 +3,7 @@ import type { NotificationRow } from '../../notifications/notifications.reposito
 import type { PaymentRow } from '../../payments/payment.ts';
 import type { RefundRow } from '../../refunds/refund.ts';
 import { money, time } from '../format.ts';
-import { CsrfField, Layout } from '../layout.tsx';
+import { CsrfField, Layout, ErrorNotice } from '../layout.tsx';
 import type { Web } from '../web-context.ts';
 import type { RefundWithOrder } from '../web.repository.ts';
 
@@ -71,7 +71,7 @@ export function ConsoleRefundsPage(props: { web: Web; alerts: Alert[]; queue: Re
   return (
     <Layout web={web} title={web.m.console.title} alerts={props.alerts}>
       {props.notice ? <p class="notice ok" role="status">{props.notice}</p> : null}
-      {props.error ? <p class="notice bad" role="alert">{props.error}</p> : null}
+      <ErrorNotice text={props.error} />
       <h2>{web.m.console.queue}</h2>
       {props.queue.length === 0 ? <p>{web.m.console.empty}</p> : null}
       {props.queue.map((item) => (

@@ -1,7 +1,7 @@
 import { toYuanString } from '../../lib/money.ts';
 import type { OrderRow } from '../../orders/order.ts';
 import { money } from '../format.ts';
-import { CsrfField, Layout } from '../layout.tsx';
+import { CsrfField, Layout, ErrorNotice } from '../layout.tsx';
 import type { Web } from '../web-context.ts';
 
 interface RefundFormProps {
@@ -20,11 +20,7 @@ export function RefundFormPage({ web, order, held, refundable, formKey, error, r
   const fmt = (n: number) => money(n, order.currency, web.lang);
   return (
     <Layout web={web} title={web.t((m) => m.refundForm.title, { orderNo: order.order_no })}>
-      {error ? (
-        <p class="notice bad" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorNotice text={error} />
       <div class="card">
         <dl class="facts">
           <dt>{web.m.refundForm.paid}</dt>

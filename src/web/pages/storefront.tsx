@@ -1,6 +1,6 @@
 import type { Product } from '../../catalog/catalog.repository.ts';
 import { money } from '../format.ts';
-import { CsrfField, Layout } from '../layout.tsx';
+import { CsrfField, Layout, ErrorNotice } from '../layout.tsx';
 import type { Web } from '../web-context.ts';
 
 /** Products with price and stock; a customer chooses quantities and places one order. */
@@ -8,11 +8,7 @@ export function StorefrontPage({ web, products, error, orderKey }: { web: Web; p
   const canBuy = web.user?.role === 'customer';
   return (
     <Layout web={web} title={web.m.shop.title}>
-      {error ? (
-        <p class="notice bad" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorNotice text={error} />
       {!web.user ? (
         <p class="notice info">
           <a href={web.href('/login?next=/')}>{web.m.nav.login}</a> · {web.m.shop.loginToBuy}
