@@ -28,4 +28,22 @@ describe('replaying a rejected notification', () => {
     // Only rejected notifications are replayed; the applied one is not.
     expect((await t.call('POST', `/api/admin/notifications/${replay.body.id}/replay`, { as: 'support' })).status).toBe(409);
   });
+
+  it('applies a WeChat Pay notification replayed an hour after it arrived, once the attempt it names is back', async () => {
+    const { orderNo } = await t.placeOrder();
+    const payment = await t.pay(orderNo, 'wechatpay', 'qr');
+    await openCashier(payment.action);
+    // The attempt is missing when the notification comes (say, a restore from a backup taken just before it).
+    await t.db.query(`UPDATE payments SET payment_no = 'X' || payment_no WHERE payment_no = $1`, [payment.paymentNo]);
+    await t.control('wechatpay', `pay/${payment.paymentNo}`);
+    await t.mall.sandboxes!.notifier.flush();
+    const rejected = (await t.call('GET', `/api/admin/notifications?outTradeNo=${payment.paymentNo}`, { as: 'support' })).body.at(-1);
+    expect(rejected).toMatchObject({ outcome: 'rejected', reason: 'unknown_order' });
+
+    await t.db.query(`UPDATE payments SET payment_no = substr(payment_no, 2) WHERE payment_no = $1`, [`X${payment.paymentNo}`]);
+    t.clock.advance(60 * 60_000); // far past WeChat's 5 minutes
+    const replay = await t.call('POST', `/api/admin/notifications/${rejected.id}/replay`, { as: 'support' });
+    expect(replay.body).toMatchObject({ replayOf: rejected.id, outcome: 'applied' });
+    expect((await t.order(orderNo)).status).toBe('paid');
+  });
 });

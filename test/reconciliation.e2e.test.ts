@@ -103,6 +103,24 @@ describe('daily reconciliation against each sandbox’s bill', () => {
     });
   }
 
+  it('checks WeChat Pay’s fund-flow bill against its trade bill: money moved without a trade is flagged once', async () => {
+    t = await startTestMall();
+    const m = t;
+    const paid = await paidOrder(m, 'wechatpay');
+    // A 交易 credit no trade explains, and a fee, which is not a trade and is not checked.
+    await m.control('wechatpay', 'fund-entries', { wechatNo: '4200000000202611250000000001', business: '交易', direction: 'income', amount: 777 });
+    await m.control('wechatpay', 'fund-entries', { wechatNo: '4200000000202611250000000002', business: '扣除交易手续费', direction: 'expense', amount: 6 });
+    m.clock.set(new Date('2026-11-26T02:30:00Z'));
+    const outcome = await m.mall.app.services.reconciliation.reconcile(outsideAdapter(m, 'wechatpay'), '2026-11-25');
+    expect(outcome).toEqual({ kind: 'done', lines: 1, differences: 1, fresh: 1 });
+    const report = (await m.call('GET', '/api/admin/reconciliation?date=2026-11-25&provider=wechatpay', { as: 'support' })).body;
+    expect(report.differences).toMatchObject([{ kind: 'funds_unexplained', status: 'flagged', providerAmount: 777, paymentNo: null }]);
+    expect(report.differences[0].detail).toContain('4200000000202611250000000001');
+    // The mall's own payment is in both files: nothing about it.
+    expect(JSON.stringify(report.differences)).not.toContain(paid.paymentNo);
+    expect(await m.mall.app.services.reconciliation.reconcile(outsideAdapter(m, 'wechatpay'), '2026-11-25')).toMatchObject({ differences: 1, fresh: 0 });
+  });
+
   it('leaves a day whose bill is not ready yet for a later run', async () => {
     t = await startTestMall();
     const outcome = await t.mall.app.services.reconciliation.reconcile(outsideAdapter(t, 'alipay'), '2026-11-25');

@@ -3,7 +3,7 @@ import { AppError } from '../lib/errors.ts';
 import type { Providers } from '../providers/registry.ts';
 import type { NotificationsService } from './notifications.service.ts';
 
-type Stored = { id: number; provider: string; outcome: string; headers: Record<string, string>; raw_body: string };
+type Stored = { id: number; provider: string; outcome: string; headers: Record<string, string>; raw_body: string; received_at: Date };
 
 export interface ReplayResult {
   replayOf: number;
@@ -19,12 +19,13 @@ export interface ReplayResult {
  */
 export function createNotificationReplay(deps: { db: Db; providers: Providers; notifications: NotificationsService }) {
   return async function replay(id: number): Promise<ReplayResult> {
-    const [n] = await deps.db.query<Stored>('SELECT id, provider, outcome, headers, raw_body FROM notifications WHERE id = $1', [id]);
+    const [n] = await deps.db.query<Stored>('SELECT id, provider, outcome, headers, raw_body, received_at FROM notifications WHERE id = $1', [id]);
     if (!n) throw new AppError('not_found', `no notification ${id}`);
     if (n.outcome !== 'rejected') throw new AppError('invalid_state', 'only a rejected notification can be replayed');
     const provider = deps.providers[n.provider as keyof Providers];
     if (!provider) throw new AppError('invalid_state', `${n.provider} is not enabled`);
-    await deps.notifications.receive(provider, { method: 'POST', headers: new Headers(n.headers), rawBody: n.raw_body, query: new URLSearchParams() });
+    // Judged as of when it first arrived: a notification fresh then is not stale because staff replay it later.
+    await deps.notifications.receive(provider, { method: 'POST', headers: new Headers(n.headers), rawBody: n.raw_body, query: new URLSearchParams(), firstReceivedAt: n.received_at });
     const [replayed] = await deps.db.query<{ id: number; outcome: string; reason: string | null }>(
       'SELECT id, outcome, reason FROM notifications WHERE provider = $1 AND raw_body = $2 AND id > $3 ORDER BY id DESC LIMIT 1',
       [n.provider, n.raw_body, n.id],

@@ -40,8 +40,25 @@ export interface BillLine {
   at: Date;
 }
 
+/**
+ * Where the provider's own files disagree about money (WeChat: the fund-flow bill against the trade bill).
+ * Nothing in mallpay's books explains or repairs these, so each is flagged for staff.
+ */
+export interface FundDifference {
+  kind: 'funds_missing' | 'funds_unexplained' | 'funds_amount_differs';
+  /** The provider's number the money moved (or should have moved) under. */
+  providerNo: string;
+  paymentNo: string | null;
+  refundNo: string | null;
+  /** The trade bill's amount, when the trade bill has the line. */
+  amount: number | null;
+  /** The fund-flow bill's amount, when it has the movement. */
+  fundAmount: number | null;
+  detail: string;
+}
+
 export type BillResult =
-  | { kind: 'bill'; lines: BillLine[] }
+  | { kind: 'bill'; lines: BillLine[]; fundDifferences?: FundDifference[] }
   /** The provider has not made that day's bill yet (too early, or a future date). */
   | { kind: 'not_ready' }
   | { kind: 'unknown'; reason: string };
@@ -121,6 +138,11 @@ export interface InboundRequest {
   rawBody: string;
   /** The query string, for GET returns. */
   query: URLSearchParams;
+  /**
+   * When these bytes first reached mallpay, for a staff replay of a stored notification: freshness checks
+   * (WeChat's 5 minutes) judge the time it arrived, not the replay's. Absent for a live delivery: now.
+   */
+  firstReceivedAt?: Date;
 }
 
 /** Stable reasons for refusing a notification, as shown at /api/admin/notifications. */

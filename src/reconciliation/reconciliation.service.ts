@@ -38,9 +38,9 @@ export function createReconciliationService(deps: { db: Db; clock: Clock; log: L
     let differences = 0;
     let fresh = 0;
     const base = { source: 'bill' as const, provider: provider.method, billDate: date };
-    const found = async (d: Omit<Parameters<DifferenceLog>[0], 'source' | 'provider' | 'billDate' | 'key'>, remedy: () => Promise<Remedy>) => {
+    const found = async (d: Omit<Parameters<DifferenceLog>[0], 'source' | 'provider' | 'billDate' | 'key'>, remedy: () => Promise<Remedy>, providerNo?: string) => {
       differences++;
-      const key = ['bill', provider.method, date, d.kind, d.paymentNo ?? '', d.refundNo ?? ''].join(':');
+      const key = ['bill', provider.method, date, d.kind, d.paymentNo ?? '', d.refundNo ?? '', ...(providerNo ? [providerNo] : [])].join(':');
       if (await note({ ...base, ...d, key }, remedy)) fresh++;
     };
 
@@ -78,6 +78,14 @@ export function createReconciliationService(deps: { db: Db; clock: Clock; log: L
       await found(
         { paymentNo: r.payment_no, refundNo: r.refund_no, orderNo: null, providerAmount: null, ourAmount: r.amount, kind: 'refund_missing_at_provider', detail: `not in the bill; query says ${now?.kind ?? 'nothing'}` },
         async () => flag('refunded here but not at the provider'),
+      );
+    }
+
+    for (const f of bill.fundDifferences ?? []) {
+      await found(
+        { paymentNo: f.paymentNo, refundNo: f.refundNo, orderNo: null, providerAmount: f.fundAmount ?? f.amount, ourAmount: null, kind: f.kind, detail: f.detail },
+        async () => flag('the provider’s fund-flow and trade bills disagree; ask the provider'),
+        f.providerNo,
       );
     }
 

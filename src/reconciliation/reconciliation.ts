@@ -18,6 +18,10 @@ export type DifferenceKind =
   | 'refund_missing_here'
   | 'refund_missing_at_provider'
   | 'refund_amount_differs'
+  /** The provider's fund-flow bill disagrees with its trade bill (FundDifference). Flagged. */
+  | 'funds_missing'
+  | 'funds_unexplained'
+  | 'funds_amount_differs'
   /** Checker: an order whose status disagrees with its payments and refunds. Flagged. */
   | 'order_status_inconsistent'
   /** Checker: a pending attempt or processing refund the provider still cannot answer about. Flagged. */

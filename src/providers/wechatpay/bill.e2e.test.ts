@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../lib/clock.ts';
+import { crossCheckFunds, parseFundFlowBill } from './fund-flow-bill.ts';
+import { parseTradeBillRows } from './trade-bill.ts';
 import { attempt, paymentNo, startWechatpayWorld, type WechatpayWorld } from './e2e.harness.ts';
 
 let w: WechatpayWorld;
@@ -38,6 +40,28 @@ describe('WeChat Pay trade bill against the sandbox', () => {
     // The download is a signed GET of the download_url, and the file's lines carry WeChat's backticks.
     const download = w.outgoing.find((o) => o.url.includes('/v3/billdownload/file'))!;
     expect(download.headers.get('authorization')).toMatch(/^WECHATPAY2-SHA256-RSA2048 /);
+    // Both files were read and agree: the payments came in, the refund went out.
+    expect(w.outgoing.some((o) => o.url.includes('/v3/bill/fundflowbill?bill_date=2026-11-25&account_type=BASIC'))).toBe(true);
+    expect(bill.fundDifferences).toBeUndefined();
+  });
+
+  it('serves the fund-flow bill of the basic account: 收入 per payment, 支出 per refund, with a running balance', async () => {
+    const res = await w.signedGet('/v3/bill/fundflowbill?bill_date=2026-11-25');
+    expect(res.status).toBe(200);
+    const file = await w.download(res.body.download_url as string);
+    const [header, ...rest] = file.split('\r\n');
+    expect(header).toBe('记账时间,微信支付业务单号,资金流水单号,业务名称,业务类型,收支类型,收支金额（元）,账户结余（元）,资金变更提交申请人,备注,业务凭证号');
+    expect(rest[0]).toMatch(/^`2026-11-25 12:00:00,`4200\d+,`1900\d{20},`交易,`交易,`收入,`(10.00|25.50),`\1,`system,`,`P\d+$/);
+    const moves = rest.slice(0, 3).map((l) => l.split(',').slice(5, 8).map((v) => v.slice(1)));
+    expect(moves.map(([dir, amount]) => `${dir} ${amount}`).sort()).toEqual(['支出 4.00', '收入 10.00', '收入 25.50']);
+    // Each balance is the one before plus or minus the movement; the refund (accepted last) ends at 31.50.
+    let balance = 0;
+    for (const [dir, amount, after] of moves) expect((balance += (dir === '收入' ? 1 : -1) * Number(amount))).toBeCloseTo(Number(after), 2);
+    expect(moves[2]).toEqual(['支出', '4.00', '31.50']);
+    expect(rest[3]).toBe('资金流水总笔数,收入笔数,收入金额,支出笔数,支出金额');
+    expect(rest[4]).toBe('`3,`2,`35.50,`1,`4.00');
+    expect((await w.signedGet('/v3/bill/fundflowbill?bill_date=2026-11-25&account_type=OPERATION')).body).toMatchObject({ code: 'NO_STATEMENT_EXIST' });
+    expect((await w.signedGet('/v3/bill/fundflowbill?bill_date=2026-11-25&account_type=CASH')).body).toMatchObject({ code: 'PARAM_ERROR' });
   });
 
   it('reads a day without trades as an empty bill (WeChat makes none)', async () => {
@@ -51,5 +75,51 @@ describe('WeChat Pay trade bill against the sandbox', () => {
     expect(before.kind).toBe('bill');
     await w.control('faults', { call: { fault: 'error', api: 'billdownload' } });
     expect(await w.provider.downloadBill('2026-11-26')).toMatchObject({ kind: 'unknown', reason: 'bill_download_http_500' });
+  });
+});
+
+describe('WeChat Pay fund-flow bill, read and checked against the trade bill', () => {
+  const trade = [
+    '交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注',
+    '`2026-11-25 10:00:00,`wx1,`1900000109,`,`,`4200001,`P1,`o1,`NATIVE,`SUCCESS,`OTHERS,`CNY,`10.00,`0.00,`,`,`0.00,`0.00,`,`,`tea,`,`0.00000,`0.60%,`10.00,`0.00,`',
+    '`2026-11-25 11:00:00,`wx1,`1900000109,`,`,`4200001,`P1,`o1,`NATIVE,`REFUND,`OTHERS,`CNY,`0.00,`0.00,`5000001,`R1,`4.00,`0.00,`ORIGINAL,`SUCCESS,`tea,`,`0.00000,`0.60%,`10.00,`4.00,`',
+    '`2026-11-25 23:59:00,`wx1,`1900000109,`,`,`4200001,`P1,`o1,`NATIVE,`REFUND,`OTHERS,`CNY,`0.00,`0.00,`5000002,`R2,`1.00,`0.00,`ORIGINAL,`PROCESSING,`tea,`,`0.00000,`0.60%,`10.00,`1.00,`',
+    '总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额',
+    '`3,`10.00,`5.00,`0.00,`0.00000,`10.00,`5.00',
+  ].join('\r\n');
+  const funds = (rows: string[], brackets: 'full' | 'half' = 'full') =>
+    [
+      `记账时间,微信支付业务单号,资金流水单号,业务名称,业务类型,收支类型,${brackets === 'full' ? '收支金额（元）,账户结余（元）' : '收支金额(元),账户结余(元)'},资金变更提交申请人,备注,业务凭证号`,
+      ...rows,
+      '资金流水总笔数,收入笔数,收入金额,支出笔数,支出金额',
+      '`0,`0,`0.00,`0,`0.00',
+    ].join('\r\n');
+  const income = '`2026-11-25 10:00:00,`4200001,`190000000000000000001,`交易,`交易,`收入,`10.00,`10.00,`system,`,`P1';
+  const expense = '`2026-11-25 11:00:00,`5000001,`190000000000000000002,`退款,`退款,`支出,`4.00,`6.00,`system,`,`R1';
+
+  it('reads the rows by column name, with either kind of bracket', () => {
+    const parsed = parseFundFlowBill(funds([income, expense], 'half'));
+    expect(parsed).toEqual([
+      { at: new Date('2026-11-25T02:00:00Z'), wechatNo: '4200001', business: '交易', direction: 'income', amount: 1000 },
+      { at: new Date('2026-11-25T03:00:00Z'), wechatNo: '5000001', business: '退款', direction: 'expense', amount: 400 },
+    ]);
+    expect(parseFundFlowBill(funds([income.replace('`收入', '`转入')]))).toBeNull();
+    expect(parseFundFlowBill(funds([income.replace('`10.00,`10.00', '`ten,`10.00')]))).toBeNull();
+    expect(parseFundFlowBill('记账时间,备注\r\n')).toBeNull();
+  });
+
+  it('agrees when every successful payment came in and every successful refund went out', () => {
+    expect(crossCheckFunds(parseTradeBillRows(trade)!, parseFundFlowBill(funds([income, expense]))!)).toEqual([]);
+  });
+
+  it('finds a payment whose money never came, a refund of another amount, and money no trade explains', () => {
+    const stray = '`2026-11-25 12:00:00,`4200009,`190000000000000000003,`交易,`交易,`收入,`7.77,`13.77,`system,`,`';
+    const fee = '`2026-11-25 12:00:01,`4200010,`190000000000000000004,`扣除交易手续费,`扣除交易手续费,`支出,`0.06,`13.71,`system,`,`';
+    const found = crossCheckFunds(parseTradeBillRows(trade)!, parseFundFlowBill(funds([expense.replace('`4.00,', '`3.00,'), stray, fee]))!);
+    expect(found.map(({ kind, providerNo, paymentNo, refundNo, amount, fundAmount }) => ({ kind, providerNo, paymentNo, refundNo, amount, fundAmount }))).toEqual([
+      { kind: 'funds_missing', providerNo: '4200001', paymentNo: 'P1', refundNo: null, amount: 1000, fundAmount: null },
+      { kind: 'funds_amount_differs', providerNo: '5000001', paymentNo: 'P1', refundNo: 'R1', amount: 400, fundAmount: 300 },
+      { kind: 'funds_unexplained', providerNo: '4200009', paymentNo: null, refundNo: null, amount: null, fundAmount: 777 },
+    ]);
   });
 });

@@ -1,3 +1,5 @@
+import { createApiClient } from './client.ts';
+import { createRequestSigner, PlatformKeyRing } from './signing.ts';
 /**
  * Test-only (imported by *.test.ts, never by the adapter): the adapter and the sandbox talking over real
  * HTTP on loopback, with a receiver at /notify/wechatpay that answers with the adapter's parseNotification
@@ -60,9 +62,31 @@ export async function startWechatpayWorld(opts: { clock?: FakeClock; sandbox?: W
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
 
+  // The merchant's own API client, for calls the adapter does not make itself (a bill file read whole).
+  const api = createApiClient({
+    baseUrl: creds.baseUrl,
+    signer: createRequestSigner(creds.mchId, creds.certSerial, creds.privateKey),
+    platformKeys: new PlatformKeyRing().add(creds.platformKeyId, creds.platformPublicKey),
+    clock,
+    log: silentLogger,
+    timeoutMs: 5000,
+  });
+  const signedGet = async (path: string) => {
+    const r = await api.call('GET', path);
+    if (r.kind === 'unknown') throw new Error(r.message);
+    return r.kind === 'ok' ? { status: r.status, body: r.body ?? {} } : { status: r.status, body: { code: r.code, message: r.message } as Record<string, unknown> };
+  };
+  const download = async (url: string) => {
+    const r = await api.download(url);
+    if (!r.ok) throw new Error(r.reason);
+    return r.text;
+  };
+
   return {
     db,
     clock,
+    signedGet,
+    download,
     server,
     notifier,
     sandbox,

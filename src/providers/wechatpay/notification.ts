@@ -26,7 +26,7 @@ export function parseWechatpayNotification(ctx: NotificationContext, req: Inboun
     if (v.why === 'probe') return reject('probe', 'WECHATPAY/SIGNTEST/ signature probe');
     return reject('bad_signature', v.why === 'unknown_serial' ? 'unknown Wechatpay-Serial' : `signature not verified (${v.why})`);
   }
-  if (!isFresh(v.timestamp, ctx.clock.now())) return reject('stale', 'Wechatpay-Timestamp is 5 minutes or more from now');
+  if (!isFresh(v.timestamp, req.firstReceivedAt ?? ctx.clock.now())) return reject('stale', 'Wechatpay-Timestamp is 5 minutes or more from when it arrived');
 
   const envelope = parseObject(req.rawBody);
   const resource = envelope?.resource as Partial<EncryptedResource> | undefined;

@@ -54,6 +54,15 @@ describe('WeChat Pay notifications', () => {
     expect(await rejection(genuine, at(4 * 60_000 + 59_000))).toBe('payment');
   });
 
+  it('judges a replayed notification’s freshness by when it first arrived, not by the replay', async () => {
+    const hourLater = createWechatpayProvider(w.creds, { clock: new FakeClock(new Date(w.clock.now().getTime() + 3600_000)), log: silentLogger });
+    expect(await rejection({ ...genuine, firstReceivedAt: w.clock.now() }, hourLater)).toBe('payment');
+    // One that was already stale when it arrived stays stale however it is replayed.
+    expect(await rejection({ ...genuine, firstReceivedAt: new Date(w.clock.now().getTime() + 5 * 60_000) }, hourLater)).toBe('stale');
+    // And the signature is still checked first.
+    expect(await rejection({ ...genuine, rawBody: `${genuine.rawBody} `, firstReceivedAt: w.clock.now() }, hourLater)).toBe('bad_signature');
+  });
+
   it('answers a WECHATPAY/SIGNTEST/ probe with a 4xx and records it as a probe', async () => {
     const no = paymentNo();
     await w.provider.createPayment(attempt(w, no));

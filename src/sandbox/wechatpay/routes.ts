@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import type { Clock } from '../../lib/clock.ts';
 import type { Faults } from '../shared/faults.ts';
-import type { TradeBill } from './bill.ts';
+import type { Bills } from './bill.ts';
 import type { GatewayCrypto } from './crypto.ts';
 import { tradeKey, refundView, transactionView, type TradeRecord } from './records.ts';
 import type { Outcome, TradeBook, WireError } from './trades.ts';
@@ -11,7 +11,7 @@ type Env = { Variables: { mchId: string; rawBody: string } };
 type Answer = { status: 200 | 204; body: Record<string, unknown> | null } | { error: WireError };
 
 /** The `/v3/...` gateway API (PROTOCOLS.md §2.2–2.5): authenticated, and every answer signed, errors included. */
-export function v3Routes(deps: { book: TradeBook; crypto: GatewayCrypto; clock: Clock; faults: Faults; cashierUrl: (prepay: string) => string; bill: TradeBill }) {
+export function v3Routes(deps: { book: TradeBook; crypto: GatewayCrypto; clock: Clock; faults: Faults; cashierUrl: (prepay: string) => string; bill: Bills }) {
   const { book, crypto, clock, faults } = deps;
   const app = new Hono<Env>();
 
@@ -112,6 +112,10 @@ export function v3Routes(deps: { book: TradeBook; crypto: GatewayCrypto; clock: 
   app.get(
     '/v3/bill/tradebill',
     handle('tradebill', async (c) => deps.bill.tradeBill(c.get('mchId'), new URL(c.req.url).searchParams)),
+  );
+  app.get(
+    '/v3/bill/fundflowbill',
+    handle('fundflowbill', async (c) => deps.bill.fundFlowBill(c.get('mchId'), new URL(c.req.url).searchParams)),
   );
   app.get('/v3/billdownload/file', async (c) => {
     const fault = faults.takeCallFault('billdownload');

@@ -1,7 +1,8 @@
+import { z } from 'zod';
 import type { WechatpayCredentials } from '../../config.ts';
 import { mountControls, newSandboxApp, type Sandbox, type SandboxDeps } from '../shared/sandbox.ts';
 import { createRecordStore, loadOrCreateKeys } from '../shared/store.ts';
-import { createTradeBill } from './bill.ts';
+import { createBills } from './bill.ts';
 import { cashierRoutes } from './cashier.ts';
 import { createGatewayCrypto } from './crypto.ts';
 import { generateWechatpayKeys, type WechatpaySandboxKeys } from './keys.ts';
@@ -9,6 +10,17 @@ import { notification, PROVIDER, wechatpayNotifyProtocol } from './notify.ts';
 import { refundView, tradeKey, transactionView } from './records.ts';
 import { v3Routes } from './routes.ts';
 import { createTradeBook } from './trades.ts';
+
+/** A basic-account movement no trade explains, for `POST /_control/fund-entries` (docs/sandbox/wechatpay.md). */
+const fundEntrySchema = z.object({
+  wechatNo: z.string().regex(/^\w{1,64}$/),
+  business: z.string().min(1).max(32),
+  direction: z.enum(['income', 'expense']),
+  amount: z.number().int().positive(),
+  voucherNo: z.string().max(64).default(''),
+  note: z.string().max(128).default(''),
+  account: z.enum(['BASIC', 'OPERATION', 'FEES']).default('BASIC'),
+});
 
 export interface WechatpaySandboxOptions {
   /** Divides the sandbox's own delays (the refund settlement); the notifier scales its retries itself. */
@@ -47,7 +59,7 @@ export async function createWechatpaySandbox(deps: SandboxDeps, opts: WechatpayS
   // Refunds left PROCESSING by an earlier run settle now if due, else when read.
   await book.settleDue();
 
-  const bill = createTradeBill({ store: createRecordStore(deps.db, deps.clock, PROVIDER), clock: deps.clock, secret: keys.apiV3Key, baseUrl, settleDue: () => book.settleDue() });
+  const bill = createBills({ store: createRecordStore(deps.db, deps.clock, PROVIDER), clock: deps.clock, secret: keys.apiV3Key, baseUrl, settleDue: () => book.settleDue() });
   app.route('/', v3Routes({ book, crypto, clock: deps.clock, faults, cashierUrl: (prepay) => `${baseUrl}/cashier?pr=${prepay}`, bill }));
   app.route('/', cashierRoutes(book));
 
@@ -64,6 +76,11 @@ export async function createWechatpaySandbox(deps: SandboxDeps, opts: WechatpayS
   });
   // WeChat-only controls: the not-final ABNORMAL refund, and a signature probe (§2.6) sent once, outside the retry schedule.
   app.post('/_control/refunds/:refundNo/abnormal', async (c) => c.json(view(await book.settleRefund(keys.mchId, c.req.param('refundNo'), 'ABNORMAL'))));
+  app.post('/_control/fund-entries', async (c) => {
+    const b = fundEntrySchema.safeParse(await c.req.json().catch(() => null));
+    if (!b.success) return c.json({ error: b.error.issues.map((i) => i.message).join('; ') }, 400);
+    return c.json(await bill.addFundEntry(keys.mchId, b.data));
+  });
   app.post('/_control/probe/:paymentNo', async (c) => {
     const t = await book.findTrade(key(c.req.param('paymentNo')));
     if (!t) return c.json({ error: 'not found' }, 404);

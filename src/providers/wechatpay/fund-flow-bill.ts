@@ -1,0 +1,60 @@
+import { fromYuanString } from '../../lib/money.ts';
+import type { FundDifference } from '../provider.ts';
+import { beijingBillTime, billRows } from './bill-file.ts';
+import type { TradeBillRow } from './trade-bill.ts';
+
+/** One movement of the basic account, from the fund-flow bill (资金账单). */
+export interface FundEntry {
+  at: Date;
+  /** 微信支付业务单号: transaction_id for a payment, refund_id for a refund. */
+  wechatNo: string;
+  business: string;
+  direction: 'income' | 'expense';
+  /** Fen, positive. */
+  amount: number;
+}
+
+const COLUMNS = ['记账时间', '微信支付业务单号', '业务名称', '收支类型', '收支金额（元）'] as const;
+
+/** Null when the file is not WeChat's fund-flow bill. */
+export function parseFundFlowBill(text: string): FundEntry[] | null {
+  const rows = billRows(text, COLUMNS, '资金流水总笔数');
+  if (!rows) return null;
+  const out: FundEntry[] = [];
+  for (const r of rows) {
+    const at = beijingBillTime(r['记账时间']);
+    const amount = fromYuanString(r['收支金额（元）'] ?? '');
+    const direction = r['收支类型'] === '收入' ? 'income' : r['收支类型'] === '支出' ? 'expense' : null;
+    if (!at || amount === null || !direction || !r['微信支付业务单号']) return null;
+    out.push({ at, wechatNo: r['微信支付业务单号']!, business: r['业务名称'] ?? '', direction, amount });
+  }
+  return out;
+}
+
+/**
+ * The money check: every successful payment of the trade bill came into the basic account (收入 under its
+ * transaction_id) and every successful refund left it (支出 under its refund_id), for the same amount; and
+ * every 交易 or 退款 movement of the account is one of the trade bill's lines. Other movements (fees,
+ * withdrawals, adjustments under other business names) are not trades and are not checked here.
+ * A refund still PROCESSING or ABNORMAL may or may not have moved money yet; when it has, the amount must agree.
+ */
+export function crossCheckFunds(trade: TradeBillRow[], funds: FundEntry[]): FundDifference[] {
+  const unexplained = new Map(funds.filter((f) => f.business === '交易' || f.business === '退款').map((f) => [`${f.direction}:${f.wechatNo}`, f]));
+  const out: FundDifference[] = [];
+  for (const row of trade) {
+    const payment = row.kind === 'payment';
+    const wechatNo = payment ? row.transactionId : row.refundId;
+    const entry = unexplained.get(`${payment ? 'income' : 'expense'}:${wechatNo}`);
+    unexplained.delete(`${payment ? 'income' : 'expense'}:${wechatNo}`);
+    const ids = { providerNo: wechatNo, paymentNo: row.paymentNo, refundNo: row.refundNo, amount: row.amount };
+    if (!entry) {
+      if (payment || row.refundStatus === 'SUCCESS') out.push({ ...ids, kind: 'funds_missing', fundAmount: null, detail: `${payment ? 'paid' : 'refunded'} in the trade bill, but no ${payment ? '收入' : '支出'} under ${wechatNo} in the fund-flow bill` });
+    } else if (entry.amount !== row.amount) {
+      out.push({ ...ids, kind: 'funds_amount_differs', fundAmount: entry.amount, detail: `trade bill ${row.amount}, fund-flow bill ${entry.amount}` });
+    }
+  }
+  for (const f of unexplained.values()) {
+    out.push({ kind: 'funds_unexplained', providerNo: f.wechatNo, paymentNo: null, refundNo: null, amount: null, fundAmount: f.amount, detail: `${f.direction === 'income' ? '收入' : '支出'} of ${f.amount} as ${f.business} under ${f.wechatNo}, which the trade bill does not list` });
+  }
+  return out;
+}
