@@ -121,6 +121,29 @@ describe('daily reconciliation against each sandbox’s bill', () => {
     expect(await m.mall.app.services.reconciliation.reconcile(outsideAdapter(m, 'wechatpay'), '2026-11-25')).toMatchObject({ differences: 1, fresh: 0 });
   });
 
+  it('matches a refund line that does not name its payment by the refund number alone', async () => {
+    t = await startTestMall();
+    const m = t;
+    const paid = await paidOrder(m, 'unionpay');
+    const applied = await m.call('POST', `/api/orders/${paid.orderNo}/refunds`, { as: 'customer', body: { reason: 'arrived broken', amount: 100 } });
+    await m.call('POST', `/api/admin/refunds/${applied.body.refundNo}/approve`, { as: 'support', body: { note: 'ok' } });
+    await m.settle();
+    await m.control('unionpay', `refunds/${applied.body.refundNo}`, { outcome: 'succeeded' });
+    await m.settle();
+    expect((await m.call('GET', `/api/refunds/${applied.body.refundNo}`, { as: 'customer' })).body.status).toBe('succeeded');
+    m.clock.set(new Date('2026-11-26T02:30:00Z'));
+    // A live UnionPay file names a refund's consume only when the consume settled the same day (or in field 41).
+    const real = outsideAdapter(m, 'unionpay');
+    const unnamed: PaymentProvider = {
+      ...real,
+      async downloadBill(date) {
+        const bill = await real.downloadBill(date);
+        return bill.kind === 'bill' ? { ...bill, lines: bill.lines.map((l) => (l.kind === 'refund' ? { ...l, paymentNo: '' } : l)) } : bill;
+      },
+    };
+    expect(await m.mall.app.services.reconciliation.reconcile(unnamed, '2026-11-25')).toEqual({ kind: 'done', lines: 2, differences: 0, fresh: 0 });
+  });
+
   it('leaves a day whose bill is not ready yet for a later run', async () => {
     t = await startTestMall();
     const outcome = await t.mall.app.services.reconciliation.reconcile(outsideAdapter(t, 'alipay'), '2026-11-25');

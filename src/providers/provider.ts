@@ -30,7 +30,7 @@ export interface PaymentProvider {
 /** One line of a provider's daily bill, in our terms. */
 export interface BillLine {
   kind: 'payment' | 'refund';
-  /** Our attempt's merchant number (out_trade_no / orderId of the consume). */
+  /** Our attempt's merchant number (out_trade_no / orderId of the consume); '' on a refund line whose bill does not name it. */
   paymentNo: string;
   /** Our refund number, for refunds. */
   refundNo: string | null;

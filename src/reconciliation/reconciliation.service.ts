@@ -65,8 +65,9 @@ export function createReconciliationService(deps: { db: Db; clock: Clock; log: L
 
     for (const line of refundLines) {
       const r = line.refundNo ? refunds.get(line.refundNo) : undefined;
-      const ids = { paymentNo: line.paymentNo, refundNo: line.refundNo, orderNo: null, providerAmount: line.amount, ourAmount: r?.amount ?? null };
-      if (!r || r.payment_no !== line.paymentNo) await found({ ...ids, kind: 'refund_unknown_here', detail: `refund of ${line.amount} at ${provider.method} that mallpay never made` }, async () => flag('money left without a refund record'));
+      // A bill may not name a refund's payment (UnionPay's file, when the consume settled on another day): '' then.
+      const ids = { paymentNo: line.paymentNo || r?.payment_no || null, refundNo: line.refundNo, orderNo: null, providerAmount: line.amount, ourAmount: r?.amount ?? null };
+      if (!r || (line.paymentNo !== '' && r.payment_no !== line.paymentNo)) await found({ ...ids, kind: 'refund_unknown_here', detail: `refund of ${line.amount} at ${provider.method} that mallpay never made` }, async () => flag('money left without a refund record'));
       else if (r.amount !== line.amount) await found({ ...ids, kind: 'refund_amount_differs', detail: `bill ${line.amount}, ours ${r.amount}` }, async () => flag('refund amounts differ'));
       else if (r.status !== 'succeeded') await found({ ...ids, kind: 'refund_missing_here', detail: `bill says refunded; ours is ${r.status}` }, () => driveRefund(r));
     }

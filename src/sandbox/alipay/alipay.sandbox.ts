@@ -24,7 +24,7 @@ export async function createAlipaySandbox(deps: SandboxDeps, opts: { timeScale?:
   const notifyFaults = { badSignature: 0 };
   const apis = createAlipayApis({ store, notifier: deps.notifier, clock: deps.clock, keys, baseUrl: base, timeScale: opts.timeScale ?? 1, notifyFaults });
   const buyer = createBuyerActions(apis, deps.clock, keys);
-  const bill = createAlipayBill({ store, clock: deps.clock, appId: keys.appId, secret: keys.alipayPrivateKey, baseUrl: base });
+  const bill = createAlipayBill({ store, clock: deps.clock, appId: keys.appId, sellerId: keys.sellerId, secret: keys.alipayPrivateKey, baseUrl: base });
   mountGateway(app, { apis, faults, clock: deps.clock, keys, base, bill });
   bill.mount(app);
   mountCashier(app, base, store, buyer, keys);
