@@ -40,10 +40,14 @@ describe('replaying a rejected notification', () => {
     const rejected = (await t.call('GET', `/api/admin/notifications?outTradeNo=${payment.paymentNo}`, { as: 'support' })).body.at(-1);
     expect(rejected).toMatchObject({ outcome: 'rejected', reason: 'unknown_order' });
 
-    await t.db.query(`UPDATE payments SET payment_no = substr(payment_no, 2) WHERE payment_no = $1`, [`X${payment.paymentNo}`]);
     t.clock.advance(60 * 60_000); // far past WeChat's 5 minutes
-    const replay = await t.call('POST', `/api/admin/notifications/${rejected.id}/replay`, { as: 'support' });
-    expect(replay.body).toMatchObject({ replayOf: rejected.id, outcome: 'applied' });
+    // Replayed too early, it is rejected again; that replay, replayed in turn, is still judged by the first arrival.
+    const early = await t.call('POST', `/api/admin/notifications/${rejected.id}/replay`, { as: 'support' });
+    expect(early.body).toMatchObject({ replayOf: rejected.id, outcome: 'rejected', reason: 'unknown_order' });
+    await t.db.query(`UPDATE payments SET payment_no = substr(payment_no, 2) WHERE payment_no = $1`, [`X${payment.paymentNo}`]);
+    t.clock.advance(60 * 60_000);
+    const replay = await t.call('POST', `/api/admin/notifications/${early.body.id}/replay`, { as: 'support' });
+    expect(replay.body).toMatchObject({ replayOf: early.body.id, outcome: 'applied' });
     expect((await t.order(orderNo)).status).toBe('paid');
   });
 });

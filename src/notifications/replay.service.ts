@@ -24,8 +24,11 @@ export function createNotificationReplay(deps: { db: Db; providers: Providers; n
     if (n.outcome !== 'rejected') throw new AppError('invalid_state', 'only a rejected notification can be replayed');
     const provider = deps.providers[n.provider as keyof Providers];
     if (!provider) throw new AppError('invalid_state', `${n.provider} is not enabled`);
-    // Judged as of when it first arrived: a notification fresh then is not stale because staff replay it later.
-    await deps.notifications.receive(provider, { method: 'POST', headers: new Headers(n.headers), rawBody: n.raw_body, query: new URLSearchParams(), firstReceivedAt: n.received_at });
+    // Judged as of when these bytes first arrived (also when this row is itself a replay): a notification fresh
+    // then is not stale because staff replay it later.
+    const [first] = await deps.db.query<{ at: Date }>('SELECT min(received_at) AS at FROM notifications WHERE provider = $1 AND raw_body = $2 AND id <= $3', [n.provider, n.raw_body, n.id]);
+    const firstReceivedAt = first?.at ? new Date(first.at) : n.received_at;
+    await deps.notifications.receive(provider, { method: 'POST', headers: new Headers(n.headers), rawBody: n.raw_body, query: new URLSearchParams(), firstReceivedAt });
     const [replayed] = await deps.db.query<{ id: number; outcome: string; reason: string | null }>(
       'SELECT id, outcome, reason FROM notifications WHERE provider = $1 AND raw_body = $2 AND id > $3 ORDER BY id DESC LIMIT 1',
       [n.provider, n.raw_body, n.id],

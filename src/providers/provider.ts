@@ -46,8 +46,9 @@ export interface BillLine {
  */
 export interface FundDifference {
   kind: 'funds_missing' | 'funds_unexplained' | 'funds_amount_differs';
-  /** The provider's number the money moved (or should have moved) under. */
+  /** The provider's number the money moved (or should have moved) under, and which way. */
   providerNo: string;
+  direction: 'income' | 'expense';
   paymentNo: string | null;
   refundNo: string | null;
   /** The trade bill's amount, when the trade bill has the line. */

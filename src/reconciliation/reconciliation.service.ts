@@ -38,9 +38,9 @@ export function createReconciliationService(deps: { db: Db; clock: Clock; log: L
     let differences = 0;
     let fresh = 0;
     const base = { source: 'bill' as const, provider: provider.method, billDate: date };
-    const found = async (d: Omit<Parameters<DifferenceLog>[0], 'source' | 'provider' | 'billDate' | 'key'>, remedy: () => Promise<Remedy>, providerNo?: string) => {
+    const found = async (d: Omit<Parameters<DifferenceLog>[0], 'source' | 'provider' | 'billDate' | 'key'>, remedy: () => Promise<Remedy>, keySuffix?: string) => {
       differences++;
-      const key = ['bill', provider.method, date, d.kind, d.paymentNo ?? '', d.refundNo ?? '', ...(providerNo ? [providerNo] : [])].join(':');
+      const key = ['bill', provider.method, date, d.kind, d.paymentNo ?? '', d.refundNo ?? '', ...(keySuffix ? [keySuffix] : [])].join(':');
       if (await note({ ...base, ...d, key }, remedy)) fresh++;
     };
 
@@ -86,7 +86,7 @@ export function createReconciliationService(deps: { db: Db; clock: Clock; log: L
       await found(
         { paymentNo: f.paymentNo, refundNo: f.refundNo, orderNo: null, providerAmount: f.fundAmount ?? f.amount, ourAmount: null, kind: f.kind, detail: f.detail },
         async () => flag('the provider’s fund-flow and trade bills disagree; ask the provider'),
-        f.providerNo,
+        `${f.direction}:${f.providerNo}`,
       );
     }
 

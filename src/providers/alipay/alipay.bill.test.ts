@@ -5,7 +5,7 @@ import { serveOnLoopback } from '../../../test/support/serve.ts';
 import { beijingDateTime } from '../../lib/clock.ts';
 import { silentLogger } from '../../lib/log.ts';
 import { BILL_COLUMNS, SUMMARY_COLUMNS, zipWithGbkNames } from '../../sandbox/alipay/alipay.bill.ts';
-import { ALIPAY_BILL_LIMITS, downloadAlipayBill, readAlipayBillZip, type AlipayBillLimits } from './alipay.bill.ts';
+import { ALIPAY_BILL_LIMITS, downloadAlipayBill, parseAlipayBillCsv, readAlipayBillZip, type AlipayBillLimits } from './alipay.bill.ts';
 import { createAlipayClient } from './alipay.client.ts';
 import { startAlipayHarness, type AlipayHarness } from './alipay.test-harness.ts';
 
@@ -87,8 +87,8 @@ describe('the bill file the sandbox serves', () => {
     const names = centralEntries(zip);
     expect(names.map((e) => e.flags & 0x800)).toEqual([0, 0]);
     expect(names.map((e) => iconv.decode(Buffer.from(e.name), 'gbk'))).toEqual([
-      `${h.sandbox.credentials.appId}_${compact}_业务明细.csv`,
-      `${h.sandbox.credentials.appId}_${compact}_业务明细(汇总).csv`,
+      `${h.sandbox.credentials.sellerId}0156_${compact}_业务明细.csv`,
+      `${h.sandbox.credentials.sellerId}0156_${compact}_业务明细(汇总).csv`,
     ]);
     expect(() => strictUtf8(names[0]!.name)).toThrow();
 
@@ -101,7 +101,7 @@ describe('the bill file the sandbox serves', () => {
     const period = `#起始日期：[${day.slice(0, 4)}年${day.slice(5, 7)}月${day.slice(8)}日 00:00:00]   终止日期：[`;
     expect(detail.slice(0, 5)).toEqual([
       '#支付宝业务明细查询',
-      `#账号：[${h.sandbox.credentials.appId}]`,
+      `#账号：[${h.sandbox.credentials.sellerId}0156]`,
       expect.stringContaining(period),
       expect.stringMatching(/^#-+业务明细列表-+$/),
       BILL_COLUMNS.join(','),
@@ -243,5 +243,20 @@ describe('reading a bill file in the live layout', () => {
     expect(await downloadFrom(new Blob([zip]).stream(), { ...ALIPAY_BILL_LIMITS, maxBodyBytes: zip.length })).toMatchObject({ kind: 'bill' });
     const endless = new ReadableStream<Uint8Array>({ pull: (c) => c.enqueue(new Uint8Array(64 * 1024)) });
     expect(await downloadFrom(endless, { ...ALIPAY_BILL_LIMITS, maxBodyBytes: 1024 * 1024 })).toEqual({ kind: 'unknown', reason: 'bill_too_large' });
+  });
+});
+
+describe('the sign of an amount in the detail rows', () => {
+  const row = (type: string, amount: string) => {
+    const r = BILL_COLUMNS.map(() => '');
+    Object.assign(r, { 0: '2026112522001400001000000001\t', 1: 'P20261125120000000000001\t', 2: type, 4: '2026-11-25 12:00:00', 5: '2026-11-25 12:00:05', 11: amount, 12: amount, 21: type === '退款' ? 'R1' : '' });
+    return ['#支付宝业务明细查询', BILL_COLUMNS.join(','), r.join(','), '#-----业务明细列表结束-----'].join('\r\n');
+  };
+
+  it('reads a payment as positive and a refund as negative, and refuses either sign the wrong way round', () => {
+    expect(parseAlipayBillCsv(row('交易', '10.00'))).toMatchObject([{ kind: 'payment', amount: 1000 }]);
+    expect(parseAlipayBillCsv(row('退款', '-4.00'))).toMatchObject([{ kind: 'refund', amount: 400, refundNo: 'R1' }]);
+    expect(parseAlipayBillCsv(row('交易', '-10.00'))).toBeNull();
+    expect(parseAlipayBillCsv(row('退款', '4.00'))).toBeNull();
   });
 });

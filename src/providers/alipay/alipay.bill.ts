@@ -1,6 +1,7 @@
-import { unzipSync } from 'fflate';
 import iconv from 'iconv-lite';
+import { readCappedBody } from '../../lib/capped-body.ts';
 import { fromYuanString } from '../../lib/money.ts';
+import { readZip, ZipError } from '../../lib/zip.ts';
 import type { BillLine, BillResult } from '../provider.ts';
 import type { AlipayClient } from './alipay.client.ts';
 import { parseBeijingDateTime } from './alipay.wire.ts';
@@ -21,7 +22,7 @@ export interface AlipayBillLimits {
   maxEntries: number;
 }
 
-export const ALIPAY_BILL_LIMITS: AlipayBillLimits = { maxBodyBytes: 64 * 1024 * 1024, maxUnzippedBytes: 512 * 1024 * 1024, maxEntries: 16 };
+export const ALIPAY_BILL_LIMITS: AlipayBillLimits = { maxBodyBytes: 64 * 1024 * 1024, maxUnzippedBytes: 256 * 1024 * 1024, maxEntries: 16 };
 
 export async function downloadAlipayBill(
   client: Pick<AlipayClient, 'call'>,
@@ -41,81 +42,37 @@ export async function downloadAlipayBill(
       await res.body?.cancel();
       return { kind: 'unknown', reason: `bill_download_http_${res.status}` };
     }
-    body = await readCapped(res, limits.maxBodyBytes);
+    body = await readCappedBody(res, limits.maxBodyBytes);
   } catch (err) {
     return { kind: 'unknown', reason: `bill_download_failed: ${String(err).slice(0, 200)}` };
   }
   return body ? readAlipayBillZip(body, limits) : { kind: 'unknown', reason: 'bill_too_large' };
 }
 
-/**
- * The body, or null once it is over `max` bytes: read chunk by chunk rather than with arrayBuffer(), which
- * would hold all of an oversized body before we could refuse it.
- */
-async function readCapped(res: Response, max: number): Promise<Uint8Array | null> {
-  if (Number(res.headers.get('content-length') ?? 0) > max) {
-    await res.body?.cancel();
-    return null;
-  }
-  if (!res.body) return new Uint8Array(0);
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > max) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, total);
-}
-
-class BillTooLarge extends Error {}
-
-/**
- * The bill zip's entries, refusing it before anything is inflated when it declares too many entries or too
- * many bytes. fflate inflates each entry into a buffer of its declared size and never past it, so the
- * declared sizes bound the memory actually used (a zip bomb lying about its size is cut short, then fails
- * to parse).
- */
-function unzipBounded(bytes: Uint8Array, limits: AlipayBillLimits): Uint8Array[] {
-  let entries = 0;
-  let unzipped = 0;
-  const files = unzipSync(bytes, {
-    filter: (f) => {
-      entries += 1;
-      unzipped += f.originalSize;
-      if (entries > limits.maxEntries || unzipped > limits.maxUnzippedBytes) throw new BillTooLarge();
-      return true;
-    },
-  });
-  return Object.values(files);
-}
-
-/** A zip starts with a local file header, or is empty (end of central directory only). */
-const looksLikeZip = (b: Uint8Array) => b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && ((b[2] === 3 && b[3] === 4) || (b[2] === 5 && b[3] === 6));
-
 /** Reads a downloaded bill zip into lines; every refusal has a stable reason. */
 export function readAlipayBillZip(bytes: Uint8Array, limits: AlipayBillLimits = ALIPAY_BILL_LIMITS): BillResult {
   if (bytes.byteLength > limits.maxBodyBytes) return { kind: 'unknown', reason: 'bill_too_large' };
-  if (!looksLikeZip(bytes)) return { kind: 'unknown', reason: 'bill_not_zip' };
-  let entries: Uint8Array[];
   try {
-    entries = unzipBounded(bytes, limits);
+    // One entry inflated at a time, and only the detail kept: the summary and anything else are dropped at once.
+    const details: Buffer[] = [];
+    for (const entry of readZip(bytes, { maxEntries: limits.maxEntries, maxTotalBytes: limits.maxUnzippedBytes })) {
+      const data = entry.read();
+      if (isDetailCsv(iconv.decode(data.subarray(0, DETAIL_HEADER_WITHIN), 'gbk'))) details.push(data);
+    }
+    if (details.length === 0) return { kind: 'unknown', reason: 'bill_without_detail' };
+    // A trade bill has one detail file; with two we could not tell whether a line is counted twice.
+    if (details.length > 1) return { kind: 'unknown', reason: 'bill_several_details' };
+    const lines = parseAlipayBillCsv(iconv.decode(details[0]!, 'gbk'));
+    return lines ? { kind: 'bill', lines } : { kind: 'unknown', reason: 'malformed_bill' };
   } catch (err) {
-    return { kind: 'unknown', reason: err instanceof BillTooLarge ? 'bill_too_large' : 'bill_zip_corrupt' };
+    if (!(err instanceof ZipError)) throw err;
+    return { kind: 'unknown', reason: ZIP_REASON[err.reason] };
   }
-  const details = entries.map((e) => iconv.decode(e, 'gbk')).filter(isDetailCsv);
-  if (details.length === 0) return { kind: 'unknown', reason: 'bill_without_detail' };
-  // A trade bill has one detail file; with two we could not tell whether a line is counted twice.
-  if (details.length > 1) return { kind: 'unknown', reason: 'bill_several_details' };
-  const lines = parseAlipayBillCsv(details[0]!);
-  return lines ? { kind: 'bill', lines } : { kind: 'unknown', reason: 'malformed_bill' };
 }
+
+const ZIP_REASON = { not_zip: 'bill_not_zip', corrupt: 'bill_zip_corrupt', unsupported: 'bill_zip_corrupt', too_large: 'bill_too_large' } as const;
+/** The header row follows four short preamble lines: it is always within the first few hundred bytes. */
+const DETAIL_HEADER_WITHIN = 4096;
 
 /** Cells of one line: Alipay writes no quotes, but a quoted cell (`"a,b"`, `""` for a quote) is read as one. */
 function cells(line: string): string[] {
@@ -173,12 +130,13 @@ export function parseAlipayBillCsv(text: string): BillLine[] | null {
 }
 
 function billLine(f: string[], idx: Record<'tradeNo' | 'outTradeNo' | 'type' | 'done' | 'amount' | 'requestNo', number>): BillLine | null {
-  // Refund lines carry negative amounts; a BillLine's amount is always the money moved.
-  const amount = fromYuanString((f[idx.amount] ?? '').replace(/^-/, ''));
+  // Refund lines carry negative amounts, payments positive ones; a BillLine's amount is always the money moved.
+  const raw = f[idx.amount] ?? '';
+  const amount = fromYuanString(raw.replace(/^-/, ''));
   const at = parseBeijingDateTime(f[idx.done]);
   const paymentNo = f[idx.outTradeNo];
-  if (amount === null || !at || !paymentNo) return null;
   const refund = f[idx.type] === '退款';
+  if (amount === null || !at || !paymentNo || (amount !== 0 && raw.startsWith('-') !== refund)) return null;
   return {
     kind: refund ? 'refund' : 'payment',
     paymentNo,

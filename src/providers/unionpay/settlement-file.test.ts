@@ -179,6 +179,16 @@ describe('reading a ZM file', () => {
     expect(readSettlementFile(deflateSync(zmFile([good])).toString('base64'), '2027-01-01', MER)).toEqual({ kind: 'unknown', reason: 'file_content_not_zip' });
   });
 
+  it('never reads another merchant’s file or another day’s as ours', () => {
+    const other = fileContent({ [`INN27010188ZM_${MER.replace(/.$/, (d) => String((Number(d) + 1) % 10))}`]: zmFile([good]) });
+    expect(readSettlementFile(other, '2027-01-01', MER)).toEqual({ kind: 'unknown', reason: 'zm_file_missing' });
+    const yesterday = fileContent({ [`INN26123188ZM_${MER}`]: zmFile([good]) });
+    expect(readSettlementFile(yesterday, '2027-01-01', MER)).toEqual({ kind: 'unknown', reason: 'zm_file_of_another_day' });
+    // A group merchant's zip: ours is picked out by its suffix.
+    const group = fileContent({ [`INN27010188ZM_${MER}`]: zmFile([good]), INN27010188ZM_999999999999999: zmFile([good, good]) });
+    expect(readSettlementFile(group, '2027-01-01', MER)).toMatchObject({ kind: 'bill', lines: [{ kind: 'payment' }] });
+  });
+
   it('refuses a ZM entry that declares more than 64 MiB, without inflating it', () => {
     const zip = zipSync({ [`INN27010188ZM_${MER}`]: zmFile([good]) });
     // The central directory's uncompressed size (offset 24 of its header), which unzip trusts.

@@ -1,7 +1,7 @@
 import { inflateSync } from 'node:zlib';
-import { unzipSync, type UnzipFileInfo } from 'fflate';
 import iconv from 'iconv-lite';
 import { beijingCompact, type Clock } from '../../lib/clock.ts';
+import { readZip, ZipError, type ZipEntry } from '../../lib/zip.ts';
 import type { BillLine, BillResult } from '../provider.ts';
 import type { AcpPost } from './acp-client.ts';
 
@@ -41,7 +41,7 @@ export function readSettlementFile(fileContent: string, date: string, merId: str
   } catch {
     return { kind: 'unknown', reason: 'file_content_not_deflated' };
   }
-  const zm = zmFileOf(zip, merId);
+  const zm = zmFileOf(zip, merId, date);
   if (!zm.ok) return { kind: 'unknown', reason: zm.reason };
   const lines = parseZmFile(zm.bytes, date);
   return lines ? { kind: 'bill', lines } : { kind: 'unknown', reason: 'malformed_file' };
@@ -52,36 +52,35 @@ export function readSettlementFile(fileContent: string, date: string, merId: str
  * `INN15052988ZM_824440375380004`); its error file (差错) is `…88ZME_…`, which this does not match. The
  * two digits before ZM are taken as any two, and a folder inside the zip is allowed.
  */
-const ZM_NAME = /(?:^|\/)INN\d{6}\d{2}ZM_([0-9A-Za-z]*)$/;
+const ZM_NAME = /(?:^|\/)INN(\d{6})\d{2}ZM_([0-9A-Za-z]*)$/;
 
 type ZmPick = { ok: true; bytes: Uint8Array } | { ok: false; reason: string };
 
 /**
- * Only ZM entries are inflated, and only when their declared size is within bounds: fflate inflates an
- * entry into a buffer of exactly its declared size, so a lying header cannot make it grow past that.
+ * Only our own ZM entry of the day asked for is inflated, within bounds, with its size and CRC checked: a zip
+ * may hold several merchants' files (a group merchant), and another merchant's or another day's
+ * transactions must never be read as ours.
  */
-function zmFileOf(zip: Uint8Array, merId: string): ZmPick {
-  let tooLarge = false;
-  let total = 0;
-  const wanted = (info: UnzipFileInfo) => {
-    if (!ZM_NAME.test(info.name)) return false;
-    total += info.originalSize;
-    if (info.originalSize > MAX_FILE_BYTES || total > MAX_FILE_BYTES) tooLarge = true;
-    return !tooLarge;
-  };
-  let entries: [string, Uint8Array][];
+function zmFileOf(zip: Uint8Array, merId: string, date: string): ZmPick {
+  let entries: ZipEntry[];
   try {
-    entries = Object.entries(unzipSync(zip, { filter: wanted }));
-  } catch {
-    return { ok: false, reason: 'file_content_not_zip' };
+    entries = readZip(zip, { maxEntries: 256, maxTotalBytes: 4 * MAX_FILE_BYTES });
+  } catch (err) {
+    if (!(err instanceof ZipError)) throw err;
+    return { ok: false, reason: err.reason === 'too_large' ? 'zip_entry_too_large' : 'file_content_not_zip' };
   }
-  if (tooLarge) return { ok: false, reason: 'zip_entry_too_large' };
-  // A zip holding several merchants' files (a group merchant) is narrowed to ours by the name's suffix.
-  const ours = entries.filter(([name]) => ZM_NAME.exec(name)?.[1] === merId);
-  const pick = ours.length === 1 ? ours : entries;
-  if (pick.length === 0) return { ok: false, reason: 'zm_file_missing' };
-  if (pick.length > 1) return { ok: false, reason: 'zm_file_ambiguous' };
-  return { ok: true, bytes: pick[0]![1] };
+  const named = entries.map((e) => ({ m: ZM_NAME.exec(e.name), e })).filter((x) => x.m?.[2] === merId);
+  if (named.length === 0) return { ok: false, reason: 'zm_file_missing' };
+  const ofDay = named.filter((x) => x.m![1] === date.slice(2).replaceAll('-', ''));
+  if (ofDay.length === 0) return { ok: false, reason: 'zm_file_of_another_day' };
+  if (ofDay.length > 1) return { ok: false, reason: 'zm_file_ambiguous' };
+  if (ofDay[0]!.e.size > MAX_FILE_BYTES) return { ok: false, reason: 'zip_entry_too_large' };
+  try {
+    return { ok: true, bytes: ofDay[0]!.e.read() };
+  } catch (err) {
+    if (!(err instanceof ZipError)) throw err;
+    return { ok: false, reason: 'zm_file_corrupt' };
+  }
 }
 
 /**

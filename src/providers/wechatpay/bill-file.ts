@@ -25,8 +25,13 @@ export async function downloadBillFile(api: ApiClient, applyPath: string): Promi
   if (typeof url !== 'string' || hashType !== 'SHA1' || typeof hash !== 'string') return { kind: 'unknown', reason: 'malformed_bill_answer' };
   const file = await api.download(url);
   if (!file.ok) return { kind: 'unknown', reason: `bill_download_${file.reason}` };
-  if (createHash('sha1').update(file.text, 'utf8').digest('hex') !== hash.toLowerCase()) return { kind: 'unknown', reason: 'bill_hash_mismatch' };
-  return { kind: 'file', text: file.text };
+  // The hash covers the bytes as sent; only then are they read as UTF-8 (strictly: a bad byte is no bill).
+  if (createHash('sha1').update(file.bytes).digest('hex') !== hash.toLowerCase()) return { kind: 'unknown', reason: 'bill_hash_mismatch' };
+  try {
+    return { kind: 'file', text: new TextDecoder('utf-8', { fatal: true }).decode(file.bytes) };
+  } catch {
+    return { kind: 'unknown', reason: 'bill_not_utf8' };
+  }
 }
 
 /**
@@ -48,8 +53,12 @@ export function billRows(text: string, required: readonly string[], summaryFirst
   return rows;
 }
 
-/** `2026-11-25 20:00:00` in Beijing → the instant; null when it is not that shape. */
+/** `2026-11-25 20:00:00` in Beijing → the instant; null when it is not that shape or no such time (02-30). */
 export function beijingBillTime(s: string | undefined): Date | null {
   const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(s ?? '');
-  return m ? new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}+08:00`) : null;
+  if (!m) return null;
+  const at = new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}+08:00`);
+  // Date rolls 02-30 over to 03-02; read back, a real time is itself.
+  const back = Number.isNaN(at.getTime()) ? '' : new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+  return back === s ? at : null;
 }

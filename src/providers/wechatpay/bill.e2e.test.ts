@@ -108,8 +108,28 @@ describe('WeChat Pay fund-flow bill, read and checked against the trade bill', (
     expect(parseFundFlowBill('记账时间,备注\r\n')).toBeNull();
   });
 
+  it('refuses a time that does not exist and a trade state it cannot read, and skips a revoked micropay', () => {
+    const rows = trade.split('\r\n');
+    const withRow = (r: string) => [rows[0], r, ...rows.slice(4)].join('\r\n');
+    expect(parseTradeBillRows(withRow(rows[1]!.replace('2026-11-25 10:00:00', '2026-02-30 10:00:00')))).toBeNull();
+    expect(parseTradeBillRows(withRow(rows[1]!.replace('`SUCCESS', '`PAYERROR')))).toBeNull();
+    expect(parseTradeBillRows(withRow(rows[1]!.replace('`SUCCESS', '`REVOKED')))).toEqual([]);
+    expect(parseFundFlowBill(funds([income.replace('2026-11-25', '2026-11-31')]))).toBeNull();
+  });
+
   it('agrees when every successful payment came in and every successful refund went out', () => {
     expect(crossCheckFunds(parseTradeBillRows(trade)!, parseFundFlowBill(funds([income, expense]))!)).toEqual([]);
+  });
+
+  it('sums the movements under one number: booked twice differs, booked in two parts agrees', () => {
+    const rows = parseTradeBillRows(trade)!;
+    const half = expense.replace('`4.00,', '`2.00,');
+    expect(crossCheckFunds(rows, parseFundFlowBill(funds([income, half, half]))!)).toEqual([]);
+    const twice = crossCheckFunds(rows, parseFundFlowBill(funds([income, expense, expense]))!);
+    expect(twice).toMatchObject([{ kind: 'funds_amount_differs', providerNo: '5000001', direction: 'expense', amount: 400, fundAmount: 800 }]);
+    // A credit and a debit under one number are two movements, each reported on its own.
+    const both = crossCheckFunds([], parseFundFlowBill(funds([income, income.replace('`收入', '`支出')]))!);
+    expect(both.map((d) => `${d.kind} ${d.direction} ${d.providerNo}`)).toEqual(['funds_unexplained income 4200001', 'funds_unexplained expense 4200001']);
   });
 
   it('finds a payment whose money never came, a refund of another amount, and money no trade explains', () => {

@@ -1,3 +1,4 @@
+import { readCappedBody } from '../../lib/capped-body.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/log.ts';
 import { isFresh, signedHeaders, verifySignedMessage, type PlatformKeyRing, type RequestSigner } from './signing.ts';
@@ -14,8 +15,11 @@ export type ApiResult =
 export interface ApiClient {
   call(method: 'GET' | 'POST', path: string, body?: Record<string, unknown>): Promise<ApiResult>;
   /** A signed GET of a bill's download_url: the answer is the raw file, which WeChat does not sign (§2.8). */
-  download(downloadUrl: string): Promise<{ ok: true; text: string } | { ok: false; reason: string }>;
+  download(downloadUrl: string): Promise<{ ok: true; bytes: Buffer } | { ok: false; reason: string }>;
 }
+
+/** A day's bill of a very large merchant is well under this; a bigger body is refused, not held. */
+const MAX_BILL_BYTES = 256 * 1024 * 1024;
 
 export function createApiClient(opts: {
   baseUrl: string;
@@ -71,15 +75,19 @@ export function createApiClient(opts: {
     return { kind: 'unknown', reason: `http_${res.status}`, message: raw.slice(0, 200) };
   }
 
-  async function download(downloadUrl: string): Promise<{ ok: true; text: string } | { ok: false; reason: string }> {
+  async function download(downloadUrl: string): Promise<{ ok: true; bytes: Buffer } | { ok: false; reason: string }> {
     const url = new URL(downloadUrl);
     // Our Authorization header goes to WeChat's own origin only, whatever a response may say.
     if (url.origin !== new URL(opts.baseUrl).origin) return { ok: false, reason: 'foreign_download_url' };
     const authorization = opts.signer.authorization('GET', url.pathname + url.search, '', opts.clock.now());
     try {
       const res = await fetch(url, { headers: { Authorization: authorization, Accept: '*/*' }, signal: AbortSignal.timeout(opts.timeoutMs), redirect: 'manual' });
-      const text = await res.text();
-      return res.status === 200 ? { ok: true, text } : { ok: false, reason: `http_${res.status}` };
+      if (res.status !== 200) {
+        await res.body?.cancel();
+        return { ok: false, reason: `http_${res.status}` };
+      }
+      const bytes = await readCappedBody(res, MAX_BILL_BYTES);
+      return bytes ? { ok: true, bytes } : { ok: false, reason: 'too_large' };
     } catch (err) {
       return { ok: false, reason: err instanceof Error && err.name === 'TimeoutError' ? 'timeout' : 'network_error' };
     }

@@ -79,7 +79,7 @@ export async function startWechatpayWorld(opts: { clock?: FakeClock; sandbox?: W
   const download = async (url: string) => {
     const r = await api.download(url);
     if (!r.ok) throw new Error(r.reason);
-    return r.text;
+    return r.bytes.toString('utf8');
   };
 
   return {

@@ -34,27 +34,35 @@ export function parseFundFlowBill(text: string): FundEntry[] | null {
 /**
  * The money check: every successful payment of the trade bill came into the basic account (收入 under its
  * transaction_id) and every successful refund left it (支出 under its refund_id), for the same amount; and
- * every 交易 or 退款 movement of the account is one of the trade bill's lines. Other movements (fees,
- * withdrawals, adjustments under other business names) are not trades and are not checked here.
- * A refund still PROCESSING or ABNORMAL may or may not have moved money yet; when it has, the amount must agree.
+ * every 交易 or 退款 movement of the account is one of the trade bill's lines. Movements under the same number
+ * and direction are summed, so money booked twice shows as an amount that differs, and one booked in two parts
+ * still agrees. Other movements (fees, withdrawals, adjustments under other business names) are not trades and
+ * are not checked here. A refund still PROCESSING or ABNORMAL may or may not have moved money yet; when it
+ * has, the amount must agree.
  */
 export function crossCheckFunds(trade: TradeBillRow[], funds: FundEntry[]): FundDifference[] {
-  const unexplained = new Map(funds.filter((f) => f.business === '交易' || f.business === '退款').map((f) => [`${f.direction}:${f.wechatNo}`, f]));
+  const moved = new Map<string, { wechatNo: string; direction: FundEntry['direction']; business: string; amount: number }>();
+  for (const f of funds.filter((x) => x.business === '交易' || x.business === '退款')) {
+    const key = `${f.direction}:${f.wechatNo}`;
+    const seen = moved.get(key);
+    moved.set(key, { wechatNo: f.wechatNo, direction: f.direction, business: f.business, amount: (seen?.amount ?? 0) + f.amount });
+  }
   const out: FundDifference[] = [];
   for (const row of trade) {
     const payment = row.kind === 'payment';
+    const direction = payment ? 'income' : 'expense';
     const wechatNo = payment ? row.transactionId : row.refundId;
-    const entry = unexplained.get(`${payment ? 'income' : 'expense'}:${wechatNo}`);
-    unexplained.delete(`${payment ? 'income' : 'expense'}:${wechatNo}`);
-    const ids = { providerNo: wechatNo, paymentNo: row.paymentNo, refundNo: row.refundNo, amount: row.amount };
+    const entry = moved.get(`${direction}:${wechatNo}`);
+    moved.delete(`${direction}:${wechatNo}`);
+    const ids = { providerNo: wechatNo, direction, paymentNo: row.paymentNo, refundNo: row.refundNo, amount: row.amount } as const;
     if (!entry) {
       if (payment || row.refundStatus === 'SUCCESS') out.push({ ...ids, kind: 'funds_missing', fundAmount: null, detail: `${payment ? 'paid' : 'refunded'} in the trade bill, but no ${payment ? '收入' : '支出'} under ${wechatNo} in the fund-flow bill` });
     } else if (entry.amount !== row.amount) {
-      out.push({ ...ids, kind: 'funds_amount_differs', fundAmount: entry.amount, detail: `trade bill ${row.amount}, fund-flow bill ${entry.amount}` });
+      out.push({ ...ids, kind: 'funds_amount_differs', fundAmount: entry.amount, detail: `trade bill ${row.amount}, fund-flow bill ${entry.amount} under ${wechatNo}` });
     }
   }
-  for (const f of unexplained.values()) {
-    out.push({ kind: 'funds_unexplained', providerNo: f.wechatNo, paymentNo: null, refundNo: null, amount: null, fundAmount: f.amount, detail: `${f.direction === 'income' ? '收入' : '支出'} of ${f.amount} as ${f.business} under ${f.wechatNo}, which the trade bill does not list` });
+  for (const f of moved.values()) {
+    out.push({ kind: 'funds_unexplained', providerNo: f.wechatNo, direction: f.direction, paymentNo: null, refundNo: null, amount: null, fundAmount: f.amount, detail: `${f.direction === 'income' ? '收入' : '支出'} of ${f.amount} as ${f.business} under ${f.wechatNo}, which the trade bill does not list` });
   }
   return out;
 }

@@ -14,7 +14,8 @@ const COLUMNS = ['交易时间', '微信订单号', '商户订单号', '交易�
 
 /**
  * `交易状态` SUCCESS rows are payments; REFUND rows are refunds, dated when WeChat accepted them and carrying
- * their status as of when the file was made. Null when the columns are not WeChat's or a value is malformed.
+ * their status as of when the file was made. Null when the columns are not WeChat's, a value is malformed or
+ * a state is unknown (never counted as a payment by default).
  */
 export function parseTradeBillRows(text: string): TradeBillRow[] | null {
   const rows = billRows(text, COLUMNS, '总交易单数');
@@ -26,7 +27,11 @@ export function parseTradeBillRows(text: string): TradeBillRow[] | null {
     const transactionId = r['微信订单号'] ?? '';
     if (!at || !paymentNo) return null;
     const base = { at, paymentNo, transactionId };
-    if (r['交易状态'] === 'REFUND') {
+    const state = r['交易状态'];
+    // REVOKED is a revoked micropay, which mallpay never makes; any other state is not one we can read.
+    if (state === 'REVOKED') continue;
+    if (state !== 'SUCCESS' && state !== 'REFUND') return null;
+    if (state === 'REFUND') {
       const amount = fromYuanString(r['退款金额'] ?? '');
       if (amount === null || !r['商户退款单号'] || !r['微信退款单号']) return null;
       out.push({ ...base, kind: 'refund', amount, refundNo: r['商户退款单号']!, refundId: r['微信退款单号']!, refundStatus: r['退款状态'] ?? '' });

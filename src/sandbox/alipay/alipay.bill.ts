@@ -169,11 +169,10 @@ function overwriteNames(zip: Uint8Array, names: Uint8Array[]): void {
   }
 }
 
-export function createAlipayBill(deps: { store: RecordStore; clock: Clock; appId: string; secret: string; baseUrl: string; sellerId?: string }) {
+export function createAlipayBill(deps: { store: RecordStore; clock: Clock; appId: string; secret: string; baseUrl: string; sellerId: string }) {
   const token = (date: string) => createHash('sha256').update(`${deps.secret}:${deps.appId}:${date}`).digest('hex').slice(0, 32);
-  // Alipay names the account by the merchant's 2088 user id plus 0156 (the CNY account). Without a seller id
-  // the app id stands in.
-  const account = deps.sellerId ? `${deps.sellerId}0156` : deps.appId;
+  // Alipay names the account by the merchant's 2088 user id plus 0156 (the CNY account).
+  const account = `${deps.sellerId}0156`;
 
   function downloadUrlQuery(biz: Record<string, unknown>): ApiResult {
     if (biz.bill_type !== 'trade') return invalidParameter('bill_type');

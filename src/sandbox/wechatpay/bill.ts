@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../lib/clock.ts';
 import type { RecordStore } from '../shared/store.ts';
+import { plain } from './bill-text.ts';
 import { fundFlowBillText, type FundEntryRecord } from './fund-flow-bill.ts';
 import { wireTime, type RefundRecord, type TradeRecord } from './records.ts';
 import { tradeBillText } from './trade-bill.ts';
@@ -14,15 +15,30 @@ const ACCOUNT_TYPES = ['BASIC', 'OPERATION', 'FEES'];
 const today = (clock: Clock) => wireTime(clock.now()).slice(0, 10);
 
 /**
- * `GET /v3/bill/tradebill`, `GET /v3/bill/fundflowbill` and the files behind their `download_url`, built
- * when asked from the sandbox's own records. A day's bills exist once the Beijing day is over (WeChat: from
- * about 10:00 the next day); a day without a line has none (NO_STATEMENT_EXIST).
+ * `GET /v3/bill/tradebill`, `GET /v3/bill/fundflowbill` and the files behind their `download_url`, made from
+ * the sandbox's own records when first asked for. A day's bills exist once the Beijing day is over (WeChat:
+ * from about 10:00 the next day); a day without a line has none (NO_STATEMENT_EXIST).
  */
 export function createBills(deps: { store: RecordStore; clock: Clock; secret: string; baseUrl: string; settleDue: () => Promise<void> }) {
   const token = (kind: BillKind, mchid: string, date: string, account: string) =>
     createHash('sha256').update(`${deps.secret}:${kind}:${mchid}:${date}:${account}`).digest('hex').slice(0, 40);
 
+  /**
+   * WeChat makes a day's file once ("数据快照"): the first request after the day is over makes it, and every
+   * later one, on any instance, gets the same bytes, so the hash and the download always agree. A day without
+   * a line is not kept (there is no file to keep).
+   */
   async function file(kind: BillKind, mchid: string, date: string, account: string): Promise<{ text: string; count: number }> {
+    const key = `${kind}:${mchid}:${date}:${account}`;
+    const made = await deps.store.get<{ text: string; count: number }>('bill_file', key);
+    if (made) return made;
+    const fresh = await build(kind, mchid, date, account);
+    if (fresh.count === 0) return fresh;
+    await deps.store.insert('bill_file', key, fresh);
+    return (await deps.store.get<{ text: string; count: number }>('bill_file', key)) ?? fresh;
+  }
+
+  async function build(kind: BillKind, mchid: string, date: string, account: string): Promise<{ text: string; count: number }> {
     await deps.settleDue();
     const trades = (await deps.store.list<TradeRecord>('trade')).filter((t) => t.mchid === mchid);
     const refunds = (await deps.store.list<RefundRecord>('refund')).filter((r) => r.mchid === mchid);
@@ -71,8 +87,8 @@ export function createBills(deps: { store: RecordStore; clock: Clock; secret: st
 
   /** Control: book a movement no trade explains (an adjustment made on the merchant platform, say). */
   async function addFundEntry(mchid: string, e: Omit<FundEntryRecord, 'mchid' | 'at'> & { at?: string; account?: string }): Promise<FundEntryRecord> {
-    const entry = { ...e, mchid, at: e.at ?? wireTime(deps.clock.now()) };
-    await deps.store.put('fund_entry', `${mchid}:${entry.direction}:${entry.wechatNo}`, entry);
+    const entry = { ...e, business: plain(e.business), mchid, at: e.at ?? wireTime(deps.clock.now()) };
+    await deps.store.put('fund_entry', `${mchid}:${e.account ?? 'BASIC'}:${entry.direction}:${entry.wechatNo}`, entry);
     return entry;
   }
 
