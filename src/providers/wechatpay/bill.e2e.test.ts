@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../lib/clock.ts';
-import { crossCheckFunds, parseFundFlowBill } from './fund-flow-bill.ts';
-import { parseTradeBillRows } from './trade-bill.ts';
+import { crossCheckFunds, parseFundFlowBill, type FundEntry } from './fund-flow-bill.ts';
+import { parseTradeBillRows, type TradeBillRow } from './trade-bill.ts';
 import { attempt, paymentNo, startWechatpayWorld, type WechatpayWorld } from './e2e.harness.ts';
 
 let w: WechatpayWorld;
@@ -94,6 +94,9 @@ describe('WeChat Pay fund-flow bill, read and checked against the trade bill', (
       '资金流水总笔数,收入笔数,收入金额,支出笔数,支出金额',
       '`0,`0,`0.00,`0,`0.00',
     ].join('\r\n');
+  const DAY = new Date('2026-11-25T00:00:00+08:00');
+  const NOTHING = { trade: [], funds: [] };
+  const check = (t: TradeBillRow[], f: FundEntry[]) => crossCheckFunds(DAY, { trade: t, funds: f }, NOTHING);
   const income = '`2026-11-25 10:00:00,`4200001,`190000000000000000001,`交易,`交易,`收入,`10.00,`10.00,`system,`,`P1';
   const expense = '`2026-11-25 11:00:00,`5000001,`190000000000000000002,`退款,`退款,`支出,`4.00,`6.00,`system,`,`R1';
 
@@ -118,28 +121,44 @@ describe('WeChat Pay fund-flow bill, read and checked against the trade bill', (
   });
 
   it('agrees when every successful payment came in and every successful refund went out', () => {
-    expect(crossCheckFunds(parseTradeBillRows(trade)!, parseFundFlowBill(funds([income, expense]))!)).toEqual([]);
+    expect(check(parseTradeBillRows(trade)!, parseFundFlowBill(funds([income, expense]))!)).toEqual([]);
   });
 
   it('sums the movements under one number: booked twice differs, booked in two parts agrees', () => {
     const rows = parseTradeBillRows(trade)!;
     const half = expense.replace('`4.00,', '`2.00,');
-    expect(crossCheckFunds(rows, parseFundFlowBill(funds([income, half, half]))!)).toEqual([]);
-    const twice = crossCheckFunds(rows, parseFundFlowBill(funds([income, expense, expense]))!);
+    expect(check(rows, parseFundFlowBill(funds([income, half, half]))!)).toEqual([]);
+    const twice = check(rows, parseFundFlowBill(funds([income, expense, expense]))!);
     expect(twice).toMatchObject([{ kind: 'funds_amount_differs', providerNo: '5000001', direction: 'expense', amount: 400, fundAmount: 800 }]);
     // A credit and a debit under one number are two movements, each reported on its own.
-    const both = crossCheckFunds([], parseFundFlowBill(funds([income, income.replace('`收入', '`支出')]))!);
+    const both = check([], parseFundFlowBill(funds([income, income.replace('`收入', '`支出')]))!);
     expect(both.map((d) => `${d.kind} ${d.direction} ${d.providerNo}`)).toEqual(['funds_unexplained income 4200001', 'funds_unexplained expense 4200001']);
   });
 
   it('finds a payment whose money never came, a refund of another amount, and money no trade explains', () => {
     const stray = '`2026-11-25 12:00:00,`4200009,`190000000000000000003,`交易,`交易,`收入,`7.77,`13.77,`system,`,`';
     const fee = '`2026-11-25 12:00:01,`4200010,`190000000000000000004,`扣除交易手续费,`扣除交易手续费,`支出,`0.06,`13.71,`system,`,`';
-    const found = crossCheckFunds(parseTradeBillRows(trade)!, parseFundFlowBill(funds([expense.replace('`4.00,', '`3.00,'), stray, fee]))!);
+    const found = check(parseTradeBillRows(trade)!, parseFundFlowBill(funds([expense.replace('`4.00,', '`3.00,'), stray, fee]))!);
     expect(found.map(({ kind, providerNo, paymentNo, refundNo, amount, fundAmount }) => ({ kind, providerNo, paymentNo, refundNo, amount, fundAmount }))).toEqual([
       { kind: 'funds_missing', providerNo: '4200001', paymentNo: 'P1', refundNo: null, amount: 1000, fundAmount: null },
       { kind: 'funds_amount_differs', providerNo: '5000001', paymentNo: 'P1', refundNo: 'R1', amount: 400, fundAmount: 300 },
       { kind: 'funds_unexplained', providerNo: '4200009', paymentNo: null, refundNo: null, amount: null, fundAmount: 777 },
     ]);
+  });
+
+  it('takes money booked just after midnight for a trade just before it: no difference on either day', () => {
+    const lateTrade = (day: string, time: string) => parseTradeBillRows(trade.replace('2026-11-25 10:00:00', `${day} ${time}`))!.filter((r) => r.kind === 'payment');
+    const credit = (day: string, time: string) => parseFundFlowBill(funds([income.replace('2026-11-25 10:00:00', `${day} ${time}`)]))!;
+    // The trade at 23:59:58 on the 24th, its credit at 00:00:05 on the 25th.
+    const the24th = { trade: lateTrade('2026-11-24', '23:59:58'), funds: [] };
+    expect(crossCheckFunds(new Date('2026-11-24T00:00:00+08:00'), the24th, NOTHING)).toEqual([]); // left for the next day
+    expect(crossCheckFunds(DAY, { trade: [], funds: credit('2026-11-25', '00:00:05') }, the24th)).toEqual([]);
+    // Never credited: reported on the 25th, as the 24th's trade.
+    expect(crossCheckFunds(DAY, NOTHING, the24th)).toMatchObject([{ kind: 'funds_missing', providerNo: '4200001', paymentNo: 'P1' }]);
+    // A credit of the 25th's first minutes that yesterday's late trades do not explain is still reported.
+    expect(crossCheckFunds(DAY, { trade: [], funds: credit('2026-11-25', '00:00:05') }, NOTHING)).toMatchObject([{ kind: 'funds_unexplained' }]);
+    // A trade of the 25th's last minutes is not judged on the 25th; one earlier in the day is.
+    expect(crossCheckFunds(DAY, { trade: lateTrade('2026-11-25', '23:55:00'), funds: [] }, NOTHING)).toEqual([]);
+    expect(crossCheckFunds(DAY, { trade: lateTrade('2026-11-25', '23:45:00'), funds: [] }, NOTHING)).toMatchObject([{ kind: 'funds_missing' }]);
   });
 });
