@@ -2,9 +2,9 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Db } from '../db/client.ts';
 import { requireRole, requireUser } from '../http/auth.ts';
 import { errorResponses, newRouter } from '../http/env.ts';
-import { AppError } from '../lib/errors.ts';
 import type { Limits, RateLimiter } from '../lib/rate-limit.ts';
 import type { PaymentsService } from '../payments/payments.service.ts';
+import { cancelOwnOrder } from './cancel-order.ts';
 import { MAX_LINES, MAX_QUANTITY } from './order.ts';
 import { orderDetail, orderList, type RefundsOfOrder } from './order.view.ts';
 import type { OrdersService } from './orders.service.ts';
@@ -92,13 +92,7 @@ export function ordersRoutes(deps: { db: Db; orders: OrdersService; payments: Pa
         responses: { 200: { description: 'Closed', content: { 'application/json': { schema: OrderDetailSchema } } }, ...errorResponses },
       }),
       async (c) => {
-        const user = requireUser(c);
-        const order = await orders.getOwn(user, c.req.valid('param').orderNo);
-        if (order.status !== 'pending_payment' && order.status !== 'closed') throw new AppError('invalid_state', `order is ${order.status}`);
-        const outcome = await deps.payments.closeOrder(order.order_no);
-        if (outcome === 'paid') throw new AppError('invalid_state', 'order was paid meanwhile');
-        if (outcome === 'retry') throw new AppError('provider_unavailable', 'the provider did not confirm the close; try again');
-        const closed = await orders.getOwn(user, order.order_no);
+        const closed = await cancelOwnOrder(deps, requireUser(c), c.req.valid('param').orderNo);
         return c.json((await orderDetail(db, closed, deps.refundsOf)) as z.infer<typeof OrderDetailSchema>, 200);
       },
     );

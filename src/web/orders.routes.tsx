@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../lib/errors.ts';
 import { fromYuanString } from '../lib/money.ts';
+import { cancelOwnOrder } from '../orders/cancel-order.ts';
 import { orderDetail } from '../orders/order.view.ts';
 import type { OrderRow } from '../orders/order.ts';
 import { refundDetail, refundsOfOrder } from '../refunds/refund.view.ts';
@@ -13,17 +14,33 @@ import { RefundPage } from './pages/refund.tsx';
 import { findPaymentById, findRefundWithOrder } from './web.repository.ts';
 import { loadWeb, needCustomer, needUser, type Web } from './web-context.ts';
 import type { WebDeps } from './web-deps.ts';
-import { isStaff } from '../accounts/accounts.ts';
+import { isStaff, type User } from '../accounts/accounts.ts';
 
 /** The customer's orders, the refund form and a refund's progress. */
 export function ordersRoutes(deps: WebDeps) {
   const app = new Hono();
 
+  const ordersPage = async (web: Web, user: User, error?: string) => {
+    const orders = await deps.orders.list(user, 50);
+    return OrdersPage({ web, orders: await Promise.all(orders.map((o) => orderDetail(deps.db, o, refundsOfOrder))), error });
+  };
+
   app.get('/orders', async (c) => {
     const web = await loadWeb(c, deps);
-    const orders = await deps.orders.list(needCustomer(web), 50);
-    const details = await Promise.all(orders.map((o) => orderDetail(deps.db, o, refundsOfOrder)));
-    return c.html(OrdersPage({ web, orders: details }));
+    return c.html(await ordersPage(web, needCustomer(web)));
+  });
+
+  app.post('/orders/:orderNo/cancel', async (c) => {
+    const web = await loadWeb(c, deps);
+    web.checkCsrf(await c.req.parseBody());
+    const user = needCustomer(web);
+    try {
+      await cancelOwnOrder(deps, user, c.req.param('orderNo'));
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status >= 500) throw err;
+      return c.html(await ordersPage(web, user, errorText(web, err)), err.status as 409);
+    }
+    return c.redirect(web.href('/orders'), 303);
   });
 
   const refundForm = async (web: Web, order: OrderRow, extra: { error?: string; reason?: string; amount?: string } = {}) => {

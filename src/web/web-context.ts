@@ -5,7 +5,10 @@ import { isStaff, SESSION_COOKIE, type User } from '../accounts/accounts.ts';
 import type { AccountsService } from '../accounts/accounts.service.ts';
 import { AppError } from '../lib/errors.ts';
 import { CSRF_FIELD, PRESESSION_COOKIE, type Csrf } from './csrf.ts';
-import { i18n, pickLang, type I18n, type Lang } from './i18n/index.ts';
+import { i18n, LANGS, pickLang, type I18n, type Lang } from './i18n/index.ts';
+
+/** The language a visitor chose with ?lang=, remembered for the pages that cannot carry it. */
+const LANG_COOKIE = 'mallpay_lang';
 
 /** What every page knows about its request: who, in which language, and the anti-forgery token. */
 export interface Web extends I18n {
@@ -40,7 +43,13 @@ export async function loadWeb(c: Context, auth: WebAuth): Promise<Web> {
   }
   const url = new URL(c.req.url);
   const explicit = url.searchParams.get('lang') ?? undefined;
-  const lang = pickLang(explicit, c.req.header('accept-language'));
+  // An explicit choice is remembered, so that it survives a trip through a provider's cashier (whose
+  // return URL is fixed) and a link without ?lang=.
+  const chosen = LANGS.find((l) => l.toLowerCase() === explicit?.toLowerCase());
+  if (chosen && getCookie(c, LANG_COOKIE) !== chosen) {
+    setCookie(c, LANG_COOKIE, chosen, { sameSite: 'Lax', path: '/', maxAge: 365 * 24 * 3600, secure: auth.secureCookies });
+  }
+  const lang = pickLang(chosen ?? getCookie(c, LANG_COOKIE), c.req.header('accept-language'));
   const keep = explicit && lang === explicit;
   const href = (path: string) => (keep ? `${path}${path.includes('?') ? '&' : '?'}lang=${encodeURIComponent(lang)}` : path);
   const langHref = (to: Lang) => {

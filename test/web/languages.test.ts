@@ -67,6 +67,16 @@ describeInBrowser('the pages in Japanese and Chinese', () => {
     await page.click('a[href^="/orders?lang=zh-CN"]');
     expect(await page.textContent('h1')).toBe('我的订单');
     expect(await page.textContent('main')).toContain('待支付');
+
+    // Through Alipay's cashier and back: the return URL is Alipay's to make, without ?lang=, yet the result
+    // page is still in Chinese.
+    await page.goBack();
+    await Promise.all([page.waitForURL(/\/pay\/P\w+/), choose(page, 'alipay', 'page')]);
+    await Promise.all([page.waitForURL(/\/sandbox\/alipay\//), page.click('main a.button')]);
+    await Promise.all([page.waitForURL(/\/orders\/M\w+\/result/), page.click('button.pay')]);
+    expect(page.url()).not.toContain('lang=');
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+    expect(await page.textContent('h1')).toBe('支付成功');
     await context.close();
   });
 

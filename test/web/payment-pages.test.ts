@@ -69,6 +69,21 @@ describeInBrowser('paying from the pages in a real browser', () => {
     expect(await page.textContent('main')).toContain('UnionPay');
   });
 
+  it('cancels an unpaid order from My orders: it closes, at the provider too, and its stock comes back', async () => {
+    const stock = async () => (await t.db.query<{ stock: number }>(`SELECT stock FROM products WHERE sku = 'INK-SET'`))[0]!.stock;
+    const before = await stock();
+    const orderNo = await orderFromStorefront(page, t.url, { 'INK-SET': 2 });
+    const [payment] = await Promise.all([page.waitForURL(/\/pay\/P\w+/).then(() => page.url().split('/pay/')[1]!.split('?')[0]!), choose(page, 'wechatpay', 'qr')]);
+    expect(await stock()).toBe(before - 2);
+    await page.goto(`${t.url}/orders`);
+    const card = page.locator(`section[data-order=${orderNo}]`);
+    await Promise.all([page.waitForURL(/\/orders$/), card.locator('button', { hasText: 'Cancel order' }).click()]);
+    expect(await card.locator('.order-status').textContent()).toBe('closed');
+    expect(await card.locator('button', { hasText: 'Cancel order' }).count()).toBe(0);
+    expect(await stock()).toBe(before);
+    expect((await t.control('wechatpay', `trades/${payment}`)).body).toMatchObject({ transaction: { trade_state: 'CLOSED' } });
+  });
+
   it('pays with Alipay on the website by following the redirect, and returns to the success page', async () => {
     const orderNo = await orderFromStorefront(page, t.url, { 'INK-SET': 1 });
     await Promise.all([page.waitForURL(/\/pay\/P\w+/), choose(page, 'alipay', 'page')]);

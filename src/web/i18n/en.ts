@@ -62,6 +62,7 @@ export const en = {
     refund: 'Refund {refundNo}: {amount}, {status}',
     pay: 'Pay',
     askRefund: 'Ask for a refund',
+    cancel: 'Cancel order',
     history: 'History',
   },
   refundForm: {

@@ -63,6 +63,7 @@ export const ja: Messages = {
     refund: '返金 {refundNo}: {amount}、{status}',
     pay: '支払う',
     askRefund: '返金を申請する',
+    cancel: '注文を取り消す',
     history: '履歴',
   },
   refundForm: {

@@ -63,6 +63,7 @@ export const zhCN: Messages = {
     refund: '退款 {refundNo}：{amount}，{status}',
     pay: '去支付',
     askRefund: '申请退款',
+    cancel: '取消订单',
     history: '记录',
   },
   refundForm: {

@@ -1,15 +1,16 @@
 import type { orderDetail } from '../../orders/order.view.ts';
 import { money, time } from '../format.ts';
-import { Layout } from '../layout.tsx';
+import { CsrfField, ErrorNotice, Layout } from '../layout.tsx';
 import type { Web } from '../web-context.ts';
 
 type OrderDetail = Awaited<ReturnType<typeof orderDetail>>;
 type RefundSummary = { refundNo: string; status: string; amount: number; currency: string };
 
 /** The customer's orders with status, a short history and what can be done next. */
-export function OrdersPage({ web, orders }: { web: Web; orders: OrderDetail[] }) {
+export function OrdersPage({ web, orders, error }: { web: Web; orders: OrderDetail[]; error?: string | undefined }) {
   return (
     <Layout web={web} title={web.m.orders.title}>
+      <ErrorNotice text={error} />
       {orders.length === 0 ? <p>{web.m.orders.none}</p> : null}
       {orders.map((o) => (
         <section class="card" data-order={o.orderNo} aria-labelledby={`o-${o.orderNo}`}>
@@ -32,9 +33,15 @@ export function OrdersPage({ web, orders }: { web: Web; orders: OrderDetail[] })
             ))}
           </ul>
           {o.status === 'pending_payment' ? (
-            <a class="button" href={web.href(`/checkout/${o.orderNo}`)}>
-              {web.m.orders.pay}
-            </a>
+            <form method="post" action={web.href(`/orders/${o.orderNo}/cancel`)}>
+              <a class="button" href={web.href(`/checkout/${o.orderNo}`)}>
+                {web.m.orders.pay}
+              </a>{' '}
+              <CsrfField web={web} />
+              <button type="submit" class="secondary">
+                {web.m.orders.cancel}
+              </button>
+            </form>
           ) : null}
           {o.status === 'paid' || o.status === 'partially_refunded' ? (
             <a class="button secondary" href={web.href(`/orders/${o.orderNo}/refund`)}>
