@@ -5,6 +5,7 @@ import { AppError } from '../lib/errors.ts';
 import { findPaymentWithOrder, listPaymentsOfOrder } from '../payments/payments.repository.ts';
 import { errorText } from './error-page.tsx';
 import { CheckoutPage } from './pages/checkout.tsx';
+import { formAllowances, pageCsp } from './security-headers.ts';
 import { PayPage } from './pages/pay.tsx';
 import { outcomeOf, ResultPage } from './pages/result.tsx';
 import { loadWeb, needCustomer, needUser, type Web } from './web-context.ts';
@@ -54,6 +55,8 @@ export function paymentRoutes(deps: WebDeps) {
     }
     const qrSvg = payment.action?.type === 'qr' ? await QRCode.toString(payment.action.content, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' }) : undefined;
     const secondsLeft = Math.max(0, Math.floor((payment.order_expires_at.getTime() - deps.clock.now().getTime()) / 1000));
+    // A provider's form posts to its gateway and submits itself: the page's policy allows exactly that.
+    if (payment.action?.type === 'form') c.header('Content-Security-Policy', pageCsp(formAllowances(payment.action.html)));
     return c.html(PayPage({ web, payment, qrSvg, secondsLeft, pollIntervalMs: deps.pollIntervalMs }));
   });
 

@@ -27,12 +27,22 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
+/** What Chromium refused under the pages' Content-Security-Policy, per profile: a test expects none. */
+const refused = new WeakMap<BrowserContext, string[]>();
+export const cspViolations = (context: BrowserContext) => refused.get(context) ?? [];
+
 /** A fresh browser profile (its own cookies) with a phone-sized or desktop viewport and a language. */
-export function newProfile(browser: Browser, opts: { locale?: string; phone?: boolean } = {}): Promise<BrowserContext> {
-  return browser.newContext({
+export async function newProfile(browser: Browser, opts: { locale?: string; phone?: boolean } = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({
     locale: opts.locale ?? 'en-US',
     viewport: opts.phone ? { width: 390, height: 844 } : { width: 1100, height: 800 },
   });
+  const seen: string[] = [];
+  refused.set(context, seen);
+  context.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) seen.push(`${m.location().url}: ${m.text()}`);
+  });
+  return context;
 }
 
 export async function logIn(page: Page, baseUrl: string, who: 'customer' | 'support' | 'admin', next = '/'): Promise<void> {

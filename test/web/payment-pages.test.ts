@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestMall, type TestMall } from '../support/mall.ts';
-import { choose, describeInBrowser, launchBrowser, logIn, newProfile, orderFromStorefront, screenshot } from './browser.ts';
+import { choose, cspViolations, describeInBrowser, launchBrowser, logIn, newProfile, orderFromStorefront, screenshot } from './browser.ts';
 
 describeInBrowser('paying from the pages in a real browser', () => {
   let t: TestMall;
@@ -125,5 +125,9 @@ describeInBrowser('paying from the pages in a real browser', () => {
     await page.waitForURL(new RegExp(`/orders/${orderNo}/result`), { timeout: 15_000 });
     expect(await page.getAttribute('[data-outcome]', 'data-outcome')).toBe('failed');
     expect(await page.getAttribute('a.button', 'href')).toBe(`/checkout/${orderNo}`);
+  });
+
+  it('ran every flow above without the browser refusing anything under the pages’ Content-Security-Policy', () => {
+    expect(cspViolations(profile)).toEqual([]);
   });
 });
