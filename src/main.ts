@@ -18,12 +18,19 @@ const mall = await startMall(config, { log });
 // No password here, not even the demo ones: logs never carry credentials (the README lists the demo accounts).
 log.info(`mallpay is up: ${mall.url}${config.demo ? ' (demo mode: accounts in the README)' : ''}`);
 
+const SHUTDOWN_DEADLINE_MS = 25_000;
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
+    // Within the usual 30 s an orchestrator allows: a job that will not finish is left to its lease, which
+    // lets another instance take it, rather than holding this process up forever.
+    setTimeout(() => {
+      log.error({ afterMs: SHUTDOWN_DEADLINE_MS }, 'shutdown took too long; exiting now');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
     // In-flight requests finish; jobs in hand finish or their lease lets another process take them.
     mall.close().then(
       () => process.exit(0),

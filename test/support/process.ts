@@ -57,10 +57,11 @@ export async function startMallProcess(env: Record<string, string>): Promise<Mal
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const url = `http://127.0.0.1:${port}`;
   let out = '';
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  // stdin stays a pipe from this process: die-with-parent.ts ends the mall when it closes.
+  const proc = spawn(process.execPath, ['--import', 'tsx', '--import', './test/support/die-with-parent.ts', 'src/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), PUBLIC_URL: url, LOG_LEVEL: 'warn', JOB_LEASE_SECONDS: '2', SANDBOX_TIME_SCALE: '600', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));
