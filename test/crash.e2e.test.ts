@@ -57,7 +57,7 @@ describe('a process killed at the worst moment converges after a restart', () =>
     await running.stop();
     running = undefined;
     expect(await booksViolations()).toEqual([]);
-  });
+  }, 90_000); // two real process starts and a convergence: more than the default 30 s on a busy 2-core machine
 
   it('applies a payment whose notification was being committed when the process died', async () => {
     running = await startMallProcess({ ...env(), MALLPAY_FAILPOINTS: 'notification.before_commit' });
@@ -78,5 +78,5 @@ describe('a process killed at the worst moment converges after a restart', () =>
     await running.stop();
     running = undefined;
     expect(await booksViolations()).toEqual([]);
-  });
+  }, 90_000); // two real process starts and a convergence: more than the default 30 s on a busy 2-core machine
 });
