@@ -80,7 +80,7 @@ export function createApp(deps: AppDeps) {
   api.route('/', paymentsRoutes({ db, providers, payments }));
   api.route('/', notificationsRoutes(db));
   api.route('/', refundsRoutes({ db, refunds }));
-  api.route('/', reconciliationRoutes(db));
+  api.route('/', reconciliationRoutes(db, clock));
   api.route('/', notificationReplayRoutes(replay));
   api.route('/', alertsRoutes({ db, clock }));
 

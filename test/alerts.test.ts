@@ -49,6 +49,31 @@ describe('alerts computed from the database', () => {
     expect(found[1]).not.toHaveProperty('provider');
   });
 
+  it('lets staff close a flagged difference with a note, once: who and what are kept, and the alert clears', async () => {
+    const note = createDifferenceLog({ db: t.db, clock: t.clock });
+    await note(difference(6, 'wechatpay'), async () => ({ status: 'flagged', remedy: 'flagged for staff' }));
+    const [row] = await t.db.query<{ id: number }>(`SELECT id FROM reconciliation_differences WHERE key = 'test:wechatpay:6'`);
+    const id = Number(row!.id);
+    const resolve = (as: 'customer' | 'support', body: unknown, which = id) => t.call('POST', `/api/admin/reconciliation/differences/${which}/resolve`, { as, body });
+    expect(await alerts()).toMatchObject([{ kind: 'reconciliation_differences_open', provider: 'wechatpay', count: 1 }]);
+
+    expect((await resolve('customer', { note: 'mine' })).status).toBe(403);
+    expect((await resolve('support', { note: '  ' })).status).toBe(422);
+    expect((await resolve('support', { note: 'ok' }, 999_999)).body.error.code).toBe('not_found');
+    expect((await t.db.query<{ status: string }>('SELECT status FROM reconciliation_differences WHERE id = $1', [id]))[0]!.status).toBe('flagged');
+
+    t.clock.advance(MINUTE);
+    const done = await resolve('support', { note: 'WeChat booked a merchant-platform adjustment; confirmed with their support, ticket 4711' });
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ id, status: 'resolved', resolvedBy: 'support@demo.test', resolutionNote: expect.stringContaining('ticket 4711'), resolvedAt: t.clock.now().toISOString() });
+    expect(await alerts()).toEqual([]);
+    // A second close (another staff member at the same moment, say) changes nothing.
+    const again = await resolve('support', { note: 'me too' });
+    expect([again.status, again.body.error.code]).toEqual([409, 'invalid_state']);
+    const listed = (await t.call('GET', '/api/admin/reconciliation?status=resolved', { as: 'support' })).body.differences;
+    expect(listed).toMatchObject([{ id, resolvedBy: 'support@demo.test', resolutionNote: expect.stringContaining('ticket 4711') }]);
+  });
+
   it('reports jobs due more than five minutes ago that no worker runs, and dead jobs, but not jobs held under a lease', async () => {
     const started = t.clock.now();
     await enqueue(t.db, 'test.nobody_runs_me', {}, { runAt: started });

@@ -30,11 +30,14 @@ export const insertDifference = async (sql: Sql, d: NewDifference, now: Date) =>
 export const findDifference = async (sql: Sql, key: string) =>
   (await sql.query<DifferenceRow>('SELECT * FROM reconciliation_differences WHERE key = $1', [key]))[0];
 
+export const findDifferenceById = async (sql: Sql, id: number) =>
+  (await sql.query<DifferenceRow>('SELECT * FROM reconciliation_differences WHERE id = $1', [id]))[0];
+
 export const listDifferences = (sql: Sql, f: { date?: string | undefined; provider?: string | undefined; status?: string | undefined }) =>
-  sql.query<DifferenceRow>(
-    `SELECT * FROM reconciliation_differences
-     WHERE ($1::text IS NULL OR bill_date = $1) AND ($2::text IS NULL OR provider = $2) AND ($3::text IS NULL OR status = $3)
-     ORDER BY id LIMIT 1000`,
+  sql.query<DifferenceRow & { resolved_by_email: string | null }>(
+    `SELECT d.*, u.email AS resolved_by_email FROM reconciliation_differences d LEFT JOIN users u ON u.id = d.resolved_by
+     WHERE ($1::text IS NULL OR d.bill_date = $1) AND ($2::text IS NULL OR d.provider = $2) AND ($3::text IS NULL OR d.status = $3)
+     ORDER BY d.id DESC LIMIT 1000`,
     [f.date ?? null, f.provider ?? null, f.status ?? null],
   );
 

@@ -1,11 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Db } from '../db/client.ts';
+import type { Clock } from '../lib/clock.ts';
 import { requireStaff } from '../http/auth.ts';
 import { errorResponses, newRouter } from '../http/env.ts';
 import type { DifferenceRow } from './reconciliation.ts';
 import { listDifferences, listRuns } from './reconciliation.repository.ts';
+import { resolveDifference } from './resolve-difference.ts';
 
-const view = (d: DifferenceRow) => ({
+const view = (d: DifferenceRow & { resolved_by_email?: string | null }) => ({
   id: Number(d.id),
   source: d.source,
   provider: d.provider,
@@ -20,10 +22,32 @@ const view = (d: DifferenceRow) => ({
   remedy: d.remedy,
   detail: d.detail,
   foundAt: d.found_at.toISOString(),
+  resolvedAt: d.resolved_at ? d.resolved_at.toISOString() : null,
+  resolvedBy: d.resolved_by_email ?? null,
+  resolutionNote: d.resolution_note,
 });
 
-export function reconciliationRoutes(db: Db) {
-  return newRouter().openapi(
+export function reconciliationRoutes(db: Db, clock: Clock) {
+  return newRouter()
+    .openapi(
+    createRoute({
+      method: 'post',
+      path: '/admin/reconciliation/differences/{id}/resolve',
+      tags: ['admin'],
+      summary: 'Close a flagged (or stuck open) difference with a note of what was found and done',
+      request: {
+        params: z.object({ id: z.coerce.number().int().positive() }),
+        body: { required: true, content: { 'application/json': { schema: z.object({ note: z.string().trim().min(1).max(1000) }) } } },
+      },
+      responses: { 200: { description: 'Resolved', content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } }, ...errorResponses },
+    }),
+    async (c) => {
+      const staff = requireStaff(c);
+      const row = await resolveDifference({ db, clock }, staff, c.req.valid('param').id, c.req.valid('json').note);
+      return c.json(view({ ...row, resolved_by_email: staff.email }), 200);
+    },
+  )
+    .openapi(
     createRoute({
       method: 'get',
       path: '/admin/reconciliation',

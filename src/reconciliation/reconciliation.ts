@@ -53,6 +53,9 @@ export interface DifferenceRow {
   detail: string | null;
   found_at: Date;
   resolved_at: Date | null;
+  /** The staff member who closed it by hand, with their note; null when a remedy resolved it. */
+  resolved_by: number | null;
+  resolution_note: string | null;
 }
 
 /** The instants [start, end) of a Beijing calendar day `YYYY-MM-DD`. */
