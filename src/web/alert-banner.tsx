@@ -24,6 +24,12 @@ export function AlertBanner({ web, alerts }: { web: Web; alerts: Alert[] }) {
                 <a href={web.href(`/console/notifications?provider=${a.provider ?? ''}`)}>{web.m.nav.notifications}</a>
               </>
             ) : null}
+            {a.kind === 'reconciliation_differences_open' ? (
+              <>
+                {' '}
+                <a href={web.href(`/console/reconciliation${a.provider ? `?provider=${encodeURIComponent(a.provider)}` : ''}`)}>{web.m.nav.reconciliation}</a>
+              </>
+            ) : null}
           </li>
         ))}
       </ul>

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { consoleRoutes } from './console.routes.tsx';
 import { consoleNotificationsRoutes } from './console-notifications.routes.tsx';
+import { consoleReconciliationRoutes } from './console-reconciliation.routes.tsx';
 import { createCsrf } from './csrf.ts';
 import { pageErrorHandler } from './error-page.tsx';
 import { ordersRoutes } from './orders.routes.tsx';
@@ -27,5 +28,6 @@ export function webRoutes(deps: Omit<WebDeps, 'csrf' | 'pollIntervalMs'> & Parti
   app.route('/', ordersRoutes(full));
   app.route('/', consoleRoutes(full));
   app.route('/', consoleNotificationsRoutes(full));
+  app.route('/', consoleReconciliationRoutes(full));
   return app;
 }

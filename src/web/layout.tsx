@@ -46,6 +46,7 @@ export function Layout(props: { web: Web; title: string; children?: Child; refre
                 <>
                   <a href={web.href('/console/refunds')}>{web.m.nav.console}</a>
                   <a href={web.href('/console/notifications')}>{web.m.nav.notifications}</a>
+                  <a href={web.href('/console/reconciliation')}>{web.m.nav.reconciliation}</a>
                 </>
               ) : null}
               {user ? (
