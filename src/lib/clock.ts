@@ -54,3 +54,12 @@ export function beijingRfc3339(at: Date): string {
   const b = beijingParts(at);
   return `${b.yyyy}-${b.MM}-${b.dd}T${b.HH}:${b.mm}:${b.ss}+08:00`;
 }
+
+/** `yyyy-MM-dd HH:mm:ss` in Beijing time (Alipay's gmt_payment, the providers' bill times) to an instant; null when malformed or no such time. */
+export function parseBeijingDateTime(v: string | undefined): Date | null {
+  const m = v ? /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})/.exec(v) : null;
+  if (!m) return null;
+  const [, y, mo, d, h, mi, s] = m.map(Number) as number[];
+  const at = new Date(Date.UTC(y!, mo! - 1, d!, h! - 8, mi!, s!));
+  return beijingDateTime(at) === m[0] ? at : null;
+}

@@ -4,7 +4,7 @@ import { fromYuanString } from '../../lib/money.ts';
 import { readZip, ZipError } from '../../lib/zip.ts';
 import type { BillLine, BillResult } from '../provider.ts';
 import type { AlipayClient } from './alipay.client.ts';
-import { parseBeijingDateTime } from './alipay.wire.ts';
+import { parseBeijingDateTime } from '../../lib/clock.ts';
 
 /**
  * The daily trade bill: `alipay.data.dataservice.bill.downloadurl.query` (bill_type `trade`) gives a

@@ -3,7 +3,7 @@ import { fromYuanString } from '../../lib/money.ts';
 import type { InboundRequest, ParsedNotification, ReturnInfo } from '../provider.ts';
 import type { AlipayClient } from './alipay.client.ts';
 import { isWireTradeStatus, mapTradeStatus } from './alipay.status.ts';
-import { parseBeijingDateTime } from './alipay.wire.ts';
+import { parseBeijingDateTime } from '../../lib/clock.ts';
 
 /**
  * Decodes a form once (§1.6, §1.9: never twice) and leaves out empty values, which Alipay does not sign

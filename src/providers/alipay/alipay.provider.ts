@@ -8,7 +8,8 @@ import { downloadAlipayBill } from './alipay.bill.ts';
 import { createAlipayClient, type GatewayAnswer } from './alipay.client.ts';
 import { createNotificationParser } from './alipay.notification.ts';
 import { isWireTradeStatus, mapTradeStatus } from './alipay.status.ts';
-import { cleanSubject, hasQuery, OUT_TRADE_NO, parseBeijingDateTime, timeoutExpress } from './alipay.wire.ts';
+import { parseBeijingDateTime } from '../../lib/clock.ts';
+import { cleanSubject, hasQuery, OUT_TRADE_NO, timeoutExpress } from './alipay.wire.ts';
 
 const PAGE_METHODS = { page: ['alipay.trade.page.pay', 'FAST_INSTANT_TRADE_PAY'], wap: ['alipay.trade.wap.pay', 'QUICK_WAP_WAY'] } as const;
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gatewayVerdict, mapTradeStatus } from './alipay.status.ts';
-import { cleanSubject, parseBeijingDateTime, timeoutExpress } from './alipay.wire.ts';
+import { parseBeijingDateTime } from '../../lib/clock.ts';
+import { cleanSubject, timeoutExpress } from './alipay.wire.ts';
 
 describe('Alipay status mapping (PROTOCOLS §4)', () => {
   it.each([

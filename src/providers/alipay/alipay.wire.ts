@@ -1,18 +1,9 @@
-import { beijingDateTime } from '../../lib/clock.ts';
 
 /** alipay-sdk's keyType must match the PEM, or signing fails (§1.8: the SDK defaults to PKCS1). */
 export function keyTypeOf(privateKeyPem: string): 'PKCS8' | 'PKCS1' {
   return privateKeyPem.includes('BEGIN PRIVATE KEY') ? 'PKCS8' : 'PKCS1';
 }
 
-/** `yyyy-MM-dd HH:mm:ss` in Beijing time (gmt_payment, send_pay_date) to an instant; null when malformed. */
-export function parseBeijingDateTime(v: string | undefined): Date | null {
-  const m = v ? /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})/.exec(v) : null;
-  if (!m) return null;
-  const [, y, mo, d, h, mi, s] = m.map(Number) as number[];
-  const at = new Date(Date.UTC(y!, mo! - 1, d!, h! - 8, mi!, s!));
-  return beijingDateTime(at) === m[0] ? at : null;
-}
 
 /** §1.5: subject ≤ 256 characters and without `/ = &`. */
 export function cleanSubject(subject: string): string {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { parseBeijingDateTime } from '../../lib/clock.ts';
 import type { ApiClient } from './client.ts';
 
 export type BillFile =
@@ -53,12 +54,5 @@ export function billRows(text: string, required: readonly string[], summaryFirst
   return rows;
 }
 
-/** `2026-11-25 20:00:00` in Beijing → the instant; null when it is not that shape or no such time (02-30). */
-export function beijingBillTime(s: string | undefined): Date | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(s ?? '');
-  if (!m) return null;
-  const at = new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}+08:00`);
-  // Date rolls 02-30 over to 03-02; read back, a real time is itself.
-  const back = Number.isNaN(at.getTime()) ? '' : new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
-  return back === s ? at : null;
-}
+/** `2026-11-25 20:00:00` in Beijing → the instant; null when it is not exactly that shape or no such time (02-30). */
+export const beijingBillTime = (s: string | undefined): Date | null => (s?.length === 19 ? parseBeijingDateTime(s) : null);

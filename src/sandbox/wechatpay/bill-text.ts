@@ -1,5 +1,7 @@
+import { toYuanString } from '../../lib/money.ts';
+
 /** What WeChat's two bill files share: comma-separated, every value prefixed with a backtick, amounts in yuan. */
-export const yuan = (fen: number) => `${fen < 0 ? '-' : ''}${Math.floor(Math.abs(fen) / 100)}.${String(Math.abs(fen) % 100).padStart(2, '0')}`;
+export const yuan = (fen: number) => (fen < 0 ? `-${toYuanString(-fen)}` : toYuanString(fen));
 
 /** `2026-11-25T20:00:00+08:00` → `2026-11-25 20:00:00` (the bills' Beijing time). */
 export const billTime = (rfc3339: string) => rfc3339.slice(0, 19).replace('T', ' ');

@@ -20,6 +20,17 @@ function filterHref(web: Web, status: StatusView, provider: string | undefined):
   return web.href(`/console/reconciliation${query ? `?${query}` : ''}`);
 }
 
+/** One line of the card's facts; a fact the difference does not have is left out. */
+function Fact({ label, cls, show = true, children }: { label: string; cls?: string; show?: boolean; children?: unknown }) {
+  if (!show) return null;
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd class={cls}>{children}</dd>
+    </>
+  );
+}
+
 function DifferenceCard({ web, d, refundPages }: { web: Web; d: DifferenceWithStaff; refundPages: Set<string> }) {
   const p = web.m.reconciliationPage;
   const amount = (n: number | null) => (n === null ? '—' : money(n, 'CNY', web.lang));
@@ -39,24 +50,15 @@ function DifferenceCard({ web, d, refundPages }: { web: Web; d: DifferenceWithSt
         <dd class="provider">{d.provider ? web.method(d.provider) : '—'}</dd>
         <dt>{p.source}</dt>
         <dd class="source">{d.source === 'bill' && d.bill_date ? web.t((m) => m.reconciliationPage.bill, { date: d.bill_date ?? '' }) : p.checker}</dd>
-        {d.order_no ? (
-          <>
-            <dt>{p.order}</dt>
-            <dd class="order">{d.order_no}</dd>
-          </>
-        ) : null}
-        {d.payment_no ? (
-          <>
-            <dt>{p.payment}</dt>
-            <dd class="payment">{d.payment_no}</dd>
-          </>
-        ) : null}
-        {d.refund_no ? (
-          <>
-            <dt>{p.refund}</dt>
-            <dd class="refund">{refundPages.has(d.refund_no) ? <a href={web.href(`/refunds/${encodeURIComponent(d.refund_no)}`)}>{d.refund_no}</a> : d.refund_no}</dd>
-          </>
-        ) : null}
+        <Fact label={p.order} cls="order" show={!!d.order_no}>
+          {d.order_no}
+        </Fact>
+        <Fact label={p.payment} cls="payment" show={!!d.payment_no}>
+          {d.payment_no}
+        </Fact>
+        <Fact label={p.refund} cls="refund" show={!!d.refund_no}>
+          {d.refund_no && refundPages.has(d.refund_no) ? <a href={web.href(`/refunds/${encodeURIComponent(d.refund_no)}`)}>{d.refund_no}</a> : d.refund_no}
+        </Fact>
         <dt>{p.providerAmount}</dt>
         <dd class="provider-amount">{amount(d.provider_amount)}</dd>
         <dt>{p.ourAmount}</dt>
@@ -71,18 +73,12 @@ function DifferenceCard({ web, d, refundPages }: { web: Web; d: DifferenceWithSt
           <>
             <dt>{p.resolvedBy}</dt>
             <dd class="resolved-by">{d.resolved_by_email ?? p.byRemedy}</dd>
-            {d.resolved_at ? (
-              <>
-                <dt>{p.resolvedAt}</dt>
-                <dd>{time(d.resolved_at, web.lang)}</dd>
-              </>
-            ) : null}
-            {d.resolution_note ? (
-              <>
-                <dt>{p.resolutionNote}</dt>
-                <dd class="resolution-note">{d.resolution_note}</dd>
-              </>
-            ) : null}
+            <Fact label={p.resolvedAt} show={!!d.resolved_at}>
+              {d.resolved_at ? time(d.resolved_at, web.lang) : null}
+            </Fact>
+            <Fact label={p.resolutionNote} cls="resolution-note" show={!!d.resolution_note}>
+              {d.resolution_note}
+            </Fact>
           </>
         ) : null}
       </dl>
