@@ -77,7 +77,12 @@ async function run(cmd: LoadCommand): Promise<LoadResult> {
       if (cmd.maxOperations !== undefined && i >= cmd.maxOperations) return;
       const sku = c.skus[i % c.skus.length]!;
       const t0 = performance.now();
-      const placed = await send(agent, base, { method: 'POST', path: '/api/orders', headers: auth, body: JSON.stringify({ items: [{ sku, quantity: 1 }] }) });
+      const placed = await send(agent, base, {
+        method: 'POST',
+        path: '/api/orders',
+        headers: auth,
+        body: JSON.stringify({ items: [{ sku, quantity: 1 }] }),
+      });
       if (placed.status !== 201) {
         note(placed.status, placed.body, false);
         continue;

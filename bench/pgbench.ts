@@ -27,7 +27,8 @@ export async function admin<T>(url: string, fn: (c: pg.Client) => Promise<T>): P
 }
 
 export async function recreateDatabase(url: string, name: string): Promise<void> {
-  if (!/^mallpay_bench[a-z0-9_]*$/.test(name)) throw new Error(`refusing to recreate ${name}: not a bench scratch database`);
+  if (!/^mallpay_bench[a-z0-9_]*$/.test(name))
+    throw new Error(`refusing to recreate ${name}: not a bench scratch database`);
   await admin(url, async (c) => {
     await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await c.query(`CREATE DATABASE ${name}`);
@@ -35,7 +36,8 @@ export async function recreateDatabase(url: string, name: string): Promise<void>
 }
 
 export async function dropDatabase(url: string, name: string): Promise<void> {
-  if (!/^mallpay_bench[a-z0-9_]*$/.test(name)) throw new Error(`refusing to drop ${name}: not a bench scratch database`);
+  if (!/^mallpay_bench[a-z0-9_]*$/.test(name))
+    throw new Error(`refusing to drop ${name}: not a bench scratch database`);
   await admin(url, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
 }
 
@@ -60,7 +62,11 @@ function env(url: string): NodeJS.ProcessEnv {
   return u.password ? { ...process.env, PGPASSWORD: decodeURIComponent(u.password) } : process.env;
 }
 
-export async function pgbench(url: string, clients: number[], seconds: number): Promise<{ runs: PgbenchRun[]; version: string }> {
+export async function pgbench(
+  url: string,
+  clients: number[],
+  seconds: number,
+): Promise<{ runs: PgbenchRun[]; version: string }> {
   const db = 'mallpay_bench_pgbench';
   await recreateDatabase(url, db);
   try {
@@ -68,12 +74,22 @@ export async function pgbench(url: string, clients: number[], seconds: number): 
     await run(PGBENCH, ['-i', '-s', '10', '-q', ...libpqArgs(url, db)], { env: env(url) });
     const runs: PgbenchRun[] = [];
     for (const c of clients) {
-      const { stdout } = await run(PGBENCH, ['-c', String(c), '-j', '2', '-T', String(seconds), '-M', 'prepared', ...libpqArgs(url, db)], { env: env(url) });
-      const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout)?.[1] ?? /tps = ([\d.]+)/.exec(stdout)?.[1];
+      const { stdout } = await run(
+        PGBENCH,
+        ['-c', String(c), '-j', '2', '-T', String(seconds), '-M', 'prepared', ...libpqArgs(url, db)],
+        { env: env(url) },
+      );
+      const tps =
+        /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout)?.[1] ?? /tps = ([\d.]+)/.exec(stdout)?.[1];
       const lat = /latency average = ([\d.]+) ms/.exec(stdout)?.[1];
       const tx = /number of transactions actually processed: (\d+)/.exec(stdout)?.[1];
       if (!tps) throw new Error(`cannot read pgbench's output:\n${stdout}`);
-      runs.push({ clients: c, tps: Number(tps), latencyAvgMs: lat ? Number(lat) : null, transactions: Number(tx ?? 0) });
+      runs.push({
+        clients: c,
+        tps: Number(tps),
+        latencyAvgMs: lat ? Number(lat) : null,
+        transactions: Number(tx ?? 0),
+      });
     }
     return { runs, version };
   } finally {

@@ -9,14 +9,17 @@ import { silentLogger } from '../src/lib/log.ts';
 import { EXPIRE_ORDER_JOB } from '../src/orders/orders.service.ts';
 import { nextPollDelayMs } from '../src/payments/payment.ts';
 import { POLL_PAYMENT_JOB } from '../src/payments/payments.service.ts';
-import type { Mall } from '../src/server.ts';
-import { newTradeNo, type SandboxTrade } from '../src/sandbox/alipay/alipay.trades.ts';
-import type { Notifier } from '../src/sandbox/shared/notifier.ts';
-import { createRecordStore } from '../src/sandbox/shared/store.ts';
-import { createLedger, PROVIDER as UNIONPAY } from '../src/sandbox/unionpay/ledger.ts';
-import { newQueryId, type TxnRecord } from '../src/sandbox/unionpay/records.ts';
-import { REFUND_SETTLE_MS } from '../src/sandbox/unionpay/unionpay.sandbox.ts';
-import { transactionView, type TradeRecord } from '../src/sandbox/wechatpay/records.ts';
+import type { Sandboxes } from '../sandbox/sandboxes.ts';
+import type { Mall as AnyMall } from '../src/server.ts';
+
+type Mall = AnyMall<Sandboxes>;
+import { newTradeNo, type SandboxTrade } from '../sandbox/alipay/trades.ts';
+import type { Notifier } from '../sandbox/shared/notifier.ts';
+import { createRecordStore } from '../sandbox/shared/store.ts';
+import { createLedger, PROVIDER as UNIONPAY } from '../sandbox/unionpay/ledger.ts';
+import { newQueryId, type TxnRecord } from '../sandbox/unionpay/records.ts';
+import { REFUND_SETTLE_MS } from '../sandbox/unionpay/sandbox.ts';
+import { transactionView, type TradeRecord } from '../sandbox/wechatpay/records.ts';
 import { alipayForger } from '../test/support/forge/alipay.ts';
 import { unionpayForger } from '../test/support/forge/unionpay.ts';
 import { wechatpayForger } from '../test/support/forge/wechatpay.ts';
@@ -44,7 +47,14 @@ export async function customerId(mall: Mall): Promise<number> {
 }
 
 /** `n` orders, each `pending_payment` with one pending attempt of `method`, as placing and paying through the API leaves them. */
-export async function pendingAttempts(mall: Mall, userId: number, method: Method, merchantId: string, n: number, ttlSeconds: number): Promise<Attempt[]> {
+export async function pendingAttempts(
+  mall: Mall,
+  userId: number,
+  method: Method,
+  merchantId: string,
+  n: number,
+  ttlSeconds: number,
+): Promise<Attempt[]> {
   const out: Attempt[] = [];
   for (let start = 0; start < n; start += BATCH) {
     const now = systemClock.now();
@@ -74,12 +84,16 @@ export async function pendingAttempts(mall: Mall, userId: number, method: Method
         [paymentNos, POLL_PAYMENT_JOB, new Date(now.getTime() + nextPollDelayMs(0))],
       );
     });
-    for (let i = 0; i < size; i++) out.push({ orderNo: orderNos[i]!, paymentNo: paymentNos[i]!, createdAt: now, amount: AMOUNT });
+    for (let i = 0; i < size; i++)
+      out.push({ orderNo: orderNos[i]!, paymentNo: paymentNos[i]!, createdAt: now, amount: AMOUNT });
   }
   return out;
 }
 
-const asRequest = (method: Method, req: { url: string; headers: Record<string, string>; body: string }): PreparedRequest => ({
+const asRequest = (
+  method: Method,
+  req: { url: string; headers: Record<string, string>; body: string },
+): PreparedRequest => ({
   method: 'POST',
   path: new URL(req.url).pathname,
   headers: req.headers,
@@ -104,24 +118,55 @@ export async function notificationBuilder(mall: Mall) {
     refundSettleMs: REFUND_SETTLE_MS,
   });
 
-  const merchantIds: Record<Method, string> = { alipay: alipay.keys.appId, wechatpay: wechatpay.keys.mchId, unionpay: unionpay.keys.merId };
+  const merchantIds: Record<Method, string> = {
+    alipay: alipay.keys.appId,
+    wechatpay: wechatpay.keys.mchId,
+    unionpay: unionpay.keys.merId,
+  };
 
   async function alipayOne(a: Attempt) {
     const now = systemClock.now();
     const trade: SandboxTrade = {
-      appId: alipay.keys.appId, outTradeNo: a.paymentNo, tradeNo: newTradeNo(now), kind: 'precreate', productCode: 'FACE_TO_FACE_PAYMENT',
-      subject: `Order ${a.orderNo}`, totalFen: a.amount, notifyUrl: `${mall.url}/notify/alipay`, returnUrl: null, passbackParams: null,
-      qrCode: null, opened: true, status: 'WAIT_BUYER_PAY', expiresAt: new Date(now.getTime() + 1800_000).toISOString(),
-      gmtCreate: beijingDateTime(a.createdAt), gmtPayment: null, gmtClose: null, buyerId: null, buyerLogonId: null, refundFen: 0, refunds: [],
+      appId: alipay.keys.appId,
+      outTradeNo: a.paymentNo,
+      tradeNo: newTradeNo(now),
+      kind: 'precreate',
+      productCode: 'FACE_TO_FACE_PAYMENT',
+      subject: `Order ${a.orderNo}`,
+      totalFen: a.amount,
+      notifyUrl: `${mall.url}/notify/alipay`,
+      returnUrl: null,
+      passbackParams: null,
+      qrCode: null,
+      opened: true,
+      status: 'WAIT_BUYER_PAY',
+      expiresAt: new Date(now.getTime() + 1800_000).toISOString(),
+      gmtCreate: beijingDateTime(a.createdAt),
+      gmtPayment: null,
+      gmtClose: null,
+      buyerId: null,
+      buyerLogonId: null,
+      refundFen: 0,
+      refunds: [],
     };
     return asRequest('alipay', await alipay.build(alipay.paidFields(trade)));
   }
 
   async function wechatpayOne(a: Attempt) {
     const trade: TradeRecord = {
-      mchid: wechatpay.keys.mchId, appid: wechatpay.keys.appId, out_trade_no: a.paymentNo, trade_type: 'NATIVE', description: `Order ${a.orderNo}`,
-      notify_url: `${mall.url}/notify/wechatpay`, total: a.amount, state: 'NOTPAY', fingerprint: '', prepay: '', create_time: a.createdAt.toISOString(),
-      refund_nos: [], refunded: 0,
+      mchid: wechatpay.keys.mchId,
+      appid: wechatpay.keys.appId,
+      out_trade_no: a.paymentNo,
+      trade_type: 'NATIVE',
+      description: `Order ${a.orderNo}`,
+      notify_url: `${mall.url}/notify/wechatpay`,
+      total: a.amount,
+      state: 'NOTPAY',
+      fingerprint: '',
+      prepay: '',
+      create_time: a.createdAt.toISOString(),
+      refund_nos: [],
+      refunded: 0,
     };
     return asRequest('wechatpay', await wechatpay.build(wechatpay.paidResource(transactionView(trade) as never)));
   }
@@ -130,8 +175,15 @@ export async function notificationBuilder(mall: Mall) {
   async function unionpayOne(a: Attempt) {
     const now = systemClock.now();
     const consume: TxnRecord = {
-      type: 'consume', merId: unionpay.keys.merId, orderId: a.paymentNo, txnTime: beijingCompact(a.createdAt), txnAmt: String(a.amount),
-      queryId: newQueryId(now), status: 'awaiting', backUrl: `${mall.url}/notify/unionpay`, frontUrl: `${mall.url}/return/unionpay`,
+      type: 'consume',
+      merId: unionpay.keys.merId,
+      orderId: a.paymentNo,
+      txnTime: beijingCompact(a.createdAt),
+      txnAmt: String(a.amount),
+      queryId: newQueryId(now),
+      status: 'awaiting',
+      backUrl: `${mall.url}/notify/unionpay`,
+      frontUrl: `${mall.url}/return/unionpay`,
       createdAt: now.toISOString(),
     };
     const opened = await ledger.openConsume(consume);
@@ -141,7 +193,11 @@ export async function notificationBuilder(mall: Mall) {
     return asRequest('unionpay', await unionpay.build(unionpay.paidFields(paid.value)));
   }
 
-  const one: Record<Method, (a: Attempt) => Promise<PreparedRequest>> = { alipay: alipayOne, wechatpay: wechatpayOne, unionpay: unionpayOne };
+  const one: Record<Method, (a: Attempt) => Promise<PreparedRequest>> = {
+    alipay: alipayOne,
+    wechatpay: wechatpayOne,
+    unionpay: unionpayOne,
+  };
 
   return {
     merchantIds,

@@ -41,5 +41,8 @@ function summarise(p: Profile): string {
     byFn.set(key, (byFn.get(key) ?? 0) + ms);
   }
   const top = [...byFn].sort((a, b) => b[1] - a[1]).slice(0, 30);
-  return [`profile: ${total.toFixed(0)} ms sampled`, ...top.map(([k, v]) => `${v.toFixed(0).padStart(7)} ms ${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`)].join('\n');
+  return [
+    `profile: ${total.toFixed(0)} ms sampled`,
+    ...top.map(([k, v]) => `${v.toFixed(0).padStart(7)} ms ${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`),
+  ].join('\n');
 }

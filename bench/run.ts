@@ -12,6 +12,7 @@ import { upsertProduct } from '../src/catalog/catalog.repository.ts';
 import { loadConfig } from '../src/config.ts';
 import { openDb } from '../src/db/client.ts';
 import { startMall, type Mall } from '../src/server.ts';
+import { createSandboxes, type Sandboxes } from '../sandbox/sandboxes.ts';
 import { backgroundCores, loadAverage, rssMb, sampler, type Usage } from './machine.ts';
 import { pgbench, recreateDatabase, dropDatabase, serverVersion, withDatabase, type PgbenchRun } from './pgbench.ts';
 import { customerId, notificationBuilder, pendingAttempts, type Method } from './prepare.ts';
@@ -32,7 +33,10 @@ const log = (msg: string) => console.error(`[bench ${new Date().toISOString().sl
 
 /** The load generator, forked once and driven over IPC. */
 async function loadGenerator() {
-  const child: ChildProcess = fork(path.join(here, 'load.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(path.join(here, 'load.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const pending = new Map<number, (r: LoadResult) => void>();
   await new Promise<void>((resolve, reject) => {
     child.once('error', reject);
@@ -56,7 +60,9 @@ async function loadGenerator() {
 async function main() {
   const started = Date.now();
   const background = { cores: await backgroundCores(), loadAverage: loadAverage() };
-  log(`before the start the machine was busy with ${background.cores.toFixed(2)} cores of other work (load average ${background.loadAverage.join(' ')})`);
+  log(
+    `before the start the machine was busy with ${background.cores.toFixed(2)} cores of other work (load average ${background.loadAverage.join(' ')})`,
+  );
   const baseUrl = process.env.DATABASE_URL;
   const kind = baseUrl ? 'postgres' : 'pglite';
   let dataDir: string | undefined;
@@ -70,6 +76,7 @@ async function main() {
   const config = loadConfig({
     PORT: '0',
     MALLPAY_DEMO: '1',
+    MALLPAY_SANDBOX: '1',
     DATABASE_URL: databaseUrl,
     DATA_DIR: dataDir,
     LOG_LEVEL,
@@ -77,9 +84,11 @@ async function main() {
     RATE_LIMIT_ORDERS_PER_MINUTE: '1000000',
     RATE_LIMIT_LOGINS_PER_MINUTE: '1000000',
   });
-  log(`database: ${kind}${databaseUrl ? ` (${MALL_DB})` : ` (${dataDir})`}; ${SECONDS} s per measurement; LOG_LEVEL=${LOG_LEVEL}`);
+  log(
+    `database: ${kind}${databaseUrl ? ` (${MALL_DB})` : ` (${dataDir})`}; ${SECONDS} s per measurement; LOG_LEVEL=${LOG_LEVEL}`,
+  );
   const rec = recordingDb(await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
-  const mall: Mall = await startMall(config, { db: rec.db, background: false });
+  const mall: Mall<Sandboxes> = await startMall(config, { db: rec.db, background: false, sandbox: createSandboxes });
   const load = await loadGenerator();
   const results: Results = {
     when: new Date().toISOString(),
@@ -88,7 +97,12 @@ async function main() {
     seconds: SECONDS,
     logLevel: LOG_LEVEL,
     node: process.version,
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', memGb: Math.round(os.totalmem() / 2 ** 30), kernel: os.release() },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? '',
+      memGb: Math.round(os.totalmem() / 2 ** 30),
+      kernel: os.release(),
+    },
     background,
     memory: { idleMb: 0, underLoadMaxMb: 0, underLoadAvgMb: 0 },
     notifications: [],
@@ -111,19 +125,35 @@ async function main() {
     const usage = sampler();
     const loadUsage: Usage[] = [];
 
-    async function notificationRun(method: Method, clients: number, count: number, report: boolean): Promise<NotificationRun> {
+    async function notificationRun(
+      method: Method,
+      clients: number,
+      count: number,
+      report: boolean,
+    ): Promise<NotificationRun> {
       const attempts = await pendingAttempts(mall, user, method, forge.merchantIds[method], count, 7200);
       const t0 = Date.now();
       const requests = await forge.build(method, attempts);
       const buildSeconds = (Date.now() - t0) / 1000;
-      const [{ before }] = (await mall.db.query<{ before: number }>('SELECT coalesce(max(id), 0) AS before FROM notifications')) as [{ before: number }];
+      const [{ before }] = (await mall.db.query<{ before: number }>(
+        'SELECT coalesce(max(id), 0) AS before FROM notifications',
+      )) as [{ before: number }];
       usage.start();
-      const send = () => load.run({ url: mall.url, concurrency: clients, durationMs: report ? SECONDS * 1000 : 1500, requests });
-      const r = report && process.env.BENCH_PROFILE === `${method}@${clients}` ? await profiled(path.join(os.tmpdir(), `mallpay-${method}-${clients}.cpuprofile`), send) : await send();
+      const send = () =>
+        load.run({ url: mall.url, concurrency: clients, durationMs: report ? SECONDS * 1000 : 1500, requests });
+      const r =
+        report && process.env.BENCH_PROFILE === `${method}@${clients}`
+          ? await profiled(path.join(os.tmpdir(), `mallpay-${method}-${clients}.cpuprofile`), send)
+          : await send();
       const u = usage.stop();
       if (clients === Math.max(...CLIENTS) && report) loadUsage.push(u);
       const outcomes = Object.fromEntries(
-        (await mall.db.query<{ outcome: string; n: number }>('SELECT outcome, count(*)::int AS n FROM notifications WHERE id > $1 GROUP BY outcome', [before])).map((o) => [o.outcome, o.n]),
+        (
+          await mall.db.query<{ outcome: string; n: number }>(
+            'SELECT outcome, count(*)::int AS n FROM notifications WHERE id > $1 GROUP BY outcome',
+            [before],
+          )
+        ).map((o) => [o.outcome, o.n]),
       );
       const [{ succeeded }] = (await mall.db.query<{ succeeded: number }>(
         "SELECT count(*)::int AS succeeded FROM payments WHERE payment_no = ANY($1) AND status = 'succeeded'",
@@ -131,14 +161,33 @@ async function main() {
       )) as [{ succeeded: number }];
       const applied = outcomes.applied ?? 0;
       const run: NotificationRun = {
-        provider: method, clients, prepared: attempts.length, sent: r.sent, elapsedSeconds: r.elapsedMs / 1000, ranOut: r.ranOut,
-        outcomes, paymentsSucceeded: succeeded, appliedPerSecond: applied / (r.elapsedMs / 1000),
-        p50Ms: r.p50, p90Ms: r.p90, p99Ms: r.p99, maxMs: r.max, statuses: r.statuses, failures: r.failures,
-        mallCores: u.mallCores, loadCores: r.cpuMs / r.elapsedMs, postgresCores: u.postgresCores, machineCores: u.machineCores, rssMaxMb: u.rssMaxMb, buildSeconds,
+        provider: method,
+        clients,
+        prepared: attempts.length,
+        sent: r.sent,
+        elapsedSeconds: r.elapsedMs / 1000,
+        ranOut: r.ranOut,
+        outcomes,
+        paymentsSucceeded: succeeded,
+        appliedPerSecond: applied / (r.elapsedMs / 1000),
+        p50Ms: r.p50,
+        p90Ms: r.p90,
+        p99Ms: r.p99,
+        maxMs: r.max,
+        statuses: r.statuses,
+        failures: r.failures,
+        mallCores: u.mallCores,
+        loadCores: r.cpuMs / r.elapsedMs,
+        postgresCores: u.postgresCores,
+        machineCores: u.machineCores,
+        rssMaxMb: u.rssMaxMb,
+        buildSeconds,
       };
       if (report) {
-        log(`${method} c=${clients}: ${run.appliedPerSecond.toFixed(0)} applied/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ` +
-          `outcomes ${JSON.stringify(outcomes)}, mall ${u.mallCores.toFixed(2)} cores, postgres ${u.postgresCores.toFixed(2)}, machine ${u.machineCores.toFixed(2)}${r.ranOut ? ', RAN OUT of prepared notifications' : ''}`);
+        log(
+          `${method} c=${clients}: ${run.appliedPerSecond.toFixed(0)} applied/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ` +
+            `outcomes ${JSON.stringify(outcomes)}, mall ${u.mallCores.toFixed(2)} cores, postgres ${u.postgresCores.toFixed(2)}, machine ${u.machineCores.toFixed(2)}${r.ranOut ? ', RAN OUT of prepared notifications' : ''}`,
+        );
       }
       return run;
     }
@@ -162,14 +211,21 @@ async function main() {
     for (let i = 0; i < CHECKOUT_CLIENTS; i++) {
       const email = `bench-${i}@bench.test`;
       await mall.app.services.accounts.register(email, 'bench-password', 'customer');
-      const res = await fetch(`${mall.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'bench-password' }) });
+      const res = await fetch(`${mall.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password: 'bench-password' }),
+      });
       tokens.push(((await res.json()) as { token: string }).token);
     }
     const skus = Array.from({ length: 64 }, (_, i) => `BENCH-${String(i).padStart(2, '0')}`);
-    for (const sku of skus) await upsertProduct(mall.db, { sku, name: `Bench item ${sku}`, price: 1999, currency: 'CNY', stock: 1_000_000 });
+    for (const sku of skus)
+      await upsertProduct(mall.db, { sku, name: `Bench item ${sku}`, price: 1999, currency: 'CNY', stock: 1_000_000 });
     const checkout = { tokens, skus, method: 'alipay', channel: 'qr' };
     await load.run({ url: mall.url, concurrency: 4, durationMs: 1500, checkout });
-    const [{ before }] = (await mall.db.query<{ before: number }>('SELECT coalesce(max(id), 0) AS before FROM payments')) as [{ before: number }];
+    const [{ before }] = (await mall.db.query<{ before: number }>(
+      'SELECT coalesce(max(id), 0) AS before FROM payments',
+    )) as [{ before: number }];
     usage.start();
     const c = await load.run({ url: mall.url, concurrency: CHECKOUT_CLIENTS, durationMs: SECONDS * 1000, checkout });
     const cu = usage.stop();
@@ -178,11 +234,25 @@ async function main() {
       [before],
     )) as [{ created: number }];
     results.checkout = {
-      clients: CHECKOUT_CLIENTS, completed: c.sent, paymentsCreated: created, elapsedSeconds: c.elapsedMs / 1000, perSecond: created / (c.elapsedMs / 1000),
-      p50Ms: c.p50, p90Ms: c.p90, p99Ms: c.p99, maxMs: c.max, statuses: c.statuses, failures: c.failures,
-      mallCores: cu.mallCores, loadCores: c.cpuMs / c.elapsedMs, postgresCores: cu.postgresCores, machineCores: cu.machineCores,
+      clients: CHECKOUT_CLIENTS,
+      completed: c.sent,
+      paymentsCreated: created,
+      elapsedSeconds: c.elapsedMs / 1000,
+      perSecond: created / (c.elapsedMs / 1000),
+      p50Ms: c.p50,
+      p90Ms: c.p90,
+      p99Ms: c.p99,
+      maxMs: c.max,
+      statuses: c.statuses,
+      failures: c.failures,
+      mallCores: cu.mallCores,
+      loadCores: c.cpuMs / c.elapsedMs,
+      postgresCores: cu.postgresCores,
+      machineCores: cu.machineCores,
     };
-    log(`checkout: ${results.checkout.perSecond.toFixed(0)}/s, p50 ${c.p50.toFixed(1)} ms, p99 ${c.p99.toFixed(1)} ms, statuses ${JSON.stringify(c.statuses)}`);
+    log(
+      `checkout: ${results.checkout.perSecond.toFixed(0)}/s, p50 ${c.p50.toFixed(1)} ms, p99 ${c.p99.toFixed(1)} ms, statuses ${JSON.stringify(c.statuses)}`,
+    );
   } finally {
     load.stop();
     await mall.close();

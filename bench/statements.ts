@@ -5,7 +5,10 @@
  * from mallpay's own; the total is always the counter's delta.
  */
 import type { Db, Sql } from '../src/db/client.ts';
-import type { Mall } from '../src/server.ts';
+import type { Sandboxes } from '../sandbox/sandboxes.ts';
+import type { Mall as AnyMall } from '../src/server.ts';
+
+type Mall = AnyMall<Sandboxes>;
 import { openCashier } from '../test/support/browser-actions.ts';
 import { CHANNEL, type Method } from './prepare.ts';
 
@@ -42,7 +45,9 @@ export function recordingDb(inner: Db): Recorder {
     tx: (fn) =>
       inner.tx((sql) => {
         // BEGIN and COMMIT belong to whoever the first statement belongs to.
-        return fn(wrapSql(sql, (first) => (note(`BEGIN (${first.slice(0, 40)}…)`), note(`COMMIT (${first.slice(0, 40)}…)`))));
+        return fn(
+          wrapSql(sql, (first) => (note(`BEGIN (${first.slice(0, 40)}…)`), note(`COMMIT (${first.slice(0, 40)}…)`))),
+        );
       }),
     close: () => inner.close(),
     ...(inner.dumpDataDir ? { dumpDataDir: () => inner.dumpDataDir!() } : {}),
@@ -80,41 +85,61 @@ async function json(res: Response) {
 export async function countStatements(mall: Mall, rec: Recorder): Promise<StatementRow[]> {
   const rows: StatementRow[] = [];
   const login = async (who: string) =>
-    (await json(await fetch(`${mall.url}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: `${who}@demo.test`, password: `demo-${who}` }),
-    }))).token as string;
+    (
+      await json(
+        await fetch(`${mall.url}/api/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: `${who}@demo.test`, password: `demo-${who}` }),
+        }),
+      )
+    ).token as string;
   const tokens = { customer: await login('customer'), support: await login('support') };
   const call = async (who: 'customer' | 'support', method: string, path: string, body?: unknown) =>
-    json(await fetch(mall.url + path, {
-      method,
-      headers: { authorization: `Bearer ${tokens[who]}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    }));
+    json(
+      await fetch(mall.url + path, {
+        method,
+        headers: {
+          authorization: `Bearer ${tokens[who]}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }),
+    );
   const count = async <T>(operation: string, note: string, fn: () => Promise<T>): Promise<T> => {
     const c = await rec.capture(fn);
     rows.push({ operation, total: c.total, mallpay: c.total - c.sandbox, sandbox: c.sandbox, note });
-    if (process.env.BENCH_SHOW_SQL) console.log(`-- ${operation}\n${c.texts.map((t) => `   ${t.slice(0, 160)}`).join('\n')}`);
+    if (process.env.BENCH_SHOW_SQL)
+      console.log(`-- ${operation}\n${c.texts.map((t) => `   ${t.slice(0, 160)}`).join('\n')}`);
     return c.result;
   };
   // Due jobs other than the one measured stay out of the worker's drain.
   const onlyRefundJobsDue = () =>
-    mall.db.query(`UPDATE jobs SET run_at = now() + interval '1 day' WHERE kind <> 'refund.drive' AND run_at <= now() + interval '10 minutes'`);
+    mall.db.query(
+      `UPDATE jobs SET run_at = now() + interval '1 day' WHERE kind <> 'refund.drive' AND run_at <= now() + interval '10 minutes'`,
+    );
 
   const paid: Partial<Record<Method, string>> = {};
   for (const method of ['alipay', 'wechatpay', 'unionpay'] as const) {
-    const order = await count(`place order (${method} run)`, 'POST /api/orders: session, rate limit, stock, order, item, expiry job', () =>
-      call('customer', 'POST', '/api/orders', { items: [{ sku: 'FAN-SILK', quantity: 1 }] }),
+    const order = await count(
+      `place order (${method} run)`,
+      'POST /api/orders: session, rate limit, stock, order, item, expiry job',
+      () => call('customer', 'POST', '/api/orders', { items: [{ sku: 'FAN-SILK', quantity: 1 }] }),
     );
     const orderNo = order.orderNo as string;
-    const payment = await count(`create payment: ${method} ${CHANNEL[method]}`, 'POST /api/orders/{no}/payments, provider call to the sandbox included', () =>
-      call('customer', 'POST', `/api/orders/${orderNo}/payments`, { method, channel: CHANNEL[method] }),
+    const payment = await count(
+      `create payment: ${method} ${CHANNEL[method]}`,
+      'POST /api/orders/{no}/payments, provider call to the sandbox included',
+      () => call('customer', 'POST', `/api/orders/${orderNo}/payments`, { method, channel: CHANNEL[method] }),
     );
     await openCashier(payment.action as never);
-    await json(await fetch(`${mall.url}/sandbox/${method}/_control/pay/${payment.paymentNo as string}`, { method: 'POST' }));
-    await count(`apply a payment notification: ${method}`, method === 'unionpay' ? 'includes the confirming queryTrans to the sandbox' : 'the sandbox notifier delivers it', () =>
-      mall.sandboxes!.notifier.flush(),
+    await json(
+      await fetch(`${mall.url}/sandbox/${method}/_control/pay/${payment.paymentNo as string}`, { method: 'POST' }),
+    );
+    await count(
+      `apply a payment notification: ${method}`,
+      method === 'unionpay' ? 'includes the confirming queryTrans to the sandbox' : 'the sandbox notifier delivers it',
+      () => mall.sandboxes!.notifier.flush(),
     );
     const state = await call('customer', 'GET', `/api/orders/${orderNo}`);
     if (state.status !== 'paid') throw new Error(`${method} order is ${String(state.status)} after its notification`);
@@ -124,7 +149,14 @@ export async function countStatements(mall: Mall, rec: Recorder): Promise<Statem
   const places = rows.filter((r) => r.operation.startsWith('place order'));
   const others = rows.filter((r) => !r.operation.startsWith('place order'));
   rows.length = 0;
-  rows.push({ ...places[0]!, operation: 'place order', note: `${places[0]!.note}; ${places.map((p) => p.total).join('/')} in three runs` }, ...others);
+  rows.push(
+    {
+      ...places[0]!,
+      operation: 'place order',
+      note: `${places[0]!.note}; ${places.map((p) => p.total).join('/')} in three runs`,
+    },
+    ...others,
+  );
 
   for (const method of ['alipay', 'wechatpay'] as const) {
     const applied = await count(`apply for a refund (${method})`, 'POST /api/orders/{no}/refunds', () =>
@@ -135,12 +167,24 @@ export async function countStatements(mall: Mall, rec: Recorder): Promise<Statem
       call('support', 'POST', `/api/admin/refunds/${refundNo}/approve`, { note: 'bench' }),
     );
     await onlyRefundJobsDue();
-    await count(`refund drive job (${method})`, method === 'alipay' ? 'claim, provider refund (synchronous: succeeded), apply, delete job' : 'claim, provider refund (processing), apply, reschedule job', () =>
-      mall.worker.drain(),
+    await count(
+      `refund drive job (${method})`,
+      method === 'alipay'
+        ? 'claim, provider refund (synchronous: succeeded), apply, delete job'
+        : 'claim, provider refund (processing), apply, reschedule job',
+      () => mall.worker.drain(),
     );
     if (method === 'wechatpay') {
-      await json(await fetch(`${mall.url}/sandbox/wechatpay/_control/refunds/${refundNo}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"outcome":"succeeded"}' }));
-      await count('apply a refund notification (wechatpay)', 'REFUND.SUCCESS delivered by the sandbox notifier', () => mall.sandboxes!.notifier.flush());
+      await json(
+        await fetch(`${mall.url}/sandbox/wechatpay/_control/refunds/${refundNo}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"outcome":"succeeded"}',
+        }),
+      );
+      await count('apply a refund notification (wechatpay)', 'REFUND.SUCCESS delivered by the sandbox notifier', () =>
+        mall.sandboxes!.notifier.flush(),
+      );
     }
     const r = await call('customer', 'GET', `/api/refunds/${refundNo}`);
     if (r.status !== 'succeeded') throw new Error(`${method} refund is ${String(r.status)}`);

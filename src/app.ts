@@ -64,12 +64,28 @@ export function createApp(deps: AppDeps) {
   const payments = createPaymentsService({ db, clock, log, providers, orders, state, publicUrl: config.publicUrl });
   const refunds = createRefundsService({ db, clock, dualApprovalAbove: config.refundDualApprovalAbove });
   const refundProcessing = createRefundProcessing({ db, clock, log, providers, publicUrl: config.publicUrl });
-  const notifications = createNotificationsService({ db, clock, log, metrics, state, onRefundEvent: refundProcessing.onRefundEvent });
+  const notifications = createNotificationsService({
+    db,
+    clock,
+    log,
+    metrics,
+    state,
+    onRefundEvent: refundProcessing.onRefundEvent,
+  });
   const replay = createNotificationReplay({ db, providers, notifications });
   const refundsOf = refundsOfOrder;
   const note = createDifferenceLog({ db, clock });
   const reconciliation = createReconciliationService({ db, clock, log, state, refunds: refundProcessing, note });
-  const checker = createConsistencyChecker({ db, clock, log, providers, payments, state, refunds: refundProcessing, note });
+  const checker = createConsistencyChecker({
+    db,
+    clock,
+    log,
+    providers,
+    payments,
+    state,
+    refunds: refundProcessing,
+    note,
+  });
   registerAlertGauge(metrics.registry, () => currentAlerts(db, clock), log);
 
   const api = new OpenAPIHono<AppEnv>();
@@ -90,7 +106,21 @@ export function createApp(deps: AppDeps) {
   app.notFound(notFoundHandler);
   app.route('/api', api);
   app.route('/', providerEndpoints({ providers, notifications, payments }));
-  app.route('/', webRoutes({ db, clock, providers, accounts, orders, payments, refunds, replay, secureCookies: config.publicUrl.startsWith('https:'), csrf: createCsrf(deps.csrfSecret) }));
+  app.route(
+    '/',
+    webRoutes({
+      db,
+      clock,
+      providers,
+      accounts,
+      orders,
+      payments,
+      refunds,
+      replay,
+      secureCookies: config.publicUrl.startsWith('https:'),
+      csrf: createCsrf(deps.csrfSecret),
+    }),
+  );
   mountDocs(app, api);
   app.get('/healthz', async (c) => {
     try {
@@ -100,7 +130,9 @@ export function createApp(deps: AppDeps) {
       return c.json({ status: 'unavailable' }, 503);
     }
   });
-  app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
+  app.get('/metrics', async (c) =>
+    c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }),
+  );
 
   const jobs: Record<string, JobHandler> = {
     [EXPIRE_ORDER_JOB]: async (payload) => {
@@ -118,7 +150,13 @@ export function createApp(deps: AppDeps) {
     ...operationsJobs({ db, clock, providers, reconciliation, checker }),
   };
 
-  return { app, jobs, metrics, providers, services: { accounts, orders, payments, notifications, refunds, refundProcessing, reconciliation, checker } };
+  return {
+    app,
+    jobs,
+    metrics,
+    providers,
+    services: { accounts, orders, payments, notifications, refunds, refundProcessing, reconciliation, checker },
+  };
 }
 
 export type App = ReturnType<typeof createApp>;

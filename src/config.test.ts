@@ -4,15 +4,23 @@ import { ConfigError, loadConfig } from './config.ts';
 describe('configuration', () => {
   it('defaults to demo mode on PGlite with every method', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', databaseUrl: undefined, dataDir: './data', demo: true, orderTtlSeconds: 1800 });
+    expect(c).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      databaseUrl: undefined,
+      dataDir: './data',
+      demo: true,
+      orderTtlSeconds: 1800,
+    });
     expect(c.publicUrl).toBe('http://localhost:3000');
     expect(c.paymentMethods).toEqual(['alipay', 'wechatpay', 'unionpay']);
     expect(c.alipay).toBeUndefined();
   });
 
   it('turns demo mode off by default on PostgreSQL', () => {
-    expect(loadConfig({ DATABASE_URL: 'postgres://x@h/db' }).demo).toBe(false);
-    expect(loadConfig({ DATABASE_URL: 'postgres://x@h/db', MALLPAY_DEMO: '1' }).demo).toBe(true);
+    const pg = { DATABASE_URL: 'postgres://x@h/db', MALLPAY_SANDBOX: '1' };
+    expect(loadConfig(pg).demo).toBe(false);
+    expect(loadConfig({ ...pg, MALLPAY_DEMO: '1' }).demo).toBe(true);
   });
 
   it.each([
@@ -30,4 +38,28 @@ describe('configuration', () => {
   it('refuses half a set of provider credentials, naming what is missing', () => {
     expect(() => loadConfig({ ALIPAY_APP_ID: '2021' })).toThrow(/ALIPAY_PRIVATE_KEY, ALIPAY_PUBLIC_KEY/);
   });
+
+  it('serves sandboxes in demo mode and never by default on PostgreSQL', () => {
+    expect(loadConfig({}).sandbox).toBe(true);
+    expect(loadConfig({ DATABASE_URL: 'postgres://x@h/db', MALLPAY_SANDBOX: '1' }).sandbox).toBe(true);
+    expect(loadConfig({ MALLPAY_SANDBOX: '0', PAYMENT_METHODS: 'alipay', ...alipayCreds }).sandbox).toBe(false);
+  });
+
+  it('without sandboxes, stops when an offered method lacks credentials, naming every missing setting', () => {
+    const attempt = () =>
+      loadConfig({ DATABASE_URL: 'postgres://x@h/db', PAYMENT_METHODS: 'alipay,unionpay', ...alipayCreds });
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/unionpay: set UNIONPAY_MER_ID, UNIONPAY_SIGN_KEY, .*UNIONPAY_GATEWAY/);
+    expect(attempt).not.toThrow(/alipay: set/);
+    expect(() => loadConfig({ MALLPAY_SANDBOX: '0' })).toThrow(
+      /alipay: set ALIPAY_APP_ID.*\n.*wechatpay: set WECHATPAY_MCH_ID/s,
+    );
+  });
 });
+
+const pemOf = (label: string) => `-----BEGIN ${label}-----\nAAAA\n-----END ${label}-----`;
+const alipayCreds = {
+  ALIPAY_APP_ID: '2021000000000000',
+  ALIPAY_PRIVATE_KEY: pemOf('PRIVATE KEY'),
+  ALIPAY_PUBLIC_KEY: pemOf('PUBLIC KEY'),
+};

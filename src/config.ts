@@ -44,8 +44,13 @@ const range = (min: number) =>
 const chaosSchema = z.preprocess(
   (v, ctx) => {
     if (typeof v !== 'string') return v;
-    const pairs = v.split(',').map((s) => s.trim()).filter(Boolean).map((s) => s.split('='));
-    if (pairs.some((p) => p.length !== 2)) ctx.addIssue({ code: 'custom', message: 'must be key=value pairs separated by commas' });
+    const pairs = v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map((s) => s.split('='));
+    if (pairs.some((p) => p.length !== 2))
+      ctx.addIssue({ code: 'custom', message: 'must be key=value pairs separated by commas' });
     return Object.fromEntries(pairs.map(([k, val]) => [k?.trim(), val?.trim()]));
   },
   z
@@ -71,11 +76,24 @@ const envSchema = z.object({
   PAYMENT_METHODS: optional(
     z
       .string()
-      .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(z.enum(PAYMENT_METHODS)).min(1)),
   ),
   MALLPAY_DEMO: optional(z.enum(['0', '1'])),
-  ORDER_TTL_SECONDS: optional(z.coerce.number().int().min(10).max(7 * 24 * 3600)),
+  /** `1`: a method without credentials is served by its built-in sandbox; `0`: no sandbox exists at all. */
+  MALLPAY_SANDBOX: optional(z.enum(['0', '1'])),
+  ORDER_TTL_SECONDS: optional(
+    z.coerce
+      .number()
+      .int()
+      .min(10)
+      .max(7 * 24 * 3600),
+  ),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   REFUND_DUAL_APPROVAL_ABOVE: optional(z.coerce.number().int().min(1)),
   SMTP_URL: optional(z.url()),
@@ -147,6 +165,8 @@ export interface Config {
   publicUrl: string;
   paymentMethods: PaymentMethod[];
   demo: boolean;
+  /** Serve the built-in sandboxes for the methods without credentials (never in production). */
+  sandbox: boolean;
   orderTtlSeconds: number;
   logLevel: string;
   refundDualApprovalAbove: number | undefined;
@@ -164,6 +184,28 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
+/** The settings each provider needs, all of them or none (then only a sandbox can serve it). */
+const REQUIRED: Record<PaymentMethod, (keyof Env)[]> = {
+  alipay: ['ALIPAY_APP_ID', 'ALIPAY_PRIVATE_KEY', 'ALIPAY_PUBLIC_KEY'],
+  wechatpay: [
+    'WECHATPAY_MCH_ID',
+    'WECHATPAY_APP_ID',
+    'WECHATPAY_API_V3_KEY',
+    'WECHATPAY_PRIVATE_KEY',
+    'WECHATPAY_CERT_SERIAL',
+    'WECHATPAY_PLATFORM_PUBLIC_KEY',
+    'WECHATPAY_PLATFORM_KEY_ID',
+  ],
+  unionpay: [
+    'UNIONPAY_MER_ID',
+    'UNIONPAY_SIGN_KEY',
+    'UNIONPAY_SIGN_CERT',
+    'UNIONPAY_ROOT_CERT',
+    'UNIONPAY_MIDDLE_CERT',
+    'UNIONPAY_GATEWAY',
+  ],
+};
+
 type Env = z.infer<typeof envSchema>;
 
 export function loadConfig(source: Record<string, string | undefined>): Config {
@@ -174,7 +216,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
   }
   const env = parsed.data;
   const port = env.PORT ?? 3000;
-  return {
+  const config: Config = {
     port,
     host: env.HOST ?? '127.0.0.1',
     databaseUrl: env.DATABASE_URL,
@@ -183,6 +225,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     publicUrl: env.PUBLIC_URL ?? `http://localhost:${port}`,
     paymentMethods: env.PAYMENT_METHODS ?? [...PAYMENT_METHODS],
     demo: env.MALLPAY_DEMO ? env.MALLPAY_DEMO === '1' : !env.DATABASE_URL,
+    sandbox: env.MALLPAY_SANDBOX ? env.MALLPAY_SANDBOX === '1' : !env.DATABASE_URL,
     orderTtlSeconds: env.ORDER_TTL_SECONDS ?? 1800,
     logLevel: env.LOG_LEVEL ?? 'info',
     refundDualApprovalAbove: env.REFUND_DUAL_APPROVAL_ABOVE,
@@ -191,43 +234,43 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     sandboxTimeScale: env.SANDBOX_TIME_SCALE ?? 1,
     sandboxChaos: env.SANDBOX_CHAOS,
     jobLeaseSeconds: env.JOB_LEASE_SECONDS ?? 60,
-    rateLimits: { loginsPerMinute: env.RATE_LIMIT_LOGINS_PER_MINUTE ?? 30, ordersPerMinute: env.RATE_LIMIT_ORDERS_PER_MINUTE ?? 60 },
-    alipay: credentials(env, 'ALIPAY', ['ALIPAY_APP_ID', 'ALIPAY_PRIVATE_KEY', 'ALIPAY_PUBLIC_KEY'], () => ({
+    rateLimits: {
+      loginsPerMinute: env.RATE_LIMIT_LOGINS_PER_MINUTE ?? 30,
+      ordersPerMinute: env.RATE_LIMIT_ORDERS_PER_MINUTE ?? 60,
+    },
+    alipay: credentials(env, 'ALIPAY', REQUIRED.alipay, () => ({
       appId: env.ALIPAY_APP_ID!,
       privateKey: env.ALIPAY_PRIVATE_KEY!,
       alipayPublicKey: env.ALIPAY_PUBLIC_KEY!,
       gateway: env.ALIPAY_GATEWAY ?? 'https://openapi.alipay.com/gateway.do',
       sellerId: env.ALIPAY_SELLER_ID,
     })),
-    wechatpay: credentials(
-      env,
-      'WECHATPAY',
-      ['WECHATPAY_MCH_ID', 'WECHATPAY_APP_ID', 'WECHATPAY_API_V3_KEY', 'WECHATPAY_PRIVATE_KEY', 'WECHATPAY_CERT_SERIAL', 'WECHATPAY_PLATFORM_PUBLIC_KEY', 'WECHATPAY_PLATFORM_KEY_ID'],
-      () => ({
-        mchId: env.WECHATPAY_MCH_ID!,
-        appId: env.WECHATPAY_APP_ID!,
-        apiV3Key: env.WECHATPAY_API_V3_KEY!,
-        privateKey: env.WECHATPAY_PRIVATE_KEY!,
-        certSerial: env.WECHATPAY_CERT_SERIAL!,
-        platformPublicKey: env.WECHATPAY_PLATFORM_PUBLIC_KEY!,
-        platformKeyId: env.WECHATPAY_PLATFORM_KEY_ID!,
-        baseUrl: env.WECHATPAY_BASE_URL ?? 'https://api.mch.weixin.qq.com',
-      }),
-    ),
-    unionpay: credentials(
-      env,
-      'UNIONPAY',
-      ['UNIONPAY_MER_ID', 'UNIONPAY_SIGN_KEY', 'UNIONPAY_SIGN_CERT', 'UNIONPAY_ROOT_CERT', 'UNIONPAY_MIDDLE_CERT', 'UNIONPAY_GATEWAY'],
-      () => ({
-        merId: env.UNIONPAY_MER_ID!,
-        signKey: env.UNIONPAY_SIGN_KEY!,
-        signCert: env.UNIONPAY_SIGN_CERT!,
-        rootCert: env.UNIONPAY_ROOT_CERT!,
-        middleCert: env.UNIONPAY_MIDDLE_CERT!,
-        gateway: env.UNIONPAY_GATEWAY!,
-      }),
-    ),
+    wechatpay: credentials(env, 'WECHATPAY', REQUIRED.wechatpay, () => ({
+      mchId: env.WECHATPAY_MCH_ID!,
+      appId: env.WECHATPAY_APP_ID!,
+      apiV3Key: env.WECHATPAY_API_V3_KEY!,
+      privateKey: env.WECHATPAY_PRIVATE_KEY!,
+      certSerial: env.WECHATPAY_CERT_SERIAL!,
+      platformPublicKey: env.WECHATPAY_PLATFORM_PUBLIC_KEY!,
+      platformKeyId: env.WECHATPAY_PLATFORM_KEY_ID!,
+      baseUrl: env.WECHATPAY_BASE_URL ?? 'https://api.mch.weixin.qq.com',
+    })),
+    unionpay: credentials(env, 'UNIONPAY', REQUIRED.unionpay, () => ({
+      merId: env.UNIONPAY_MER_ID!,
+      signKey: env.UNIONPAY_SIGN_KEY!,
+      signCert: env.UNIONPAY_SIGN_CERT!,
+      rootCert: env.UNIONPAY_ROOT_CERT!,
+      middleCert: env.UNIONPAY_MIDDLE_CERT!,
+      gateway: env.UNIONPAY_GATEWAY!,
+    })),
   };
+  // Without sandboxes, a method that is offered must be able to reach its real provider.
+  const unserved = config.sandbox ? [] : config.paymentMethods.filter((m) => !config[m]);
+  if (unserved.length) {
+    const lines = unserved.map((m) => `  ${m}: set ${REQUIRED[m].join(', ')} (MALLPAY_SANDBOX=0 serves no sandbox)`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return config;
 }
 
 /** All of a provider's required settings, or none of them (sandbox); half a set stops the start. */
@@ -235,6 +278,9 @@ function credentials<T>(env: Env, prefix: string, required: (keyof Env)[], build
   const set = required.filter((k) => env[k] !== undefined);
   if (set.length === 0) return undefined;
   const missing = required.filter((k) => env[k] === undefined);
-  if (missing.length) throw new ConfigError(`invalid configuration:\n  ${prefix}: set ${missing.join(', ')} too, or none of the ${prefix}_* credentials`);
+  if (missing.length)
+    throw new ConfigError(
+      `invalid configuration:\n  ${prefix}: set ${missing.join(', ')} too, or none of the ${prefix}_* credentials`,
+    );
   return build();
 }

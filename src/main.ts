@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './lib/log.ts';
+import { loadSandboxFactory } from './sandbox-loader.ts';
 import { startMall } from './server.ts';
 
 let config;
@@ -14,9 +15,11 @@ try {
 }
 
 const log = createLogger(config.logLevel);
-const mall = await startMall(config, { log });
+const mall = await startMall(config, { log, sandbox: await loadSandboxFactory(config) });
 // No password here, not even the demo ones: logs never carry credentials (the README lists the demo accounts).
-log.info(`mallpay is up: ${mall.url}${config.demo ? ' (demo mode: accounts in the README)' : ''}`);
+log.info(
+  `mallpay is up: ${mall.url}${config.demo ? ' (demo mode: accounts in the README)' : ''}${config.sandbox ? ' (built-in sandboxes: no real money)' : ''}`,
+);
 
 const SHUTDOWN_DEADLINE_MS = 25_000;
 let stopping = false;

@@ -11,20 +11,41 @@ import { seedDemo } from './demo/seed.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { createWorker, type Worker } from './lib/jobs.ts';
 import { createLogger, type Logger } from './lib/log.ts';
-import { buildProviders, sandboxedMethods } from './providers/build.ts';
+import type { PaymentMethod, SandboxChaos } from './config.ts';
+import { buildProviders, sandboxedMethods, type ProviderCredentials } from './providers/build.ts';
 import { scheduleOperations } from './reconciliation/schedule.ts';
-import { createSandboxes, type Sandboxes } from './sandbox/sandboxes.ts';
 
-export interface Mall {
+/**
+ * What the built-in sandboxes (the top-level `sandbox/` folder, never imported by the product) give the
+ * mall when the caller hands their factory in: demo mode's main.ts, the tests and the bench.
+ */
+export interface SandboxHost {
+  app: Hono;
+  credentials: ProviderCredentials;
+  notifier: { start(): void; stop(): Promise<void> };
+}
+export type SandboxFactory<S extends SandboxHost> = (opts: {
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  publicUrl: string;
+  timeScale: number;
+  methods: PaymentMethod[];
+  chaos?: SandboxChaos | undefined;
+}) => Promise<S>;
+
+export interface Mall<S extends SandboxHost = SandboxHost> {
   url: string;
   db: Db;
   app: App;
   worker: Worker;
-  sandboxes: Sandboxes | undefined;
+  sandboxes: S | undefined;
   close(): Promise<void>;
 }
 
-export interface StartOptions {
+export interface StartOptions<S extends SandboxHost = SandboxHost> {
+  /** Serves the methods without credentials when `config.sandbox` is on; without it none is served. */
+  sandbox?: SandboxFactory<S> | undefined;
   db?: Db;
   clock?: Clock;
   log?: Logger;
@@ -37,17 +58,26 @@ export interface StartOptions {
  * config → database → sandboxes → providers → app → listening server → background loops.
  * The server listens first so that port 0 (tests) yields the URL providers and browsers reach.
  */
-export async function startMall(config: Config, opts: StartOptions = {}): Promise<Mall> {
+export async function startMall<S extends SandboxHost = SandboxHost>(
+  config: Config,
+  opts: StartOptions<S> = {},
+): Promise<Mall<S>> {
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? createLogger(config.logLevel);
-  const db = opts.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize }));
+  const db =
+    opts.db ??
+    (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize }));
   await migrate(db);
 
   const root = new Hono();
   const ready: { fetch?: (req: Request) => Response | Promise<Response> } = {};
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve(
-      { fetch: (req) => (ready.fetch ? ready.fetch(req) : new Response('starting', { status: 503 })), hostname: config.host, port: config.port },
+      {
+        fetch: (req) => (ready.fetch ? ready.fetch(req) : new Response('starting', { status: 503 })),
+        hostname: config.host,
+        port: config.port,
+      },
       () => resolve(s),
     );
   });
@@ -56,9 +86,19 @@ export async function startMall(config: Config, opts: StartOptions = {}): Promis
   const effective: Config = { ...config, port, publicUrl };
 
   const sandboxMethods = sandboxedMethods(effective);
-  const sandboxes = sandboxMethods.length
-    ? await createSandboxes({ db, clock, log, publicUrl, timeScale: config.sandboxTimeScale, methods: sandboxMethods, chaos: config.sandboxChaos })
-    : undefined;
+  if (sandboxMethods.length && !opts.sandbox) throw new Error(`no sandbox was given for ${sandboxMethods.join(', ')}`);
+  const sandboxes =
+    sandboxMethods.length && opts.sandbox
+      ? await opts.sandbox({
+          db,
+          clock,
+          log,
+          publicUrl,
+          timeScale: config.sandboxTimeScale,
+          methods: sandboxMethods,
+          chaos: config.sandboxChaos,
+        })
+      : undefined;
   const providers = buildProviders(
     effective.paymentMethods,
     {
@@ -68,7 +108,14 @@ export async function startMall(config: Config, opts: StartOptions = {}): Promis
     },
     { clock, log, timeoutMs: opts.providerTimeoutMs },
   );
-  const app = createApp({ db, clock, log, config: effective, providers, csrfSecret: await loadOrCreateSecret(db, 'csrf') });
+  const app = createApp({
+    db,
+    clock,
+    log,
+    config: effective,
+    providers,
+    csrfSecret: await loadOrCreateSecret(db, 'csrf'),
+  });
   if (config.demo) await seedDemo(db, app.services.accounts);
 
   if (sandboxes) root.route('/sandbox', sandboxes.app);
@@ -77,14 +124,23 @@ export async function startMall(config: Config, opts: StartOptions = {}): Promis
   root.notFound(notFoundHandler as never);
   ready.fetch = root.fetch;
 
-  const worker = createWorker({ db, clock, log: log.child({ worker: true }), handlers: app.jobs, leaseMs: config.jobLeaseSeconds * 1000 });
+  const worker = createWorker({
+    db,
+    clock,
+    log: log.child({ worker: true }),
+    handlers: app.jobs,
+    leaseMs: config.jobLeaseSeconds * 1000,
+  });
   if (opts.background !== false) {
     // Daily reconciliation and the consistency checker; tests schedule them by hand.
     await scheduleOperations(db, clock);
     worker.start();
     sandboxes?.notifier.start();
   }
-  log.info({ url: publicUrl, database: db.kind, methods: Object.keys(providers), sandboxed: sandboxMethods }, 'mallpay listening');
+  log.info(
+    { url: publicUrl, database: db.kind, methods: Object.keys(providers), sandboxed: sandboxMethods },
+    'mallpay listening',
+  );
 
   return {
     url: publicUrl,

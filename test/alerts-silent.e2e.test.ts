@@ -28,7 +28,13 @@ describe('the notifications_silent alert', () => {
 
   it('reports a provider whose payments succeed through queries while none of its notifications arrive, until one does', async () => {
     await paidByQueryOnly();
-    expect(await silent()).toEqual([expect.objectContaining({ provider: 'alipay', count: 1, message: expect.stringContaining('no notification from alipay') })]);
+    expect(await silent()).toEqual([
+      expect.objectContaining({
+        provider: 'alipay',
+        count: 1,
+        message: expect.stringContaining('no notification from alipay'),
+      }),
+    ]);
     // The delivery arrives late (as a duplicate: the poller already applied it): the provider is heard again.
     await t.mall.sandboxes!.notifier.flush();
     expect((await t.notifications('alipay')).map((n) => n.outcome)).toContain('duplicate');
@@ -42,7 +48,11 @@ describe('the notifications_silent alert', () => {
     await paidByQueryOnly();
     expect(await silent()).toEqual([expect.objectContaining({ provider: 'alipay', count: 1, since: lastHeard })]);
     // A rejected delivery (a forged or mis-signed one) is not the provider speaking: still silent.
-    const res = await fetch(`${t.url}/notify/alipay`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'out_trade_no=P1&sign=bad' });
+    const res = await fetch(`${t.url}/notify/alipay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'out_trade_no=P1&sign=bad',
+    });
     expect(await res.text()).toBe('failure');
     expect(await silent()).toHaveLength(1);
   });

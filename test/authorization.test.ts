@@ -12,23 +12,36 @@ describe('authorization on every endpoint', () => {
   let ids: Record<string, string>;
   let intruder: { token: string };
   const snapshot = () =>
-    t.db.query(`SELECT (SELECT json_agg(o ORDER BY o.id) FROM orders o) AS orders, (SELECT json_agg(r ORDER BY r.id) FROM refunds r) AS refunds,
+    t.db
+      .query(`SELECT (SELECT json_agg(o ORDER BY o.id) FROM orders o) AS orders, (SELECT json_agg(r ORDER BY r.id) FROM refunds r) AS refunds,
                 (SELECT json_agg(p ORDER BY p.id) FROM payments p) AS payments`);
 
   beforeAll(async () => {
     t = await testApp();
     const victim = await paidOrder(t);
-    const refund = await t.call('POST', `/api/orders/${victim.orderNo}/refunds`, { as: 'customer', body: { reason: 'mine', amount: 100 } });
+    const refund = await t.call('POST', `/api/orders/${victim.orderNo}/refunds`, {
+      as: 'customer',
+      body: { reason: 'mine', amount: 100 },
+    });
     ids = { orderNo: victim.orderNo, paymentNo: victim.paymentNo, refundNo: refund.body.refundNo, id: '1' };
     await t.services.accounts.register('intruder@demo.test', 'intruder-password', 'customer');
     intruder = { token: await t.login('intruder@demo.test', 'intruder-password') };
     const doc = (await t.call('GET', '/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
-    ops = Object.entries(doc.paths).flatMap(([path, byMethod]) => Object.keys(byMethod).map((method) => ({ method: method.toUpperCase(), path })));
+    ops = Object.entries(doc.paths).flatMap(([path, byMethod]) =>
+      Object.keys(byMethod).map((method) => ({ method: method.toUpperCase(), path })),
+    );
   });
   afterAll(() => t.close());
 
   const url = (path: string) => `/api${path.replace(/\{(\w+)\}/g, (_, name: string) => ids[name] ?? 'X')}`;
-  const body = { items: [{ sku: 'FAN-SILK', quantity: 1 }], method: 'alipay', channel: 'qr', reason: 'x', amount: 1, note: 'x' };
+  const body = {
+    items: [{ sku: 'FAN-SILK', quantity: 1 }],
+    method: 'alipay',
+    channel: 'qr',
+    reason: 'x',
+    amount: 1,
+    note: 'x',
+  };
 
   it('finds the operations to check in the OpenAPI document', () => {
     expect(ops.length).toBeGreaterThan(15);
@@ -50,7 +63,10 @@ describe('authorization on every endpoint', () => {
     const before = await snapshot();
     for (const op of ops.filter((o) => o.path.startsWith('/admin'))) {
       const opts = { body: op.method === 'GET' ? undefined : body };
-      expect([op.path, (await t.call(op.method, url(op.path), { ...opts, as: 'customer' })).status]).toEqual([op.path, 403]);
+      expect([op.path, (await t.call(op.method, url(op.path), { ...opts, as: 'customer' })).status]).toEqual([
+        op.path,
+        403,
+      ]);
       expect([op.path, (await t.call(op.method, url(op.path), opts)).status]).toEqual([op.path, 401]);
     }
     expect(await snapshot()).toEqual(before);

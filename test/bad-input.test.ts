@@ -23,7 +23,17 @@ describe('bad input changes nothing and gets a stable error code', () => {
     ['a negative quantity', { items: [{ sku: 'FAN-SILK', quantity: -1 }] }, 422, 'validation_failed'],
     ['a quantity over 999', { items: [{ sku: 'FAN-SILK', quantity: 1000 }] }, 422, 'validation_failed'],
     ['a fractional quantity', { items: [{ sku: 'FAN-SILK', quantity: 1.5 }] }, 422, 'validation_failed'],
-    ['the same sku twice over 999 in all', { items: [{ sku: 'FAN-SILK', quantity: 600 }, { sku: 'FAN-SILK', quantity: 400 }] }, 422, 'validation_failed'],
+    [
+      'the same sku twice over 999 in all',
+      {
+        items: [
+          { sku: 'FAN-SILK', quantity: 600 },
+          { sku: 'FAN-SILK', quantity: 400 },
+        ],
+      },
+      422,
+      'validation_failed',
+    ],
     ['no items', { items: [] }, 422, 'validation_failed'],
     ['a string for items', { items: 'FAN-SILK' }, 422, 'validation_failed'],
     ['malformed JSON', '{"items": [', 400, 'malformed_json'],
@@ -54,15 +64,21 @@ describe('bad input changes nothing and gets a stable error code', () => {
   });
 
   it('refuses a wrong password without saying which part was wrong', async () => {
-    const wrongPassword = await t.call('POST', '/api/auth/login', { body: { email: 'customer@demo.test', password: 'nope' } });
-    const unknownUser = await t.call('POST', '/api/auth/login', { body: { email: 'nobody@demo.test', password: 'nope' } });
+    const wrongPassword = await t.call('POST', '/api/auth/login', {
+      body: { email: 'customer@demo.test', password: 'nope' },
+    });
+    const unknownUser = await t.call('POST', '/api/auth/login', {
+      body: { email: 'nobody@demo.test', password: 'nope' },
+    });
     expect(wrongPassword.status).toBe(401);
     expect(wrongPassword.body).toEqual(unknownUser.body);
     expect(wrongPassword.body.error.code).toBe('invalid_credentials');
   });
 
   it('answers an unknown order number and a malformed one as 404', async () => {
-    expect((await t.call('GET', '/api/orders/M00000000000000000000000', { as: 'customer' })).body.error.code).toBe('order_not_found');
+    expect((await t.call('GET', '/api/orders/M00000000000000000000000', { as: 'customer' })).body.error.code).toBe(
+      'order_not_found',
+    );
     expect((await t.call('GET', '/api/orders/..%2F..%2Fetc', { as: 'customer' })).status).toBeGreaterThanOrEqual(400);
   });
 

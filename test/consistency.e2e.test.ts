@@ -34,10 +34,20 @@ describe('the consistency checker', () => {
 
   it('flags an order whose status disagrees with its payments, once', async () => {
     const { orderNo } = await t.placeOrder();
-    await t.db.query(`UPDATE orders SET status = 'paid', updated_at = $2 WHERE order_no = $1`, [orderNo, t.clock.now()]);
+    await t.db.query(`UPDATE orders SET status = 'paid', updated_at = $2 WHERE order_no = $1`, [
+      orderNo,
+      t.clock.now(),
+    ]);
     expect((await t.mall.app.services.checker.check()).orders).toBe(1);
     expect((await t.mall.app.services.checker.check()).orders).toBe(0);
     const report = (await t.call('GET', '/api/admin/reconciliation?status=flagged', { as: 'support' })).body;
-    expect(report.differences).toContainEqual(expect.objectContaining({ kind: 'order_status_inconsistent', orderNo, status: 'flagged', detail: 'paid: paid_without_payment' }));
+    expect(report.differences).toContainEqual(
+      expect.objectContaining({
+        kind: 'order_status_inconsistent',
+        orderNo,
+        status: 'flagged',
+        detail: 'paid: paid_without_payment',
+      }),
+    );
   });
 });

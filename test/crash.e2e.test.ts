@@ -33,10 +33,15 @@ describe('a process killed at the worst moment converges after a restart', () =>
   async function paidOrder(url: string) {
     const call = client(url);
     const order = (await call('POST', '/api/orders', 'customer', { items: [{ sku: 'FAN-SILK', quantity: 1 }] })).body;
-    const payment = (await call('POST', `/api/orders/${order.orderNo}/payments`, 'customer', { method: 'alipay', channel: 'qr' })).body;
+    const payment = (
+      await call('POST', `/api/orders/${order.orderNo}/payments`, 'customer', { method: 'alipay', channel: 'qr' })
+    ).body;
     await fetch(payment.action.content); // the scan
     await fetch(`${url}/sandbox/alipay/_control/pay/${payment.paymentNo}`, { method: 'POST', body: '{}' });
-    await eventually(async () => (await call('GET', `/api/orders/${order.orderNo}`, 'customer')).body.status === 'paid', 'the order paid');
+    await eventually(
+      async () => (await call('GET', `/api/orders/${order.orderNo}`, 'customer')).body.status === 'paid',
+      'the order paid',
+    );
     return { orderNo: order.orderNo as string, paymentNo: payment.paymentNo as string };
   }
 
@@ -50,7 +55,10 @@ describe('a process killed at the worst moment converges after a restart', () =>
 
     running = await startMallProcess(env());
     const after = client(running.url);
-    await eventually(async () => (await after('GET', `/api/refunds/${refund.refundNo}`, 'customer')).body.status === 'succeeded', 'the refund to succeed');
+    await eventually(
+      async () => (await after('GET', `/api/refunds/${refund.refundNo}`, 'customer')).body.status === 'succeeded',
+      'the refund to succeed',
+    );
     expect((await after('GET', `/api/orders/${orderNo}`, 'customer')).body.status).toBe('refunded');
     const trade = await (await fetch(`${running.url}/sandbox/alipay/_control/trades/${paymentNo}`)).json();
     expect(trade.refunds).toHaveLength(1);
@@ -63,7 +71,9 @@ describe('a process killed at the worst moment converges after a restart', () =>
     running = await startMallProcess({ ...env(), MALLPAY_FAILPOINTS: 'notification.before_commit' });
     const call = client(running.url);
     const order = (await call('POST', '/api/orders', 'customer', { items: [{ sku: 'FAN-SILK', quantity: 1 }] })).body;
-    const payment = (await call('POST', `/api/orders/${order.orderNo}/payments`, 'customer', { method: 'alipay', channel: 'qr' })).body;
+    const payment = (
+      await call('POST', `/api/orders/${order.orderNo}/payments`, 'customer', { method: 'alipay', channel: 'qr' })
+    ).body;
     await fetch(payment.action.content);
     await fetch(`${running.url}/sandbox/alipay/_control/pay/${payment.paymentNo}`, { method: 'POST', body: '{}' });
     expect(await running.exited).toBe(137);
@@ -71,8 +81,12 @@ describe('a process killed at the worst moment converges after a restart', () =>
     running = await startMallProcess(env());
     const after = client(running.url);
     // The sandbox retries the unacknowledged notification (4 min / SANDBOX_TIME_SCALE 600 = 0.4 s), or the poll job asks.
-    await eventually(async () => (await after('GET', `/api/orders/${order.orderNo}`, 'customer')).body.status === 'paid', 'the order paid');
-    const records = (await after('GET', `/api/admin/notifications?outTradeNo=${payment.paymentNo}`, 'support')).body as { outcome: string }[];
+    await eventually(
+      async () => (await after('GET', `/api/orders/${order.orderNo}`, 'customer')).body.status === 'paid',
+      'the order paid',
+    );
+    const records = (await after('GET', `/api/admin/notifications?outTradeNo=${payment.paymentNo}`, 'support'))
+      .body as { outcome: string }[];
     expect(records.filter((r) => r.outcome === 'applied').length).toBeLessThanOrEqual(1);
     expect((await after('GET', `/api/orders/${order.orderNo}`, 'customer')).body.paidAmount).toBe(order.amount);
     await running.stop();

@@ -8,7 +8,8 @@ import { freshDb } from './support/db.ts';
 describe('durable jobs', () => {
   let db: Db;
   const clock = new FakeClock();
-  const worker = (handlers: Record<string, JobHandler>, leaseMs?: number) => createWorker({ db, clock, log: silentLogger, handlers, leaseMs });
+  const worker = (handlers: Record<string, JobHandler>, leaseMs?: number) =>
+    createWorker({ db, clock, log: silentLogger, handlers, leaseMs });
   beforeAll(async () => {
     db = await freshDb();
   });
@@ -64,7 +65,9 @@ describe('durable jobs', () => {
 
   it('runs a job again later when its handler asks to, and deletes it when done', async () => {
     let runs = 0;
-    const w = worker({ poll: async () => (++runs < 3 ? { again: new Date(clock.now().getTime() + 5_000) } : undefined) });
+    const w = worker({
+      poll: async () => (++runs < 3 ? { again: new Date(clock.now().getTime() + 5_000) } : undefined),
+    });
     await enqueue(db, 'poll', {}, { runAt: clock.now() });
     for (let i = 0; i < 3; i++) {
       await w.drain();

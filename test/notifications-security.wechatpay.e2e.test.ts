@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomBase62 } from '../src/sandbox/wechatpay/keys.ts';
+import { randomBase62 } from '../sandbox/wechatpay/keys.ts';
 import { strangerKey } from './support/forge/alipay.ts';
 import { deliver } from './support/forge/common.ts';
 import { expectAcknowledged, pendingAttempt, sentOnce } from './support/forge/mall-state.ts';
@@ -48,27 +48,88 @@ describe('forged, tampered, stale and wrong WeChat Pay notifications over HTTP c
   });
 
   badNotificationTests('wechatpay', () => ({ t, pending }), [
-    { what: 'signed by WeChat over a smaller amount', reason: 'amount_mismatch', names: true, send: (p) => pay(p, { resource: { amount: { total: p.amount - 1, payer_total: p.amount - 1, currency: 'CNY', payer_currency: 'CNY' } } }) },
-    { what: 'signed by WeChat for another mchid', reason: 'merchant_mismatch', names: true, send: (p) => pay(p, { resource: { mchid: '1900000109' } }) },
-    { what: 'signed by WeChat for another appid', reason: 'merchant_mismatch', names: true, send: (p) => pay(p, { resource: { appid: 'wx0000000000000000' } }) },
-    { what: 'signed by WeChat for an order the mall never made', reason: 'unknown_order', send: (p) => pay(p, { resource: { out_trade_no: 'P20261125NOSUCHORDER' } }) },
-    { what: 'signed by WeChat for a refund the mall never asked for', reason: 'unknown_refund', send: async (p) => deliver(await forge.build(refundResource(p), { eventType: 'REFUND.SUCCESS' })) },
-    { what: 'whose encrypted resource was changed by one byte after signing', reason: 'bad_signature', send: (p) => pay(p, { after: tamperCiphertext }) },
+    {
+      what: 'signed by WeChat over a smaller amount',
+      reason: 'amount_mismatch',
+      names: true,
+      send: (p) =>
+        pay(p, {
+          resource: {
+            amount: { total: p.amount - 1, payer_total: p.amount - 1, currency: 'CNY', payer_currency: 'CNY' },
+          },
+        }),
+    },
+    {
+      what: 'signed by WeChat for another mchid',
+      reason: 'merchant_mismatch',
+      names: true,
+      send: (p) => pay(p, { resource: { mchid: '1900000109' } }),
+    },
+    {
+      what: 'signed by WeChat for another appid',
+      reason: 'merchant_mismatch',
+      names: true,
+      send: (p) => pay(p, { resource: { appid: 'wx0000000000000000' } }),
+    },
+    {
+      what: 'signed by WeChat for an order the mall never made',
+      reason: 'unknown_order',
+      send: (p) => pay(p, { resource: { out_trade_no: 'P20261125NOSUCHORDER' } }),
+    },
+    {
+      what: 'signed by WeChat for a refund the mall never asked for',
+      reason: 'unknown_refund',
+      send: async (p) => deliver(await forge.build(refundResource(p), { eventType: 'REFUND.SUCCESS' })),
+    },
+    {
+      what: 'whose encrypted resource was changed by one byte after signing',
+      reason: 'bad_signature',
+      send: (p) => pay(p, { after: tamperCiphertext }),
+    },
     {
       what: 'whose Wechatpay-Timestamp was changed after signing',
       reason: 'bad_signature',
-      send: (p) => pay(p, { after: (r) => void (r.headers['Wechatpay-Timestamp'] = String(Number(r.headers['Wechatpay-Timestamp']) - 1)) }),
+      send: (p) =>
+        pay(p, {
+          after: (r) => void (r.headers['Wechatpay-Timestamp'] = String(Number(r.headers['Wechatpay-Timestamp']) - 1)),
+        }),
     },
     { what: 'without a signature', reason: 'bad_signature', send: (p) => pay(p, { after: unsign }) },
-    { what: 'signed with a key WeChat never issued', reason: 'bad_signature', send: (p) => pay(p, { signWith: STRANGER_KEY }), message: /signature/ },
-    { what: 'signed with the merchant’s own API key', reason: 'bad_signature', send: (p) => pay(p, { signWith: forge.keys.merchantPrivateKey }) },
-    { what: 'naming a platform serial the mall does not know', reason: 'bad_signature', send: (p) => pay(p, { serial: 'PUB_KEY_ID_0100000000000000000000000000' }), message: /Wechatpay-Serial/ },
+    {
+      what: 'signed with a key WeChat never issued',
+      reason: 'bad_signature',
+      send: (p) => pay(p, { signWith: STRANGER_KEY }),
+      message: /signature/,
+    },
+    {
+      what: 'signed with the merchant’s own API key',
+      reason: 'bad_signature',
+      send: (p) => pay(p, { signWith: forge.keys.merchantPrivateKey }),
+    },
+    {
+      what: 'naming a platform serial the mall does not know',
+      reason: 'bad_signature',
+      send: (p) => pay(p, { serial: 'PUB_KEY_ID_0100000000000000000000000000' }),
+      message: /Wechatpay-Serial/,
+    },
     { what: 'carrying a WECHATPAY/SIGNTEST/ probe signature', reason: 'probe', send: (p) => pay(p, { probe: true }) },
     { what: 'signed 5 minutes before it arrives', reason: 'stale', send: (p) => deliveredLater(p, 5 * MINUTE) },
     { what: 'signed an hour before it arrives', reason: 'stale', send: (p) => deliveredLater(p, 60 * MINUTE) },
-    { what: 'tampered with after signing and an hour old', reason: 'bad_signature', send: (p) => deliveredLater(p, 60 * MINUTE, { after: tamperCiphertext }) },
-    { what: 'signed 5 minutes in the future', reason: 'stale', send: (p) => pay(p, { at: new Date(t.clock.now().getTime() + 5 * MINUTE) }) },
-    { what: 'signed by WeChat but encrypted with another APIv3 key', reason: 'malformed', send: (p) => pay(p, { apiV3Key: randomBase62(32) }) },
+    {
+      what: 'tampered with after signing and an hour old',
+      reason: 'bad_signature',
+      send: (p) => deliveredLater(p, 60 * MINUTE, { after: tamperCiphertext }),
+    },
+    {
+      what: 'signed 5 minutes in the future',
+      reason: 'stale',
+      send: (p) => pay(p, { at: new Date(t.clock.now().getTime() + 5 * MINUTE) }),
+    },
+    {
+      what: 'signed by WeChat but encrypted with another APIv3 key',
+      reason: 'malformed',
+      send: (p) => pay(p, { apiV3Key: randomBase62(32) }),
+    },
   ]);
 
   it('accepts a notification signed 4 minutes 59 seconds before it arrives', async () => {
@@ -79,5 +140,8 @@ describe('forged, tampered, stale and wrong WeChat Pay notifications over HTTP c
     expect(await t.order(p.orderNo)).toMatchObject({ status: 'paid', paidAmount: p.amount });
   });
 
-  validNotificationTests('wechatpay', () => ({ t, valid: async (paymentNo) => forge.build(forge.paidResource(await forge.transactionOf(paymentNo))) }));
+  validNotificationTests('wechatpay', () => ({
+    t,
+    valid: async (paymentNo) => forge.build(forge.paidResource(await forge.transactionOf(paymentNo))),
+  }));
 });

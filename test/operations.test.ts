@@ -25,7 +25,9 @@ describe('operations endpoints', () => {
   it('generates /openapi.json from the route schemas and lists them at /docs', async () => {
     const doc = (await t.call('GET', '/openapi.json')).body;
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/orders', '/orders/{orderNo}', '/products', '/auth/login', '/payment-methods']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/orders', '/orders/{orderNo}', '/products', '/auth/login', '/payment-methods']),
+    );
     const docs = await t.call('GET', '/docs');
     expect(docs.text).toContain('/api/orders/{orderNo}/payments');
   });

@@ -12,7 +12,9 @@ describe('stock under concurrency', () => {
   it('sells exactly the 10 left to 100 concurrent orders and refuses the rest with out_of_stock', async () => {
     const token = { token: await t.tokenOf('customer') };
     const results = await Promise.all(
-      Array.from({ length: 100 }, () => t.call('POST', '/api/orders', { as: token, body: { items: [{ sku: 'LAST-TEN', quantity: 1 }] } })),
+      Array.from({ length: 100 }, () =>
+        t.call('POST', '/api/orders', { as: token, body: { items: [{ sku: 'LAST-TEN', quantity: 1 }] } }),
+      ),
     );
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(10);
@@ -30,7 +32,18 @@ describe('stock under concurrency', () => {
       Array.from({ length: 20 }, (_, i) =>
         t.call('POST', '/api/orders', {
           as: token,
-          body: { items: i % 2 ? [{ sku: 'MUG-CELADON', quantity: 1 }, { sku: 'FAN-SILK', quantity: 1 }] : [{ sku: 'FAN-SILK', quantity: 1 }, { sku: 'MUG-CELADON', quantity: 1 }] },
+          body: {
+            items:
+              i % 2
+                ? [
+                    { sku: 'MUG-CELADON', quantity: 1 },
+                    { sku: 'FAN-SILK', quantity: 1 },
+                  ]
+                : [
+                    { sku: 'FAN-SILK', quantity: 1 },
+                    { sku: 'MUG-CELADON', quantity: 1 },
+                  ],
+          },
         }),
       ),
     );

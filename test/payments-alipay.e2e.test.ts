@@ -74,7 +74,10 @@ describe('paying with Alipay through its sandbox, over HTTP', () => {
     await t.settle();
     expect((await t.order(orderNo)).status).toBe('closed');
     expect((await t.control('alipay', `trades/${payment.paymentNo}`)).body.status).toBe('TRADE_CLOSED');
-    const late = await t.call('POST', `/api/orders/${orderNo}/payments`, { as: 'customer', body: { method: 'alipay', channel: 'qr' } });
+    const late = await t.call('POST', `/api/orders/${orderNo}/payments`, {
+      as: 'customer',
+      body: { method: 'alipay', channel: 'qr' },
+    });
     expect(late.body.error.code).toBe('invalid_state');
   });
 
@@ -93,10 +96,15 @@ describe('paying with Alipay through its sandbox, over HTTP', () => {
 
   it('refuses a method that is not enabled', async () => {
     const { orderNo } = await t.placeOrder();
-    const res = await t.call('POST', `/api/orders/${orderNo}/payments`, { as: 'customer', body: { method: 'wechatpay', channel: 'qr' } });
+    const res = await t.call('POST', `/api/orders/${orderNo}/payments`, {
+      as: 'customer',
+      body: { method: 'wechatpay', channel: 'qr' },
+    });
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('method_not_enabled');
-    expect((await t.call('GET', '/api/payment-methods')).body).toEqual([{ method: 'alipay', name: 'Alipay', channels: ['qr', 'page', 'wap'] }]);
+    expect((await t.call('GET', '/api/payment-methods')).body).toEqual([
+      { method: 'alipay', name: 'Alipay', channels: ['qr', 'page', 'wap'] },
+    ]);
   });
 
   it('sends the browser back through /return/alipay to the result page, asking Alipay when the notification is late', async () => {
@@ -106,9 +114,16 @@ describe('paying with Alipay through its sandbox, over HTTP', () => {
     const page = await cashier.text();
     await t.control('alipay', 'faults', { notifications: { fault: 'drop' } });
     // Submit the cashier's Pay form as the browser would, and follow the redirect to return_url.
-    const form = /<form method="post" action="([^"]+\/cashier\/pay)"><input type="hidden" name="out_trade_no" value="([^"]+)">/.exec(page);
+    const form =
+      /<form method="post" action="([^"]+\/cashier\/pay)"><input type="hidden" name="out_trade_no" value="([^"]+)">/.exec(
+        page,
+      );
     expect(form).not.toBeNull();
-    const back = await fetch(new URL(form![1]!, t.url), { method: 'POST', body: new URLSearchParams({ out_trade_no: form![2]! }), redirect: 'manual' });
+    const back = await fetch(new URL(form![1]!, t.url), {
+      method: 'POST',
+      body: new URLSearchParams({ out_trade_no: form![2]! }),
+      redirect: 'manual',
+    });
     const returnUrl = back.headers.get('location')!;
     expect(returnUrl).toContain('/return/alipay?');
     const result = await fetch(returnUrl, { redirect: 'manual' });

@@ -23,7 +23,11 @@ describe('paying with each provider through its sandbox, over HTTP', () => {
     ]);
   });
 
-  for (const [method, channel] of [['wechatpay', 'qr'], ['wechatpay', 'h5'], ['unionpay', 'page']] as const) {
+  for (const [method, channel] of [
+    ['wechatpay', 'qr'],
+    ['wechatpay', 'h5'],
+    ['unionpay', 'page'],
+  ] as const) {
     it(`marks the order paid after a ${method} ${channel} payment and its notification`, async () => {
       const { orderNo, amount } = await t.placeOrder();
       const payment = await t.pay(orderNo, method, channel);
@@ -49,7 +53,11 @@ describe('paying with each provider through its sandbox, over HTTP', () => {
       const mine = (await t.notifications(method)).filter((n) => n.outTradeNo === payment.paymentNo);
       expect(mine.map((n) => n.outcome).sort()).toEqual(['applied', 'duplicate']);
       const deliveries = await t.mall.sandboxes!.notifier.deliveries(method);
-      expect(deliveries.filter((d) => JSON.stringify(d.payload).includes(payment.paymentNo)).every((d) => d.status === 'delivered')).toBe(true);
+      expect(
+        deliveries
+          .filter((d) => JSON.stringify(d.payload).includes(payment.paymentNo))
+          .every((d) => d.status === 'delivered'),
+      ).toBe(true);
     });
 
     it(`still marks a ${method} order paid when its notification is lost`, async () => {
@@ -79,6 +87,9 @@ describe('paying with each provider through its sandbox, over HTTP', () => {
     await t.settle();
     const order = await t.order(orderNo);
     expect(order.status).toBe('paid');
-    expect(order.payments.map((p: { method: string; status: string }) => `${p.method}:${p.status}`)).toEqual(['unionpay:closed', 'wechatpay:succeeded']);
+    expect(order.payments.map((p: { method: string; status: string }) => `${p.method}:${p.status}`)).toEqual([
+      'unionpay:closed',
+      'wechatpay:succeeded',
+    ]);
   });
 });

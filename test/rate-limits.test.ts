@@ -10,15 +10,22 @@ describe('rate limits', () => {
 
   it('slows password guessing on one account with 429 and a Retry-After, even with the right password', async () => {
     const tries = [];
-    for (let i = 0; i < 12; i++) tries.push(await t.call('POST', '/api/auth/login', { body: { email: 'admin@demo.test', password: `guess-${i}` } }));
+    for (let i = 0; i < 12; i++)
+      tries.push(
+        await t.call('POST', '/api/auth/login', { body: { email: 'admin@demo.test', password: `guess-${i}` } }),
+      );
     const limited = tries.filter((r) => r.status === 429);
     expect(limited.length).toBeGreaterThan(0);
     expect(limited[0]!.body.error.code).toBe('rate_limited');
     expect(Number(limited[0]!.headers.get('retry-after'))).toBeGreaterThan(0);
-    const right = await t.call('POST', '/api/auth/login', { body: { email: 'admin@demo.test', password: 'demo-admin' } });
+    const right = await t.call('POST', '/api/auth/login', {
+      body: { email: 'admin@demo.test', password: 'demo-admin' },
+    });
     expect(right.status).toBe(429);
     t.clock.advance(5 * 60_000);
-    expect((await t.call('POST', '/api/auth/login', { body: { email: 'admin@demo.test', password: 'demo-admin' } })).status).toBe(200);
+    expect(
+      (await t.call('POST', '/api/auth/login', { body: { email: 'admin@demo.test', password: 'demo-admin' } })).status,
+    ).toBe(200);
   });
 
   it('limits order creation per customer per minute without taking stock for refused orders', async () => {

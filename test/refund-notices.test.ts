@@ -17,8 +17,14 @@ describe('customer notices and provider limits', () => {
 
   it('e-mails the customer through SMTP from the jobs table, and keeps the message in the app', async () => {
     const o = await paidOrder(t);
-    const applied = await t.call('POST', `/api/orders/${o.orderNo}/refunds`, { as: 'customer', body: { reason: 'wrong size', amount: 500 } });
-    await t.call('POST', `/api/admin/refunds/${applied.body.refundNo}/reject`, { as: 'support', body: { note: 'final sale item' } });
+    const applied = await t.call('POST', `/api/orders/${o.orderNo}/refunds`, {
+      as: 'customer',
+      body: { reason: 'wrong size', amount: 500 },
+    });
+    await t.call('POST', `/api/admin/refunds/${applied.body.refundNo}/reject`, {
+      as: 'support',
+      body: { note: 'final sale item' },
+    });
     expect(smtp.mails).toHaveLength(0);
     expect((await t.db.query(`SELECT 1 FROM jobs WHERE kind = 'notice.email'`)).length).toBe(1);
     await t.worker.drain();
@@ -32,7 +38,9 @@ describe('customer notices and provider limits', () => {
   it('refuses an application once the provider’s refund window has passed', async () => {
     const o = await paidOrder(t, undefined, 'wechatpay');
     // Paid a year and a day ago (moving the clock instead would also end the customer's session).
-    await t.db.query(`UPDATE payments SET succeeded_at = succeeded_at - interval '366 days' WHERE payment_no = $1`, [o.paymentNo]);
+    await t.db.query(`UPDATE payments SET succeeded_at = succeeded_at - interval '366 days' WHERE payment_no = $1`, [
+      o.paymentNo,
+    ]);
     const res = await t.call('POST', `/api/orders/${o.orderNo}/refunds`, { as: 'customer', body: { reason: 'late' } });
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('refund_window_closed');
@@ -51,7 +59,10 @@ describe('customer notices and provider limits', () => {
        SELECT 'RX' || g, $1, $2, 'failed', 1, 'CNY', 'old', now(), now(), now() FROM generate_series(1, 50) g`,
       [ids!.id, ids!.payment_id],
     );
-    const res = await t.call('POST', `/api/orders/${o.orderNo}/refunds`, { as: 'customer', body: { reason: 'one more', amount: 100 } });
+    const res = await t.call('POST', `/api/orders/${o.orderNo}/refunds`, {
+      as: 'customer',
+      body: { reason: 'one more', amount: 100 },
+    });
     expect(res.body.error.code).toBe('refund_limit_reached');
   });
 });

@@ -21,10 +21,16 @@ describe('refunds through each provider’s sandbox, over HTTP', () => {
     return { orderNo, amount, paymentNo: payment.paymentNo };
   }
   async function applyAndApprove(orderNo: string, amount?: number) {
-    const applied = await t.call('POST', `/api/orders/${orderNo}/refunds`, { as: 'customer', body: { reason: 'arrived broken', amount } });
+    const applied = await t.call('POST', `/api/orders/${orderNo}/refunds`, {
+      as: 'customer',
+      body: { reason: 'arrived broken', amount },
+    });
     expect(applied.status).toBe(201);
     expect((await t.order(orderNo)).status).toBe('refund_pending');
-    const approved = await t.call('POST', `/api/admin/refunds/${applied.body.refundNo}/approve`, { as: 'support', body: { note: 'photo checked' } });
+    const approved = await t.call('POST', `/api/admin/refunds/${applied.body.refundNo}/approve`, {
+      as: 'support',
+      body: { note: 'photo checked' },
+    });
     expect(approved.body.status).toBe('approved');
     await t.settle();
     return applied.body.refundNo as string;
@@ -37,8 +43,10 @@ describe('refunds through each provider’s sandbox, over HTTP', () => {
     }
     await t.settle();
   }
-  const refundsAtProvider = async (method: Method, paymentNo: string) => ((await t.control(method, `trades/${paymentNo}`)).body.refunds ?? []).length;
-  const messages = async () => (await t.call('GET', '/api/me/notifications', { as: 'customer' })).body as { kind: string; refundNo: string }[];
+  const refundsAtProvider = async (method: Method, paymentNo: string) =>
+    ((await t.control(method, `trades/${paymentNo}`)).body.refunds ?? []).length;
+  const messages = async () =>
+    (await t.call('GET', '/api/me/notifications', { as: 'customer' })).body as { kind: string; refundNo: string }[];
 
   for (const method of PROVIDERS) {
     it(`refunds a whole ${method} order: apply, approve, provider, refunded, and the customer is told`, async () => {
@@ -47,9 +55,17 @@ describe('refunds through each provider’s sandbox, over HTTP', () => {
       await providerSettles(method, refundNo);
       const refund = (await t.call('GET', `/api/refunds/${refundNo}`, { as: 'customer' })).body;
       expect(refund.status).toBe('succeeded');
-      expect(refund.history.map((h: { action: string }) => h.action)).toEqual(['applied', 'approved', 'sent', 'succeeded']);
+      expect(refund.history.map((h: { action: string }) => h.action)).toEqual([
+        'applied',
+        'approved',
+        'sent',
+        'succeeded',
+      ]);
       expect(await t.order(o.orderNo)).toMatchObject({ status: 'refunded', refundedAmount: o.amount });
-      expect((await messages()).filter((m) => m.refundNo === refundNo).map((m) => m.kind)).toEqual(['refund_succeeded', 'refund_approved']);
+      expect((await messages()).filter((m) => m.refundNo === refundNo).map((m) => m.kind)).toEqual([
+        'refund_succeeded',
+        'refund_approved',
+      ]);
       expect(await refundsAtProvider(method, o.paymentNo)).toBe(1);
     });
 
@@ -69,7 +85,8 @@ describe('refunds through each provider’s sandbox, over HTTP', () => {
       await t.control(method, 'faults', { call: { fault: 'timeout' } });
       const refundNo = await applyAndApprove(o.orderNo);
       // Alipay's trade notification for the refund (confirmed by a query) may already have settled it.
-      if (method !== 'alipay') expect((await t.call('GET', `/api/refunds/${refundNo}`, { as: 'customer' })).body.status).toBe('processing');
+      if (method !== 'alipay')
+        expect((await t.call('GET', `/api/refunds/${refundNo}`, { as: 'customer' })).body.status).toBe('processing');
       t.clock.advance(5_000);
       await t.settle();
       if (method !== 'alipay') await t.control(method, `refunds/${refundNo}`, { outcome: 'succeeded' });
@@ -99,11 +116,15 @@ describe('refunds through each provider’s sandbox, over HTTP', () => {
   it('never refunds more than was paid under 20 concurrent applications and their concurrent approvals', async () => {
     const o = await paidOrder('alipay', [{ sku: 'TEA-LONGJING-250', quantity: 2 }]);
     const applications = await Promise.all(
-      Array.from({ length: 20 }, () => t.call('POST', `/api/orders/${o.orderNo}/refunds`, { as: 'customer', body: { reason: 'part', amount: 2000 } })),
+      Array.from({ length: 20 }, () =>
+        t.call('POST', `/api/orders/${o.orderNo}/refunds`, { as: 'customer', body: { reason: 'part', amount: 2000 } }),
+      ),
     );
     const accepted = applications.filter((r) => r.status === 201).map((r) => r.body.refundNo as string);
     expect(accepted).toHaveLength(Math.floor(o.amount / 2000));
-    const approvals = await Promise.all(accepted.map((no) => t.call('POST', `/api/admin/refunds/${no}/approve`, { as: 'support', body: { note: 'ok' } })));
+    const approvals = await Promise.all(
+      accepted.map((no) => t.call('POST', `/api/admin/refunds/${no}/approve`, { as: 'support', body: { note: 'ok' } })),
+    );
     expect(approvals.every((a) => a.status === 200)).toBe(true);
     await t.settle();
     const order = await t.order(o.orderNo);
@@ -114,8 +135,14 @@ describe('refunds through each provider’s sandbox, over HTTP', () => {
 
   it('rejects an application: the order goes back to paid and nothing reaches the provider', async () => {
     const o = await paidOrder('alipay');
-    const applied = await t.call('POST', `/api/orders/${o.orderNo}/refunds`, { as: 'customer', body: { reason: 'no longer needed' } });
-    await t.call('POST', `/api/admin/refunds/${applied.body.refundNo}/reject`, { as: 'support', body: { note: 'opened and used' } });
+    const applied = await t.call('POST', `/api/orders/${o.orderNo}/refunds`, {
+      as: 'customer',
+      body: { reason: 'no longer needed' },
+    });
+    await t.call('POST', `/api/admin/refunds/${applied.body.refundNo}/reject`, {
+      as: 'support',
+      body: { note: 'opened and used' },
+    });
     await t.settle();
     expect((await t.order(o.orderNo)).status).toBe('paid');
     expect(await refundsAtProvider('alipay', o.paymentNo)).toBe(0);

@@ -10,7 +10,14 @@ const multi = !!process.env.DATABASE_URL;
 
 describe('a storm with processes killed at random moments', () => {
   it('converges after every kill -9: no event lost, no money moved twice, nothing stuck', async () => {
-    const report = await runStorm({ orders: multi ? 300 : 120, processes: 3, concurrency: 24, crashes: multi ? 3 : 2, seed: 7, quietTimeoutMs: 100_000 });
+    const report = await runStorm({
+      orders: multi ? 300 : 120,
+      processes: 3,
+      concurrency: 24,
+      crashes: multi ? 3 : 2,
+      seed: 7,
+      quietTimeoutMs: 100_000,
+    });
     console.log(JSON.stringify({ ...report, customerNotes: report.customerNotes.count }));
     expect(report.crashes).toBeGreaterThan(0);
     expect(report.quiet, `still moving: ${JSON.stringify(report.unrest)}`).toBe(true);

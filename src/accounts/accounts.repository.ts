@@ -2,7 +2,12 @@ import type { Sql } from '../db/client.ts';
 import type { Role, User } from './accounts.ts';
 
 export const findUserByEmail = async (sql: Sql, email: string) =>
-  (await sql.query<User & { password_hash: string }>('SELECT id, email, role, password_hash FROM users WHERE email = $1', [email]))[0];
+  (
+    await sql.query<User & { password_hash: string }>(
+      'SELECT id, email, role, password_hash FROM users WHERE email = $1',
+      [email],
+    )
+  )[0];
 
 export const insertUser = async (sql: Sql, email: string, passwordHash: string, role: Role) =>
   (
@@ -13,7 +18,11 @@ export const insertUser = async (sql: Sql, email: string, passwordHash: string, 
   )[0];
 
 export const insertSession = (sql: Sql, tokenHash: string, userId: number, expiresAt: Date) =>
-  sql.query('INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, $3)', [tokenHash, userId, expiresAt]);
+  sql.query('INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, $3)', [
+    tokenHash,
+    userId,
+    expiresAt,
+  ]);
 
 export const findSessionUser = async (sql: Sql, tokenHash: string, now: Date) =>
   (
@@ -23,4 +32,5 @@ export const findSessionUser = async (sql: Sql, tokenHash: string, now: Date) =>
     )
   )[0];
 
-export const deleteSession = (sql: Sql, tokenHash: string) => sql.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash]);
+export const deleteSession = (sql: Sql, tokenHash: string) =>
+  sql.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash]);

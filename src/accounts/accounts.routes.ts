@@ -6,7 +6,9 @@ import { clientIp } from '../http/client-ip.ts';
 import { SESSION_COOKIE, sessionCookieOptions } from './accounts.ts';
 import type { AccountsService } from './accounts.service.ts';
 
-const UserSchema = z.object({ id: z.number().int(), email: z.string(), role: z.enum(['customer', 'support', 'admin']) }).openapi('User');
+const UserSchema = z
+  .object({ id: z.number().int(), email: z.string(), role: z.enum(['customer', 'support', 'admin']) })
+  .openapi('User');
 
 export function accountsRoutes(accounts: AccountsService, opts: { secureCookies: boolean }) {
   return newRouter()
@@ -19,11 +21,18 @@ export function accountsRoutes(accounts: AccountsService, opts: { secureCookies:
         request: {
           body: {
             required: true,
-            content: { 'application/json': { schema: z.object({ email: z.string().min(3).max(254), password: z.string().min(1).max(200) }) } },
+            content: {
+              'application/json': {
+                schema: z.object({ email: z.string().min(3).max(254), password: z.string().min(1).max(200) }),
+              },
+            },
           },
         },
         responses: {
-          200: { description: 'Logged in', content: { 'application/json': { schema: z.object({ token: z.string(), user: UserSchema }) } } },
+          200: {
+            description: 'Logged in',
+            content: { 'application/json': { schema: z.object({ token: z.string(), user: UserSchema }) } },
+          },
           ...errorResponses,
         },
       }),
@@ -55,7 +64,10 @@ export function accountsRoutes(accounts: AccountsService, opts: { secureCookies:
         path: '/me',
         tags: ['accounts'],
         summary: 'The logged-in user',
-        responses: { 200: { description: 'User', content: { 'application/json': { schema: UserSchema } } }, ...errorResponses },
+        responses: {
+          200: { description: 'User', content: { 'application/json': { schema: UserSchema } } },
+          ...errorResponses,
+        },
       }),
       (c) => c.json(requireUser(c), 200),
     );

@@ -17,7 +17,11 @@ export function createAccountsService(deps: { db: Db; clock: Clock; limiter?: Ra
     },
 
     /** Guessing is slowed per address and per account (both pages and API log in here). */
-    async login(email: string, password: string, clientIp = 'unknown'): Promise<{ token: string; user: User; expiresAt: Date }> {
+    async login(
+      email: string,
+      password: string,
+      clientIp = 'unknown',
+    ): Promise<{ token: string; user: User; expiresAt: Date }> {
       if (deps.limiter && deps.limits) {
         await deps.limiter.check(`login-ip:${clientIp}`, deps.limits.loginPerAddress);
         await deps.limiter.check(`login-account:${email.toLowerCase()}`, deps.limits.loginPerAccount);

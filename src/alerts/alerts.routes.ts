@@ -21,14 +21,27 @@ export function alertsRoutes(deps: { db: Db; clock: Clock }) {
       method: 'get',
       path: '/admin/alerts',
       tags: ['admin'],
-      summary: 'What needs attention now: open reconciliation differences, jobs backing up, providers whose notifications went silent',
-      responses: { 200: { description: 'Current alerts (empty when all is well)', content: { 'application/json': { schema: z.array(AlertSchema) } } }, ...errorResponses },
+      summary:
+        'What needs attention now: open reconciliation differences, jobs backing up, providers whose notifications went silent',
+      responses: {
+        200: {
+          description: 'Current alerts (empty when all is well)',
+          content: { 'application/json': { schema: z.array(AlertSchema) } },
+        },
+        ...errorResponses,
+      },
     }),
     async (c) => {
       requireStaff(c);
       const alerts = await currentAlerts(deps.db, deps.clock);
       return c.json(
-        alerts.map((a) => ({ kind: a.kind, ...(a.provider ? { provider: a.provider } : {}), count: a.count, ...(a.since ? { since: a.since.toISOString() } : {}), message: a.message })),
+        alerts.map((a) => ({
+          kind: a.kind,
+          ...(a.provider ? { provider: a.provider } : {}),
+          count: a.count,
+          ...(a.since ? { since: a.since.toISOString() } : {}),
+          message: a.message,
+        })),
         200,
       );
     },

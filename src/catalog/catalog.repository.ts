@@ -8,11 +8,15 @@ export interface Product {
   stock: number;
 }
 
-export const listProducts = (sql: Sql) => sql.query<Product>('SELECT sku, name, price, currency, stock FROM products ORDER BY sku');
+export const listProducts = (sql: Sql) =>
+  sql.query<Product>('SELECT sku, name, price, currency, stock FROM products ORDER BY sku');
 
 /** Locks the rows in sku order, so two orders for the same products never deadlock. */
 export const lockProducts = (sql: Sql, skus: string[]) =>
-  sql.query<Product>('SELECT sku, name, price, currency, stock FROM products WHERE sku = ANY($1) ORDER BY sku FOR UPDATE', [skus]);
+  sql.query<Product>(
+    'SELECT sku, name, price, currency, stock FROM products WHERE sku = ANY($1) ORDER BY sku FOR UPDATE',
+    [skus],
+  );
 
 /** Takes stock only where enough is left; answers the skus it took from. */
 export const takeStock = (sql: Sql, skus: string[], quantities: number[]) =>
@@ -25,7 +29,10 @@ export const takeStock = (sql: Sql, skus: string[], quantities: number[]) =>
 
 /** Gives an order's reserved stock back (its order closed unpaid). */
 export const releaseOrderStock = (sql: Sql, orderId: number) =>
-  sql.query('UPDATE products p SET stock = p.stock + i.quantity FROM order_items i WHERE i.order_id = $1 AND p.sku = i.sku', [orderId]);
+  sql.query(
+    'UPDATE products p SET stock = p.stock + i.quantity FROM order_items i WHERE i.order_id = $1 AND p.sku = i.sku',
+    [orderId],
+  );
 
 export const upsertProduct = (sql: Sql, p: Product) =>
   sql.query(

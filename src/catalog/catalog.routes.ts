@@ -14,7 +14,9 @@ export function catalogRoutes(db: Db) {
       path: '/products',
       tags: ['catalog'],
       summary: 'Products with price in minor units and stock left',
-      responses: { 200: { description: 'Products', content: { 'application/json': { schema: z.array(ProductSchema) } } } },
+      responses: {
+        200: { description: 'Products', content: { 'application/json': { schema: z.array(ProductSchema) } } },
+      },
     }),
     async (c) => c.json(await listProducts(db), 200),
   );

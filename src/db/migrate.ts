@@ -11,7 +11,9 @@ export async function migrate(db: Db): Promise<string[]> {
   const scripts = await Promise.all(files.map(async (f) => [f, await readFile(MIGRATIONS_DIR + f, 'utf8')] as const));
   return db.tx(async (sql) => {
     await sql.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-    await sql.query('CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+    await sql.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
     const done = new Set((await sql.query<{ name: string }>('SELECT name FROM schema_migrations')).map((r) => r.name));
     const applied: string[] = [];
     for (const [name, script] of scripts) {

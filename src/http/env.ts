@@ -18,7 +18,11 @@ export function newRouter() {
       if (!result.success) {
         const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
         const first = issues[0];
-        throw new AppError('validation_failed', first ? `${first.path || 'request'}: ${first.message}` : 'invalid request', issues);
+        throw new AppError(
+          'validation_failed',
+          first ? `${first.path || 'request'}: ${first.message}` : 'invalid request',
+          issues,
+        );
       }
     },
   });

@@ -8,7 +8,10 @@ export function onError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof AppError) {
     const retryAfter = (err.details as { retryAfter?: number } | undefined)?.retryAfter;
     if (err.code === 'rate_limited' && retryAfter) c.header('retry-after', String(retryAfter));
-    return c.json({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } }, err.status as 400);
+    return c.json(
+      { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } },
+      err.status as 400,
+    );
   }
   if (err instanceof HTTPException && err.status < 500) {
     const code = /json/i.test(err.message) ? 'malformed_json' : 'invalid_request';

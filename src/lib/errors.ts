@@ -45,4 +45,5 @@ export class AppError extends Error {
   }
 }
 
-export const notFound = (code: Extract<ErrorCode, `${string}not_found`>, what: string) => new AppError(code, `${what} not found`);
+export const notFound = (code: Extract<ErrorCode, `${string}not_found`>, what: string) =>
+  new AppError(code, `${what} not found`);

@@ -18,7 +18,8 @@ export async function idempotent<T>(
   run: (sql: Sql) => Promise<StoredResponse<T>>,
 ): Promise<StoredResponse<T>> {
   if (req.key === undefined) return db.tx(run);
-  if (!/^[\x21-\x7e]{1,255}$/.test(req.key)) throw new AppError('invalid_request', 'Idempotency-Key must be 1 to 255 visible ASCII characters');
+  if (!/^[\x21-\x7e]{1,255}$/.test(req.key))
+    throw new AppError('invalid_request', 'Idempotency-Key must be 1 to 255 visible ASCII characters');
   const hash = createHash('sha256').update(canonicalJson(req.body)).digest('hex');
   return db.tx(async (sql) => {
     const claimed = await sql.query(
@@ -37,13 +38,10 @@ export async function idempotent<T>(
       return { status: first.response_code, body: first.response_body };
     }
     const response = await run(sql);
-    await sql.query('UPDATE idempotency_keys SET response_code = $1, response_body = $2 WHERE user_id = $3 AND scope = $4 AND key = $5', [
-      response.status,
-      JSON.stringify(response.body),
-      req.userId,
-      req.scope,
-      req.key,
-    ]);
+    await sql.query(
+      'UPDATE idempotency_keys SET response_code = $1, response_body = $2 WHERE user_id = $3 AND scope = $4 AND key = $5',
+      [response.status, JSON.stringify(response.body), req.userId, req.scope, req.key],
+    );
     return response;
   });
 }

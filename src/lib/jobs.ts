@@ -24,7 +24,12 @@ export interface EnqueueOptions {
 }
 
 /** Called inside the transaction of the change that causes the job, so both commit or neither. */
-export async function enqueue(sql: Sql, kind: string, payload: Record<string, unknown>, opts: EnqueueOptions): Promise<void> {
+export async function enqueue(
+  sql: Sql,
+  kind: string,
+  payload: Record<string, unknown>,
+  opts: EnqueueOptions,
+): Promise<void> {
   await sql.query(
     `INSERT INTO jobs (kind, payload, run_at, dedupe_key, max_attempts) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (dedupe_key) DO NOTHING`,
@@ -92,7 +97,13 @@ export function createWorker(opts: WorkerOptions) {
     }
   }
 
-  const loop = createPollLoop({ claim, handle: runOne, intervalMs: opts.pollMs ?? 500, log: opts.log, name: 'job worker' });
+  const loop = createPollLoop({
+    claim,
+    handle: runOne,
+    intervalMs: opts.pollMs ?? 500,
+    log: opts.log,
+    name: 'job worker',
+  });
   return { id, drain: loop.drain, start: loop.start, stop: loop.stop };
 }
 

@@ -11,7 +11,18 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
     {
       level,
       redact: {
-        paths: ['password', '*.password', 'token', '*.token', 'authorization', '*.authorization', 'headers.authorization', 'headers.cookie', 'privateKey', '*.privateKey'],
+        paths: [
+          'password',
+          '*.password',
+          'token',
+          '*.token',
+          'authorization',
+          '*.authorization',
+          'headers.authorization',
+          'headers.cookie',
+          'privateKey',
+          '*.privateKey',
+        ],
         censor: '[redacted]',
       },
     },

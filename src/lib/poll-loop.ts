@@ -5,7 +5,13 @@ import type { Logger } from './log.ts';
  * while started. Shared by the job worker and the sandbox notifier: both are tables claimed with
  * SKIP LOCKED, so several processes can run the same loop safely.
  */
-export function createPollLoop<T>(opts: { claim: () => Promise<T[]>; handle: (row: T) => Promise<void>; intervalMs: number; log: Logger; name: string }) {
+export function createPollLoop<T>(opts: {
+  claim: () => Promise<T[]>;
+  handle: (row: T) => Promise<void>;
+  intervalMs: number;
+  log: Logger;
+  name: string;
+}) {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
   let stopped = true;
@@ -23,7 +29,9 @@ export function createPollLoop<T>(opts: { claim: () => Promise<T[]>; handle: (ro
   function tick() {
     if (stopped) return;
     running = drain()
-      .catch((err) => opts.log.error({ err: err instanceof Error ? err.message : String(err) }, `${opts.name} poll failed`))
+      .catch((err) =>
+        opts.log.error({ err: err instanceof Error ? err.message : String(err) }, `${opts.name} poll failed`),
+      )
       .finally(() => {
         running = undefined;
         if (!stopped) timer = setTimeout(tick, opts.intervalMs);

@@ -45,6 +45,8 @@ describe('readZip', () => {
     big.writeUInt32LE(2 << 20, central(big) + 24);
     expect(reason(() => readZip(big, LIMITS))).toBe('too_large');
     expect(reason(() => readZip(Buffer.from('<html>not a zip</html>'), LIMITS))).toBe('not_zip');
-    expect(reason(() => readZip(Buffer.from(zipSync({ 'a.csv': Buffer.from(text) })).subarray(0, 40), LIMITS))).toBe('not_zip');
+    expect(reason(() => readZip(Buffer.from(zipSync({ 'a.csv': Buffer.from(text) })).subarray(0, 40), LIMITS))).toBe(
+      'not_zip',
+    );
   });
 });

@@ -58,7 +58,12 @@ export function readZip(bytes: Uint8Array, limits: ZipLimits): ZipEntry[] {
     total += size;
     if (total > limits.maxTotalBytes) throw new ZipError('too_large');
     const nameBytes = buf.subarray(at + 46, at + 46 + nameLength);
-    entries.push({ nameBytes, name: nameBytes.toString('latin1'), size, read: () => inflateEntry(buf, localOffset, method, compressed, size, crc) });
+    entries.push({
+      nameBytes,
+      name: nameBytes.toString('latin1'),
+      size,
+      read: () => inflateEntry(buf, localOffset, method, compressed, size, crc),
+    });
     at = next;
   }
   return entries;
@@ -72,7 +77,14 @@ function findEndOfDirectory(buf: Buffer): number {
   throw new ZipError('not_zip');
 }
 
-function inflateEntry(buf: Buffer, localOffset: number, method: number, compressed: number, size: number, crc: number): Buffer {
+function inflateEntry(
+  buf: Buffer,
+  localOffset: number,
+  method: number,
+  compressed: number,
+  size: number,
+  crc: number,
+): Buffer {
   if (localOffset + 30 > buf.length || buf.readUInt32LE(localOffset) !== LOCAL) throw new ZipError('corrupt');
   const start = localOffset + 30 + buf.readUInt16LE(localOffset + 26) + buf.readUInt16LE(localOffset + 28);
   if (start + compressed > buf.length) throw new ZipError('corrupt');

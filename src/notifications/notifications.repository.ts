@@ -19,7 +19,18 @@ export const recordNotification = (sql: Sql, n: NotificationRecord) =>
   sql.query(
     `INSERT INTO notifications (provider, received_at, outcome, reason, message, kind, event_id, out_trade_no, headers, raw_body)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [n.provider, n.receivedAt, n.outcome, n.reason ?? null, n.message ?? null, n.kind ?? null, n.eventId ?? null, n.outTradeNo ?? null, JSON.stringify(n.headers), n.rawBody],
+    [
+      n.provider,
+      n.receivedAt,
+      n.outcome,
+      n.reason ?? null,
+      n.message ?? null,
+      n.kind ?? null,
+      n.eventId ?? null,
+      n.outTradeNo ?? null,
+      JSON.stringify(n.headers),
+      n.rawBody,
+    ],
   );
 
 export interface NotificationRow {
@@ -63,4 +74,9 @@ export const listRejectedNotifications = (sql: Sql, filter: { provider?: string 
   );
 
 export const findNotification = async (sql: Sql, id: number) =>
-  (await sql.query<NotificationRow>('SELECT id, provider, received_at, outcome, reason, message, kind, out_trade_no FROM notifications WHERE id = $1', [id]))[0];
+  (
+    await sql.query<NotificationRow>(
+      'SELECT id, provider, received_at, outcome, reason, message, kind, out_trade_no FROM notifications WHERE id = $1',
+      [id],
+    )
+  )[0];

@@ -30,7 +30,10 @@ export function notificationsRoutes(db: Db) {
           limit: z.coerce.number().int().min(1).max(1000).default(200),
         }),
       },
-      responses: { 200: { description: 'Notifications', content: { 'application/json': { schema: z.array(NotificationSchema) } } }, ...errorResponses },
+      responses: {
+        200: { description: 'Notifications', content: { 'application/json': { schema: z.array(NotificationSchema) } } },
+        ...errorResponses,
+      },
     }),
     async (c) => {
       requireStaff(c);

@@ -19,7 +19,12 @@ export type RefundEventHandler = (
  * What to do with a notification. `apply` runs in one transaction with the delivery's record, so a crash
  * cannot leave a change applied but its delivery unrecorded.
  */
-type Verdict = { outcome: NotificationOutcome; reason?: string; message?: string; apply?: (sql: Sql) => Promise<NotificationOutcome> };
+type Verdict = {
+  outcome: NotificationOutcome;
+  reason?: string;
+  message?: string;
+  apply?: (sql: Sql) => Promise<NotificationOutcome>;
+};
 
 /** Headers kept with each notification: the provider's own (signature, serial …), never cookies. */
 const keptHeaders = (h: Headers) =>
@@ -54,7 +59,11 @@ export function createNotificationsService(deps: {
           return { outcome: 'rejected', reason: 'unknown_order', message: `no attempt ${parsed.paymentNo}` };
         }
         if (parsed.amount !== payment.amount) {
-          return { outcome: 'rejected', reason: 'amount_mismatch', message: `notified ${parsed.amount}, attempt is ${payment.amount}` };
+          return {
+            outcome: 'rejected',
+            reason: 'amount_mismatch',
+            message: `notified ${parsed.amount}, attempt is ${payment.amount}`,
+          };
         }
         if (parsed.state === 'closed') return { outcome: await state.close(db, parsed.paymentNo, 'closed') };
         if (payment.status === 'succeeded') return { outcome: 'duplicate' };
@@ -97,7 +106,10 @@ export function createNotificationsService(deps: {
       }
       deps.metrics.notifications.inc({ provider: provider.method, outcome: verdict.outcome });
       if (verdict.outcome === 'rejected') {
-        deps.log.warn({ provider: provider.method, reason: verdict.reason, paymentNo: parsed.paymentNo }, 'notification rejected');
+        deps.log.warn(
+          { provider: provider.method, reason: verdict.reason, paymentNo: parsed.paymentNo },
+          'notification rejected',
+        );
       }
       return provider.acknowledge(verdict.outcome !== 'rejected', verdict.reason);
     },

@@ -18,7 +18,11 @@ async function inbound(c: Context): Promise<InboundRequest> {
  * What providers and the browsers they send back reach: `/notify/{method}` and `/return/{method}`.
  * Outside /api: providers speak their own formats, not our JSON errors.
  */
-export function providerEndpoints(deps: { providers: Providers; notifications: NotificationsService; payments: PaymentsService }) {
+export function providerEndpoints(deps: {
+  providers: Providers;
+  notifications: NotificationsService;
+  payments: PaymentsService;
+}) {
   const app = new Hono<AppEnv>();
   const provider = (c: Context) => deps.providers[c.req.param('method') as keyof Providers];
 

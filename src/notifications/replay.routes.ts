@@ -11,8 +11,22 @@ export function notificationReplayRoutes(replay: NotificationReplay) {
       path: '/admin/notifications/{id}/replay',
       tags: ['admin'],
       summary: 'Replay a rejected notification through the normal verification path',
-      request: { params: z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' } }) }) },
-      responses: { 200: { description: 'The outcome of the replay', content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } }, ...errorResponses },
+      request: {
+        params: z.object({
+          id: z.coerce
+            .number()
+            .int()
+            .positive()
+            .openapi({ param: { name: 'id', in: 'path' } }),
+        }),
+      },
+      responses: {
+        200: {
+          description: 'The outcome of the replay',
+          content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } },
+        },
+        ...errorResponses,
+      },
     }),
     async (c) => {
       requireStaff(c);

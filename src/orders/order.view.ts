@@ -9,11 +9,23 @@ import { orderSummary } from './orders.service.ts';
 export type RefundsOfOrder = (sql: Sql, orderId: number) => Promise<unknown[]>;
 
 export async function orderDetail(sql: Sql, order: OrderRow, refundsOf: RefundsOfOrder) {
-  const [items, payments, refunds] = await Promise.all([listItems(sql, [order.id]), listPaymentsOfOrder(sql, order.id), refundsOf(sql, order.id)]);
+  const [items, payments, refunds] = await Promise.all([
+    listItems(sql, [order.id]),
+    listPaymentsOfOrder(sql, order.id),
+    refundsOf(sql, order.id),
+  ]);
   return { ...orderSummary(order, items), payments: payments.map(paymentView), refunds };
 }
 
 export async function orderList(sql: Sql, orders: OrderRow[]) {
-  const items = await listItems(sql, orders.map((o) => o.id));
-  return orders.map((o) => orderSummary(o, items.filter((i) => i.order_id === o.id)));
+  const items = await listItems(
+    sql,
+    orders.map((o) => o.id),
+  );
+  return orders.map((o) =>
+    orderSummary(
+      o,
+      items.filter((i) => i.order_id === o.id),
+    ),
+  );
 }

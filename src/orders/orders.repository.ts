@@ -17,7 +17,13 @@ export const insertItems = (sql: Sql, orderId: number, items: OrderItemRow[]) =>
   sql.query(
     `INSERT INTO order_items (order_id, sku, name, unit_price, quantity)
      SELECT $1, * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::int[])`,
-    [orderId, items.map((i) => i.sku), items.map((i) => i.name), items.map((i) => i.unit_price), items.map((i) => i.quantity)],
+    [
+      orderId,
+      items.map((i) => i.sku),
+      items.map((i) => i.name),
+      items.map((i) => i.unit_price),
+      items.map((i) => i.quantity),
+    ],
   );
 
 export const findOrder = async (sql: Sql, orderNo: string) =>

@@ -9,7 +9,12 @@ import { MAX_LINES, MAX_QUANTITY } from './order.ts';
 import { orderDetail, orderList, type RefundsOfOrder } from './order.view.ts';
 import type { OrdersService } from './orders.service.ts';
 
-const ItemSchema = z.object({ sku: z.string(), name: z.string(), unitPrice: z.number().int(), quantity: z.number().int() });
+const ItemSchema = z.object({
+  sku: z.string(),
+  name: z.string(),
+  unitPrice: z.number().int(),
+  quantity: z.number().int(),
+});
 export const OrderSchema = z
   .object({
     orderNo: z.string(),
@@ -25,8 +30,15 @@ export const OrderSchema = z
     closedAt: z.string().nullable(),
   })
   .openapi('Order');
-const OrderDetailSchema = OrderSchema.extend({ payments: z.array(z.any()), refunds: z.array(z.any()) }).openapi('OrderDetail');
-export const OrderNoParam = z.object({ orderNo: z.string().regex(/^[A-Za-z0-9]{8,32}$/).openapi({ param: { name: 'orderNo', in: 'path' } }) });
+const OrderDetailSchema = OrderSchema.extend({ payments: z.array(z.any()), refunds: z.array(z.any()) }).openapi(
+  'OrderDetail',
+);
+export const OrderNoParam = z.object({
+  orderNo: z
+    .string()
+    .regex(/^[A-Za-z0-9]{8,32}$/)
+    .openapi({ param: { name: 'orderNo', in: 'path' } }),
+});
 
 const PlaceOrderSchema = z.object({
   items: z
@@ -35,7 +47,14 @@ const PlaceOrderSchema = z.object({
     .max(MAX_LINES),
 });
 
-export function ordersRoutes(deps: { db: Db; orders: OrdersService; payments: PaymentsService; refundsOf: RefundsOfOrder; limiter: RateLimiter; limits: Limits }) {
+export function ordersRoutes(deps: {
+  db: Db;
+  orders: OrdersService;
+  payments: PaymentsService;
+  refundsOf: RefundsOfOrder;
+  limiter: RateLimiter;
+  limits: Limits;
+}) {
   const { db, orders } = deps;
   return newRouter()
     .openapi(
@@ -48,7 +67,10 @@ export function ordersRoutes(deps: { db: Db; orders: OrdersService; payments: Pa
           headers: z.object({ 'idempotency-key': z.string().optional() }),
           body: { required: true, content: { 'application/json': { schema: PlaceOrderSchema } } },
         },
-        responses: { 201: { description: 'Placed', content: { 'application/json': { schema: OrderSchema } } }, ...errorResponses },
+        responses: {
+          201: { description: 'Placed', content: { 'application/json': { schema: OrderSchema } } },
+          ...errorResponses,
+        },
       }),
       async (c) => {
         const user = requireRole(c, 'customer');
@@ -64,7 +86,10 @@ export function ordersRoutes(deps: { db: Db; orders: OrdersService; payments: Pa
         path: '/orders',
         tags: ['orders'],
         summary: 'Your orders, newest first (staff: everyone’s)',
-        responses: { 200: { description: 'Orders', content: { 'application/json': { schema: z.array(OrderSchema) } } }, ...errorResponses },
+        responses: {
+          200: { description: 'Orders', content: { 'application/json': { schema: z.array(OrderSchema) } } },
+          ...errorResponses,
+        },
       }),
       async (c) => c.json(await orderList(db, await orders.list(requireUser(c))), 200),
     )
@@ -75,7 +100,10 @@ export function ordersRoutes(deps: { db: Db; orders: OrdersService; payments: Pa
         tags: ['orders'],
         summary: 'One order with its payments and refunds',
         request: { params: OrderNoParam },
-        responses: { 200: { description: 'Order', content: { 'application/json': { schema: OrderDetailSchema } } }, ...errorResponses },
+        responses: {
+          200: { description: 'Order', content: { 'application/json': { schema: OrderDetailSchema } } },
+          ...errorResponses,
+        },
       }),
       async (c) => {
         const order = await orders.getVisible(requireUser(c), c.req.valid('param').orderNo);
@@ -89,7 +117,10 @@ export function ordersRoutes(deps: { db: Db; orders: OrdersService; payments: Pa
         tags: ['orders'],
         summary: 'Close an unpaid order (also at the provider) and give its stock back',
         request: { params: OrderNoParam },
-        responses: { 200: { description: 'Closed', content: { 'application/json': { schema: OrderDetailSchema } } }, ...errorResponses },
+        responses: {
+          200: { description: 'Closed', content: { 'application/json': { schema: OrderDetailSchema } } },
+          ...errorResponses,
+        },
       }),
       async (c) => {
         const closed = await cancelOwnOrder(deps, requireUser(c), c.req.valid('param').orderNo);

@@ -30,33 +30,59 @@ export function createOrdersService(deps: { db: Db; clock: Clock; orderTtlSecond
     if (unknown.length) throw new AppError('unknown_sku', `unknown sku: ${unknown.join(', ')}`, { skus: unknown });
     const currencies = new Set(products.map((p) => p.currency));
     if (currencies.size > 1) throw new AppError('invalid_request', 'one order takes one currency');
-    const taken = await takeStock(sql, skus, skus.map((s) => wanted.get(s)!));
+    const taken = await takeStock(
+      sql,
+      skus,
+      skus.map((s) => wanted.get(s)!),
+    );
     if (taken.length < skus.length) {
       const short = skus.filter((s) => !taken.some((t) => t.sku === s));
       throw new AppError('out_of_stock', `not enough stock for ${short.join(', ')}`, { skus: short });
     }
-    const items: OrderItemRow[] = products.map((p) => ({ sku: p.sku, name: p.name, unit_price: p.price, quantity: wanted.get(p.sku)! }));
+    const items: OrderItemRow[] = products.map((p) => ({
+      sku: p.sku,
+      name: p.name,
+      unit_price: p.price,
+      quantity: wanted.get(p.sku)!,
+    }));
     const now = clock.now();
     const expiresAt = new Date(now.getTime() + deps.orderTtlSeconds * 1000);
     const amount = items.reduce((sum, i) => sum + i.unit_price * i.quantity, 0);
-    const order = await repo.insertOrder(sql, { orderNo: merchantNo('M', now), userId: user.id, amount, currency: products[0]!.currency, expiresAt, now });
+    const order = await repo.insertOrder(sql, {
+      orderNo: merchantNo('M', now),
+      userId: user.id,
+      amount,
+      currency: products[0]!.currency,
+      expiresAt,
+      now,
+    });
     await repo.insertItems(sql, order.id, items);
-    await enqueue(sql, EXPIRE_ORDER_JOB, { orderNo: order.order_no }, { runAt: expiresAt, dedupeKey: `expire:${order.order_no}` });
+    await enqueue(
+      sql,
+      EXPIRE_ORDER_JOB,
+      { orderNo: order.order_no },
+      { runAt: expiresAt, dedupeKey: `expire:${order.order_no}` },
+    );
     return { order, items };
   }
 
   return {
     async place(user: User, lines: OrderLine[], idempotencyKey?: string): Promise<StoredResponse<unknown>> {
-      return idempotent(db, { userId: user.id, scope: 'orders.create', key: idempotencyKey, body: lines }, async (sql) => {
-        const { order, items } = await reserveAndInsert(sql, user, lines);
-        return { status: 201, body: orderSummary(order, items) };
-      });
+      return idempotent(
+        db,
+        { userId: user.id, scope: 'orders.create', key: idempotencyKey, body: lines },
+        async (sql) => {
+          const { order, items } = await reserveAndInsert(sql, user, lines);
+          return { status: 201, body: orderSummary(order, items) };
+        },
+      );
     },
 
     /** The order if the user may see it: its owner or staff. Anyone else gets the same 404 as for no order. */
     async getVisible(user: User, orderNo: string): Promise<OrderRow> {
       const order = await repo.findOrder(db, orderNo);
-      if (!order || (order.user_id !== user.id && !isStaff(user))) throw new AppError('order_not_found', 'order not found');
+      if (!order || (order.user_id !== user.id && !isStaff(user)))
+        throw new AppError('order_not_found', 'order not found');
       return order;
     },
 

@@ -4,7 +4,10 @@ import type { PaymentRow } from './payment.ts';
 
 export const insertPayment = async (
   sql: Sql,
-  p: Pick<PaymentRow, 'payment_no' | 'order_id' | 'method' | 'channel' | 'merchant_id' | 'amount' | 'currency' | 'created_at'>,
+  p: Pick<
+    PaymentRow,
+    'payment_no' | 'order_id' | 'method' | 'channel' | 'merchant_id' | 'amount' | 'currency' | 'created_at'
+  >,
 ) =>
   (
     await sql.query<PaymentRow>(

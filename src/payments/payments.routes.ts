@@ -41,13 +41,21 @@ export function paymentsRoutes(deps: { db: Db; providers: Providers; payments: P
         responses: {
           200: {
             description: 'Methods',
-            content: { 'application/json': { schema: z.array(z.object({ method: z.string(), name: z.string(), channels: z.array(z.string()) })) } },
+            content: {
+              'application/json': {
+                schema: z.array(z.object({ method: z.string(), name: z.string(), channels: z.array(z.string()) })),
+              },
+            },
           },
         },
       }),
       (c) =>
         c.json(
-          Object.values(deps.providers).map((p) => ({ method: p.method, name: METHOD_NAMES[p.method], channels: [...p.channels] })),
+          Object.values(deps.providers).map((p) => ({
+            method: p.method,
+            name: METHOD_NAMES[p.method],
+            channels: [...p.channels],
+          })),
           200,
         ),
     )
@@ -59,9 +67,17 @@ export function paymentsRoutes(deps: { db: Db; providers: Providers; payments: P
         summary: 'Start paying an order: a QR code, a redirect or a form for the chosen method',
         request: {
           params: OrderNoParam,
-          body: { required: true, content: { 'application/json': { schema: z.object({ method: z.string().max(32), channel: z.string().max(32) }) } } },
+          body: {
+            required: true,
+            content: {
+              'application/json': { schema: z.object({ method: z.string().max(32), channel: z.string().max(32) }) },
+            },
+          },
         },
-        responses: { 201: { description: 'Attempt', content: { 'application/json': { schema: PaymentSchema } } }, ...errorResponses },
+        responses: {
+          201: { description: 'Attempt', content: { 'application/json': { schema: PaymentSchema } } },
+          ...errorResponses,
+        },
       }),
       async (c) => {
         const user = requireRole(c, 'customer');
@@ -76,11 +92,22 @@ export function paymentsRoutes(deps: { db: Db; providers: Providers; payments: P
         path: '/payments/{paymentNo}',
         tags: ['payments'],
         summary: 'One attempt with its order status (the pay page polls this)',
-        request: { params: z.object({ paymentNo: z.string().max(40).openapi({ param: { name: 'paymentNo', in: 'path' } }) }) },
+        request: {
+          params: z.object({
+            paymentNo: z
+              .string()
+              .max(40)
+              .openapi({ param: { name: 'paymentNo', in: 'path' } }),
+          }),
+        },
         responses: {
           200: {
             description: 'Attempt',
-            content: { 'application/json': { schema: PaymentSchema.extend({ orderNo: z.string(), orderStatus: z.string(), expiresAt: z.string() }) } },
+            content: {
+              'application/json': {
+                schema: PaymentSchema.extend({ orderNo: z.string(), orderStatus: z.string(), expiresAt: z.string() }),
+              },
+            },
           },
           ...errorResponses,
         },
@@ -88,9 +115,15 @@ export function paymentsRoutes(deps: { db: Db; providers: Providers; payments: P
       async (c) => {
         const user = requireUser(c);
         const p = await findPaymentWithOrder(deps.db, c.req.valid('param').paymentNo);
-        if (!p || (p.order_user_id !== user.id && !isStaff(user))) throw new AppError('payment_not_found', 'payment not found');
+        if (!p || (p.order_user_id !== user.id && !isStaff(user)))
+          throw new AppError('payment_not_found', 'payment not found');
         return c.json(
-          { ...(paymentView(p) as z.infer<typeof PaymentSchema>), orderNo: p.order_no, orderStatus: p.order_status, expiresAt: p.order_expires_at.toISOString() },
+          {
+            ...(paymentView(p) as z.infer<typeof PaymentSchema>),
+            orderNo: p.order_no,
+            orderStatus: p.order_status,
+            expiresAt: p.order_expires_at.toISOString(),
+          },
           200,
         );
       },

@@ -83,14 +83,16 @@ export function createPaymentsService(deps: PaymentsDeps) {
         throw new AppError('channel_not_supported', `${method} offers ${provider.channels.join(', ')}, not ${channel}`);
       }
       const now = clock.now();
-      if (order.status !== 'pending_payment') throw new AppError('invalid_state', `order is ${order.status}, not payable`);
+      if (order.status !== 'pending_payment')
+        throw new AppError('invalid_state', `order is ${order.status}, not payable`);
       if (order.expires_at <= now) throw new AppError('order_expired', 'order has expired');
       await closeOtherAttempts(order.id, { method, channel });
 
       // The attempt, with its merchant number, is saved before the provider hears of it.
       const attempt = await db.tx(async (sql) => {
         const locked = await lockOrder(sql, orderNo);
-        if (locked?.status !== 'pending_payment') throw new AppError('invalid_state', `order is ${locked?.status}, not payable`);
+        if (locked?.status !== 'pending_payment')
+          throw new AppError('invalid_state', `order is ${locked?.status}, not payable`);
         const existing = (await repo.listPaymentsOfOrder(sql, order.id)).find(
           (p) => p.status === 'pending' && p.method === method && p.channel === channel,
         );
@@ -105,10 +107,15 @@ export function createPaymentsService(deps: PaymentsDeps) {
           currency: order.currency,
           created_at: now,
         });
-        await enqueue(sql, POLL_PAYMENT_JOB, { paymentNo: created.payment_no }, {
-          runAt: new Date(now.getTime() + nextPollDelayMs(0)),
-          dedupeKey: `poll:${created.payment_no}`,
-        });
+        await enqueue(
+          sql,
+          POLL_PAYMENT_JOB,
+          { paymentNo: created.payment_no },
+          {
+            runAt: new Date(now.getTime() + nextPollDelayMs(0)),
+            dedupeKey: `poll:${created.payment_no}`,
+          },
+        );
         return created;
       });
       if (attempt.action) return attempt;
@@ -121,10 +128,14 @@ export function createPaymentsService(deps: PaymentsDeps) {
       }
       if (result.kind === 'failed') {
         await state.close(db, attempt.payment_no, 'failed', result.reason);
-        throw new AppError('provider_error', `${method} refused the payment: ${result.message}`, { reason: result.reason });
+        throw new AppError('provider_error', `${method} refused the payment: ${result.message}`, {
+          reason: result.reason,
+        });
       }
       // Unknown: the trade may exist. The attempt stays pending; asking again repeats the same request.
-      throw new AppError('provider_unavailable', `${method} did not answer; try again`, { paymentNo: attempt.payment_no });
+      throw new AppError('provider_unavailable', `${method} did not answer; try again`, {
+        paymentNo: attempt.payment_no,
+      });
     },
 
     /** Asks the provider about a pending attempt: the make-up for a lost notification. */

@@ -29,7 +29,8 @@ export function buildProviders(
   return providers;
 }
 
-/** The methods whose credentials are unset: the built-in sandbox serves them. */
+/** The methods whose credentials are unset: the built-in sandbox serves them, where sandboxes are on. */
 export function sandboxedMethods(config: Config): PaymentMethod[] {
+  if (!config.sandbox) return [];
   return config.paymentMethods.filter((m) => !config[m]);
 }

@@ -64,7 +64,8 @@ export type BillResult =
   | { kind: 'not_ready' }
   | { kind: 'unknown'; reason: string };
 
-export type PaymentAction = { type: 'qr'; content: string } | { type: 'redirect'; url: string } | { type: 'form'; html: string };
+export type PaymentAction =
+  { type: 'qr'; content: string } | { type: 'redirect'; url: string } | { type: 'form'; html: string };
 
 /** What mallpay saved before it first called the provider about an attempt; every later call carries it. */
 export interface AttemptRef {

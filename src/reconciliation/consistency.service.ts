@@ -14,7 +14,11 @@ export const CHECK_EVERY_MS = 10 * 60_000;
 /** Past this, an attempt or refund the provider still will not answer about goes to staff as well. */
 const STUCK_AFTER_MS = 24 * 3600_000;
 /** How long each provider usually takes to settle a refund (Alipay is synchronous; the others notify within hours). */
-const REFUND_USUAL_MS: Record<string, number> = { alipay: 10 * 60_000, wechatpay: 2 * 3600_000, unionpay: 2 * 3600_000 };
+const REFUND_USUAL_MS: Record<string, number> = {
+  alipay: 10 * 60_000,
+  wechatpay: 2 * 3600_000,
+  unionpay: 2 * 3600_000,
+};
 
 type PendingAttempt = PaymentRow & { order_no: string; order_status: string; expires_at: Date };
 
@@ -24,7 +28,14 @@ type PendingAttempt = PaymentRow & { order_no: string; order_status: string; exp
  * resolved by asking the provider through the normal paths, or flagged for staff.
  */
 export function createConsistencyChecker(deps: {
-  db: Db; clock: Clock; log: Logger; providers: Providers; payments: PaymentsService; state: PaymentStateService; refunds: RefundProcessing; note: DifferenceLog;
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  providers: Providers;
+  payments: PaymentsService;
+  state: PaymentStateService;
+  refunds: RefundProcessing;
+  note: DifferenceLog;
 }) {
   const { db, clock } = deps;
 
@@ -48,7 +59,19 @@ export function createConsistencyChecker(deps: {
       const [after] = await db.query<{ status: string }>('SELECT status FROM payments WHERE id = $1', [p.id]);
       if (after?.status === 'pending' && now.getTime() - p.expires_at.getTime() > STUCK_AFTER_MS) {
         await deps.note(
-          { key: `checker:stuck_payment:${p.payment_no}`, source: 'checker', provider: p.method, billDate: null, kind: 'stuck_at_provider', paymentNo: p.payment_no, refundNo: null, orderNo: p.order_no, providerAmount: null, ourAmount: p.amount, detail: 'pending a day past the order TTL; the provider does not answer' },
+          {
+            key: `checker:stuck_payment:${p.payment_no}`,
+            source: 'checker',
+            provider: p.method,
+            billDate: null,
+            kind: 'stuck_at_provider',
+            paymentNo: p.payment_no,
+            refundNo: null,
+            orderNo: p.order_no,
+            providerAmount: null,
+            ourAmount: p.amount,
+            detail: 'pending a day past the order TTL; the provider does not answer',
+          },
           async () => ({ status: 'flagged', remedy: 'flagged for staff: ask the provider by hand' }),
         );
       }
@@ -63,7 +86,11 @@ export function createConsistencyChecker(deps: {
     );
     let driven = 0;
     for (const r of rows) {
-      if (now.getTime() - r.sent_at.getTime() < (REFUND_USUAL_MS[r.method] ?? 3600_000) || !deps.providers[r.method as keyof Providers]) continue;
+      if (
+        now.getTime() - r.sent_at.getTime() < (REFUND_USUAL_MS[r.method] ?? 3600_000) ||
+        !deps.providers[r.method as keyof Providers]
+      )
+        continue;
       await deps.refunds.drive(r.refund_no);
       driven++;
     }
@@ -86,7 +113,19 @@ export function createConsistencyChecker(deps: {
     let flagged = 0;
     for (const o of rows.filter((r) => r.why)) {
       const fresh = await deps.note(
-        { key: `checker:order:${o.order_no}:${o.why}`, source: 'checker', provider: null, billDate: null, kind: 'order_status_inconsistent', paymentNo: null, refundNo: null, orderNo: o.order_no, providerAmount: null, ourAmount: Number(o.paid), detail: `${o.status}: ${o.why}` },
+        {
+          key: `checker:order:${o.order_no}:${o.why}`,
+          source: 'checker',
+          provider: null,
+          billDate: null,
+          kind: 'order_status_inconsistent',
+          paymentNo: null,
+          refundNo: null,
+          orderNo: o.order_no,
+          providerAmount: null,
+          ourAmount: Number(o.paid),
+          detail: `${o.status}: ${o.why}`,
+        },
         async () => ({ status: 'flagged', remedy: 'flagged for staff: status and money disagree' }),
       );
       if (fresh) flagged++;
@@ -97,7 +136,11 @@ export function createConsistencyChecker(deps: {
   return {
     async check() {
       const now = clock.now();
-      const result = { attempts: await staleAttempts(now), refunds: await slowRefunds(now), orders: await inconsistentOrders() };
+      const result = {
+        attempts: await staleAttempts(now),
+        refunds: await slowRefunds(now),
+        orders: await inconsistentOrders(),
+      };
       deps.log.info(result, 'consistency check');
       return result;
     },

@@ -1,6 +1,7 @@
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../lib/log.ts';
 import { isBillDate, previousBeijingDate } from './reconciliation.ts';
+import { loadSandboxFactory } from '../sandbox-loader.ts';
 import { startMall } from '../server.ts';
 
 /**
@@ -20,7 +21,7 @@ if (!isBillDate(date)) {
   console.error('usage: npm run reconcile -- --date YYYY-MM-DD [--provider alipay|wechatpay|unionpay]');
   process.exit(2);
 }
-const mall = await startMall(config, { log, background: false });
+const mall = await startMall(config, { log, background: false, sandbox: await loadSandboxFactory(config) });
 let failed = false;
 try {
   const only = arg('provider');

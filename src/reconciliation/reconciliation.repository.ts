@@ -23,7 +23,20 @@ export const insertDifference = async (sql: Sql, d: NewDifference, now: Date) =>
     await sql.query<DifferenceRow>(
       `INSERT INTO reconciliation_differences (key, source, provider, bill_date, kind, payment_no, refund_no, order_no, provider_amount, our_amount, status, detail, found_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', $11, $12) ON CONFLICT (key) DO NOTHING RETURNING *`,
-      [d.key, d.source, d.provider, d.billDate, d.kind, d.paymentNo, d.refundNo, d.orderNo, d.providerAmount, d.ourAmount, d.detail, now],
+      [
+        d.key,
+        d.source,
+        d.provider,
+        d.billDate,
+        d.kind,
+        d.paymentNo,
+        d.refundNo,
+        d.orderNo,
+        d.providerAmount,
+        d.ourAmount,
+        d.detail,
+        now,
+      ],
     )
   )[0];
 
@@ -33,7 +46,10 @@ export const findDifference = async (sql: Sql, key: string) =>
 export const findDifferenceById = async (sql: Sql, id: number) =>
   (await sql.query<DifferenceRow>('SELECT * FROM reconciliation_differences WHERE id = $1', [id]))[0];
 
-export const listDifferences = (sql: Sql, f: { date?: string | undefined; provider?: string | undefined; status?: string | undefined }) =>
+export const listDifferences = (
+  sql: Sql,
+  f: { date?: string | undefined; provider?: string | undefined; status?: string | undefined },
+) =>
   sql.query<DifferenceRow & { resolved_by_email: string | null }>(
     `SELECT d.*, u.email AS resolved_by_email FROM reconciliation_differences d LEFT JOIN users u ON u.id = d.resolved_by
      WHERE ($1::text IS NULL OR d.bill_date = $1) AND ($2::text IS NULL OR d.provider = $2) AND ($3::text IS NULL OR d.status = $3)
@@ -42,7 +58,11 @@ export const listDifferences = (sql: Sql, f: { date?: string | undefined; provid
   );
 
 export const countUnsettled = async (sql: Sql) =>
-  Number((await sql.query<{ n: string }>(`SELECT count(*) AS n FROM reconciliation_differences WHERE status <> 'resolved'`))[0]!.n);
+  Number(
+    (
+      await sql.query<{ n: string }>(`SELECT count(*) AS n FROM reconciliation_differences WHERE status <> 'resolved'`)
+    )[0]!.n,
+  );
 
 export interface RunRow {
   provider: string;
@@ -56,7 +76,18 @@ export interface RunRow {
   last_run_at: Date;
 }
 
-export const recordRun = (sql: Sql, r: { provider: string; billDate: string; status: RunRow['status']; lines: number; differences: number; fresh: number }, now: Date) =>
+export const recordRun = (
+  sql: Sql,
+  r: {
+    provider: string;
+    billDate: string;
+    status: RunRow['status'];
+    lines: number;
+    differences: number;
+    fresh: number;
+  },
+  now: Date,
+) =>
   sql.query(
     `INSERT INTO reconciliation_runs (provider, bill_date, status, bill_lines, differences, new_differences, first_run_at, last_run_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
@@ -66,7 +97,10 @@ export const recordRun = (sql: Sql, r: { provider: string; billDate: string; sta
   );
 
 export const listRuns = (sql: Sql, date: string | undefined) =>
-  sql.query<RunRow>('SELECT * FROM reconciliation_runs WHERE ($1::text IS NULL OR bill_date = $1) ORDER BY bill_date DESC, provider LIMIT 500', [date ?? null]);
+  sql.query<RunRow>(
+    'SELECT * FROM reconciliation_runs WHERE ($1::text IS NULL OR bill_date = $1) ORDER BY bill_date DESC, provider LIMIT 500',
+    [date ?? null],
+  );
 
 export type PaymentWithOrderNo = PaymentRow & { order_no: string };
 export type RefundWithPaymentNo = RefundRow & { payment_no: string };

@@ -30,49 +30,76 @@ const view = (d: DifferenceRow & { resolved_by_email?: string | null }) => ({
 export function reconciliationRoutes(db: Db, clock: Clock) {
   return newRouter()
     .openapi(
-    createRoute({
-      method: 'post',
-      path: '/admin/reconciliation/differences/{id}/resolve',
-      tags: ['admin'],
-      summary: 'Close a flagged (or stuck open) difference with a note of what was found and done',
-      request: {
-        params: z.object({ id: z.coerce.number().int().positive() }),
-        body: { required: true, content: { 'application/json': { schema: z.object({ note: z.string().trim().min(1).max(1000) }) } } },
-      },
-      responses: { 200: { description: 'Resolved', content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } }, ...errorResponses },
-    }),
-    async (c) => {
-      const staff = requireStaff(c);
-      const row = await resolveDifference({ db, clock }, staff, c.req.valid('param').id, c.req.valid('json').note);
-      return c.json(view({ ...row, resolved_by_email: staff.email }), 200);
-    },
-  )
-    .openapi(
-    createRoute({
-      method: 'get',
-      path: '/admin/reconciliation',
-      tags: ['admin'],
-      summary: 'Reconciliation runs and the differences they (and the consistency checker) found',
-      request: {
-        query: z.object({
-          date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
-          provider: z.enum(['alipay', 'wechatpay', 'unionpay']).optional(),
-          status: z.enum(['open', 'resolved', 'flagged']).optional(),
-        }),
-      },
-      responses: { 200: { description: 'Runs and differences', content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } }, ...errorResponses },
-    }),
-    async (c) => {
-      requireStaff(c);
-      const q = c.req.valid('query');
-      const runs = (await listRuns(db, q.date)).filter((r) => !q.provider || r.provider === q.provider);
-      return c.json(
-        {
-          runs: runs.map((r) => ({ provider: r.provider, billDate: r.bill_date, status: r.status, billLines: r.bill_lines, differences: r.differences, newDifferences: r.new_differences, runs: r.runs, lastRunAt: r.last_run_at.toISOString() })),
-          differences: (await listDifferences(db, q)).map(view),
+      createRoute({
+        method: 'post',
+        path: '/admin/reconciliation/differences/{id}/resolve',
+        tags: ['admin'],
+        summary: 'Close a flagged (or stuck open) difference with a note of what was found and done',
+        request: {
+          params: z.object({ id: z.coerce.number().int().positive() }),
+          body: {
+            required: true,
+            content: { 'application/json': { schema: z.object({ note: z.string().trim().min(1).max(1000) }) } },
+          },
         },
-        200,
-      );
-    },
-  );
+        responses: {
+          200: {
+            description: 'Resolved',
+            content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } },
+          },
+          ...errorResponses,
+        },
+      }),
+      async (c) => {
+        const staff = requireStaff(c);
+        const row = await resolveDifference({ db, clock }, staff, c.req.valid('param').id, c.req.valid('json').note);
+        return c.json(view({ ...row, resolved_by_email: staff.email }), 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/admin/reconciliation',
+        tags: ['admin'],
+        summary: 'Reconciliation runs and the differences they (and the consistency checker) found',
+        request: {
+          query: z.object({
+            date: z
+              .string()
+              .regex(/^\d{4}-\d{2}-\d{2}$/)
+              .optional(),
+            provider: z.enum(['alipay', 'wechatpay', 'unionpay']).optional(),
+            status: z.enum(['open', 'resolved', 'flagged']).optional(),
+          }),
+        },
+        responses: {
+          200: {
+            description: 'Runs and differences',
+            content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } },
+          },
+          ...errorResponses,
+        },
+      }),
+      async (c) => {
+        requireStaff(c);
+        const q = c.req.valid('query');
+        const runs = (await listRuns(db, q.date)).filter((r) => !q.provider || r.provider === q.provider);
+        return c.json(
+          {
+            runs: runs.map((r) => ({
+              provider: r.provider,
+              billDate: r.bill_date,
+              status: r.status,
+              billLines: r.bill_lines,
+              differences: r.differences,
+              newDifferences: r.new_differences,
+              runs: r.runs,
+              lastRunAt: r.last_run_at.toISOString(),
+            })),
+            differences: (await listDifferences(db, q)).map(view),
+          },
+          200,
+        );
+      },
+    );
 }

@@ -7,7 +7,13 @@ import type { PaymentProvider } from '../providers/provider.ts';
 import type { RefundProcessing } from '../refunds/refund-processing.service.ts';
 import type { DifferenceLog, Remedy } from './differences.ts';
 import { beijingDay } from './reconciliation.ts';
-import { paymentsForBill, recordRun, refundsForBill, type PaymentWithOrderNo, type RefundWithPaymentNo } from './reconciliation.repository.ts';
+import {
+  paymentsForBill,
+  recordRun,
+  refundsForBill,
+  type PaymentWithOrderNo,
+  type RefundWithPaymentNo,
+} from './reconciliation.repository.ts';
 
 export type ReconcileOutcome =
   | { kind: 'done'; lines: number; differences: number; fresh: number }
@@ -20,36 +26,98 @@ const flag = (why: string): Remedy => ({ status: 'flagged', remedy: `flagged for
  * Compares one provider's bill of one Beijing day with our payments and refunds, records each difference
  * once by kind, and applies its remedy. Idempotent: a second run finds the same keys and adds nothing.
  */
-export function createReconciliationService(deps: { db: Db; clock: Clock; log: Logger; state: PaymentStateService; refunds: RefundProcessing; note: DifferenceLog }) {
+export function createReconciliationService(deps: {
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  state: PaymentStateService;
+  refunds: RefundProcessing;
+  note: DifferenceLog;
+}) {
   const { db, clock, note } = deps;
 
   async function reconcile(provider: PaymentProvider, date: string): Promise<ReconcileOutcome> {
     const bill = await provider.downloadBill(date);
     if (bill.kind === 'not_ready') {
-      await recordRun(db, { provider: provider.method, billDate: date, status: 'not_ready', lines: 0, differences: 0, fresh: 0 }, clock.now());
+      await recordRun(
+        db,
+        { provider: provider.method, billDate: date, status: 'not_ready', lines: 0, differences: 0, fresh: 0 },
+        clock.now(),
+      );
       return bill;
     }
     if (bill.kind === 'unknown') return bill;
     const day = beijingDay(date);
     const payLines = bill.lines.filter((l) => l.kind === 'payment');
     const refundLines = bill.lines.filter((l) => l.kind === 'refund');
-    const payments = new Map((await paymentsForBill(db, provider.method, payLines.map((l) => l.paymentNo), day)).map((p) => [p.payment_no, p]));
-    const refunds = new Map((await refundsForBill(db, provider.method, refundLines.map((l) => l.refundNo ?? ''), day)).map((r) => [r.refund_no, r]));
+    const payments = new Map(
+      (
+        await paymentsForBill(
+          db,
+          provider.method,
+          payLines.map((l) => l.paymentNo),
+          day,
+        )
+      ).map((p) => [p.payment_no, p]),
+    );
+    const refunds = new Map(
+      (
+        await refundsForBill(
+          db,
+          provider.method,
+          refundLines.map((l) => l.refundNo ?? ''),
+          day,
+        )
+      ).map((r) => [r.refund_no, r]),
+    );
     let differences = 0;
     let fresh = 0;
     const base = { source: 'bill' as const, provider: provider.method, billDate: date };
-    const found = async (d: Omit<Parameters<DifferenceLog>[0], 'source' | 'provider' | 'billDate' | 'key'>, remedy: () => Promise<Remedy>, keySuffix?: string) => {
+    const found = async (
+      d: Omit<Parameters<DifferenceLog>[0], 'source' | 'provider' | 'billDate' | 'key'>,
+      remedy: () => Promise<Remedy>,
+      keySuffix?: string,
+    ) => {
       differences++;
-      const key = ['bill', provider.method, date, d.kind, d.paymentNo ?? '', d.refundNo ?? '', ...(keySuffix ? [keySuffix] : [])].join(':');
+      const key = [
+        'bill',
+        provider.method,
+        date,
+        d.kind,
+        d.paymentNo ?? '',
+        d.refundNo ?? '',
+        ...(keySuffix ? [keySuffix] : []),
+      ].join(':');
       if (await note({ ...base, ...d, key }, remedy)) fresh++;
     };
 
     for (const line of payLines) {
       const p = payments.get(line.paymentNo);
-      const ids = { paymentNo: line.paymentNo, refundNo: null, orderNo: p?.order_no ?? null, providerAmount: line.amount, ourAmount: p?.amount ?? null };
-      if (!p) await found({ ...ids, kind: 'payment_unknown_here', detail: `trade ${line.providerTradeNo ?? '?'} paid at ${provider.method} for a number mallpay never issued` }, async () => flag('no order to apply it to; refund it from the provider console or find its origin'));
-      else if (p.amount !== line.amount) await found({ ...ids, kind: 'payment_amount_differs', detail: `bill ${line.amount}, ours ${p.amount}` }, async () => flag('amounts differ; never applied automatically'));
-      else if (p.status !== 'succeeded') await found({ ...ids, kind: 'payment_missing_here', detail: `bill says paid; ours is ${p.status}` }, () => applyMissedPayment(provider, p));
+      const ids = {
+        paymentNo: line.paymentNo,
+        refundNo: null,
+        orderNo: p?.order_no ?? null,
+        providerAmount: line.amount,
+        ourAmount: p?.amount ?? null,
+      };
+      if (!p)
+        await found(
+          {
+            ...ids,
+            kind: 'payment_unknown_here',
+            detail: `trade ${line.providerTradeNo ?? '?'} paid at ${provider.method} for a number mallpay never issued`,
+          },
+          async () => flag('no order to apply it to; refund it from the provider console or find its origin'),
+        );
+      else if (p.amount !== line.amount)
+        await found(
+          { ...ids, kind: 'payment_amount_differs', detail: `bill ${line.amount}, ours ${p.amount}` },
+          async () => flag('amounts differ; never applied automatically'),
+        );
+      else if (p.status !== 'succeeded')
+        await found({ ...ids, kind: 'payment_missing_here', detail: `bill says paid; ours is ${p.status}` }, () =>
+          applyMissedPayment(provider, p),
+        );
     }
     const billed = new Set(payLines.map((l) => l.paymentNo));
     for (const p of payments.values()) {
@@ -58,7 +126,15 @@ export function createReconciliationService(deps: { db: Db; clock: Clock; log: L
       // Paid on a neighbouring day by the provider's clock: not a difference.
       if (now.kind === 'succeeded' && now.amount === p.amount) continue;
       await found(
-        { paymentNo: p.payment_no, refundNo: null, orderNo: p.order_no, providerAmount: null, ourAmount: p.amount, kind: 'payment_missing_at_provider', detail: `not in the bill; query says ${now.kind}` },
+        {
+          paymentNo: p.payment_no,
+          refundNo: null,
+          orderNo: p.order_no,
+          providerAmount: null,
+          ourAmount: p.amount,
+          kind: 'payment_missing_at_provider',
+          detail: `not in the bill; query says ${now.kind}`,
+        },
         async () => flag('succeeded here but not at the provider'),
       );
     }
@@ -66,10 +142,31 @@ export function createReconciliationService(deps: { db: Db; clock: Clock; log: L
     for (const line of refundLines) {
       const r = line.refundNo ? refunds.get(line.refundNo) : undefined;
       // A bill may not name a refund's payment (UnionPay's file, when the consume settled on another day): '' then.
-      const ids = { paymentNo: line.paymentNo || r?.payment_no || null, refundNo: line.refundNo, orderNo: null, providerAmount: line.amount, ourAmount: r?.amount ?? null };
-      if (!r || (line.paymentNo !== '' && r.payment_no !== line.paymentNo)) await found({ ...ids, kind: 'refund_unknown_here', detail: `refund of ${line.amount} at ${provider.method} that mallpay never made` }, async () => flag('money left without a refund record'));
-      else if (r.amount !== line.amount) await found({ ...ids, kind: 'refund_amount_differs', detail: `bill ${line.amount}, ours ${r.amount}` }, async () => flag('refund amounts differ'));
-      else if (r.status !== 'succeeded') await found({ ...ids, kind: 'refund_missing_here', detail: `bill says refunded; ours is ${r.status}` }, () => driveRefund(r));
+      const ids = {
+        paymentNo: line.paymentNo || r?.payment_no || null,
+        refundNo: line.refundNo,
+        orderNo: null,
+        providerAmount: line.amount,
+        ourAmount: r?.amount ?? null,
+      };
+      if (!r || (line.paymentNo !== '' && r.payment_no !== line.paymentNo))
+        await found(
+          {
+            ...ids,
+            kind: 'refund_unknown_here',
+            detail: `refund of ${line.amount} at ${provider.method} that mallpay never made`,
+          },
+          async () => flag('money left without a refund record'),
+        );
+      else if (r.amount !== line.amount)
+        await found(
+          { ...ids, kind: 'refund_amount_differs', detail: `bill ${line.amount}, ours ${r.amount}` },
+          async () => flag('refund amounts differ'),
+        );
+      else if (r.status !== 'succeeded')
+        await found({ ...ids, kind: 'refund_missing_here', detail: `bill says refunded; ours is ${r.status}` }, () =>
+          driveRefund(r),
+        );
     }
     const billedRefunds = new Set(refundLines.map((l) => l.refundNo));
     for (const r of refunds.values()) {
@@ -77,20 +174,40 @@ export function createReconciliationService(deps: { db: Db; clock: Clock; log: L
       const now = await deps.refunds.ask(r.refund_no);
       if (now?.kind === 'succeeded') continue;
       await found(
-        { paymentNo: r.payment_no, refundNo: r.refund_no, orderNo: null, providerAmount: null, ourAmount: r.amount, kind: 'refund_missing_at_provider', detail: `not in the bill; query says ${now?.kind ?? 'nothing'}` },
+        {
+          paymentNo: r.payment_no,
+          refundNo: r.refund_no,
+          orderNo: null,
+          providerAmount: null,
+          ourAmount: r.amount,
+          kind: 'refund_missing_at_provider',
+          detail: `not in the bill; query says ${now?.kind ?? 'nothing'}`,
+        },
         async () => flag('refunded here but not at the provider'),
       );
     }
 
     for (const f of bill.fundDifferences ?? []) {
       await found(
-        { paymentNo: f.paymentNo, refundNo: f.refundNo, orderNo: null, providerAmount: f.fundAmount ?? f.amount, ourAmount: null, kind: f.kind, detail: f.detail },
+        {
+          paymentNo: f.paymentNo,
+          refundNo: f.refundNo,
+          orderNo: null,
+          providerAmount: f.fundAmount ?? f.amount,
+          ourAmount: null,
+          kind: f.kind,
+          detail: f.detail,
+        },
         async () => flag('the provider’s fund-flow and trade bills disagree; ask the provider'),
         `${f.direction}:${f.providerNo}`,
       );
     }
 
-    await recordRun(db, { provider: provider.method, billDate: date, status: 'done', lines: bill.lines.length, differences, fresh }, clock.now());
+    await recordRun(
+      db,
+      { provider: provider.method, billDate: date, status: 'done', lines: bill.lines.length, differences, fresh },
+      clock.now(),
+    );
     deps.log.info({ provider: provider.method, date, lines: bill.lines.length, differences, fresh }, 'reconciled');
     return { kind: 'done', lines: bill.lines.length, differences, fresh };
   }
@@ -100,15 +217,24 @@ export function createReconciliationService(deps: { db: Db; clock: Clock; log: L
     const state = await provider.queryPayment(toAttemptRef(p));
     if (state.kind !== 'succeeded') return flag(`the bill says paid but a query says ${state.kind}`);
     await db.tx((sql) => deps.state.applyState(sql, p.payment_no, state));
-    const [after] = await db.query<{ surplus: boolean }>('SELECT surplus FROM payments WHERE payment_no = $1', [p.payment_no]);
-    return { status: 'resolved', remedy: after?.surplus ? 'applied by query; the order was closed, so the money goes back by automatic refund' : 'applied by query' };
+    const [after] = await db.query<{ surplus: boolean }>('SELECT surplus FROM payments WHERE payment_no = $1', [
+      p.payment_no,
+    ]);
+    return {
+      status: 'resolved',
+      remedy: after?.surplus
+        ? 'applied by query; the order was closed, so the money goes back by automatic refund'
+        : 'applied by query',
+    };
   }
 
   async function driveRefund(r: RefundWithPaymentNo): Promise<Remedy> {
     if (r.status !== 'processing') return flag(`the provider refunded it but ours is ${r.status}`);
     await deps.refunds.drive(r.refund_no);
     const after = await deps.refunds.load(r.refund_no);
-    return after?.status === 'succeeded' ? { status: 'resolved', remedy: 'refund driven: the query confirmed it' } : flag(`driven, still ${after?.status ?? 'missing'}`);
+    return after?.status === 'succeeded'
+      ? { status: 'resolved', remedy: 'refund driven: the query confirmed it' }
+      : flag(`driven, still ${after?.status ?? 'missing'}`);
   }
 
   return { reconcile };

@@ -11,7 +11,12 @@ import { findDifferenceById } from './reconciliation.repository.ts';
  * note of what they found and did. Who and what are kept with it; the alert counts it no more. Anything
  * already resolved is refused, so two people closing it at once record one resolution.
  */
-export async function resolveDifference(deps: { db: Db; clock: Clock }, staff: User, id: number, note: string): Promise<DifferenceRow> {
+export async function resolveDifference(
+  deps: { db: Db; clock: Clock },
+  staff: User,
+  id: number,
+  note: string,
+): Promise<DifferenceRow> {
   const row = await guardedUpdate<DifferenceRow['status'], DifferenceRow>(deps.db, {
     table: 'reconciliation_differences',
     transitions: differenceTransitions,

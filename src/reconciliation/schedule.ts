@@ -12,7 +12,9 @@ export const RECONCILE_JOB = 'reconciliation.run';
 const DAILY_AT_BEIJING_MINUTES = 10 * 60 + 30;
 
 export function nextDailyRun(now: Date): Date {
-  const beijingMidnight = new Date(`${new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10)}T00:00:00+08:00`);
+  const beijingMidnight = new Date(
+    `${new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10)}T00:00:00+08:00`,
+  );
   const today = new Date(beijingMidnight.getTime() + DAILY_AT_BEIJING_MINUTES * 60_000);
   return today > now ? today : new Date(today.getTime() + 86_400_000);
 }
@@ -24,7 +26,13 @@ export async function scheduleOperations(db: Db, clock: Clock): Promise<void> {
   await enqueue(db, CONSISTENCY_CHECK_JOB, {}, { runAt: now, dedupeKey: 'schedule:consistency' });
 }
 
-export function operationsJobs(deps: { db: Db; clock: Clock; providers: Providers; reconciliation: ReconciliationService; checker: ConsistencyChecker }): Record<string, JobHandler> {
+export function operationsJobs(deps: {
+  db: Db;
+  clock: Clock;
+  providers: Providers;
+  reconciliation: ReconciliationService;
+  checker: ConsistencyChecker;
+}): Record<string, JobHandler> {
   const { db, clock } = deps;
   return {
     [RECONCILE_DAILY_JOB]: async () => {
@@ -32,7 +40,12 @@ export function operationsJobs(deps: { db: Db; clock: Clock; providers: Provider
       const date = previousBeijingDate(now);
       for (const method of Object.keys(deps.providers)) {
         // One run per provider and day, however often this fires.
-        await enqueue(db, RECONCILE_JOB, { provider: method, date }, { runAt: now, dedupeKey: `reconcile:${method}:${date}`, maxAttempts: 12 });
+        await enqueue(
+          db,
+          RECONCILE_JOB,
+          { provider: method, date },
+          { runAt: now, dedupeKey: `reconcile:${method}:${date}`, maxAttempts: 12 },
+        );
       }
       return { again: nextDailyRun(now) };
     },
@@ -41,7 +54,8 @@ export function operationsJobs(deps: { db: Db; clock: Clock; providers: Provider
       if (!provider) return;
       const outcome = await deps.reconciliation.reconcile(provider, String(payload.date));
       if (outcome.kind === 'not_ready') return { again: new Date(clock.now().getTime() + 3600_000) };
-      if (outcome.kind === 'unknown') throw new Error(`bill of ${provider.method} for ${String(payload.date)}: ${outcome.reason}`);
+      if (outcome.kind === 'unknown')
+        throw new Error(`bill of ${provider.method} for ${String(payload.date)}: ${outcome.reason}`);
     },
     [CONSISTENCY_CHECK_JOB]: async () => {
       await deps.checker.check();

@@ -18,7 +18,15 @@ export function noticeEmailJob(deps: { db: Db; smtpUrl: string | undefined; from
   const transport = deps.smtpUrl ? nodemailer.createTransport(deps.smtpUrl) : undefined;
   return async (payload) => {
     if (!transport) return;
-    const [m] = await deps.db.query<{ email: string; kind: string; order_no: string; refund_no: string; amount: number; currency: string; note: string | null }>(
+    const [m] = await deps.db.query<{
+      email: string;
+      kind: string;
+      order_no: string;
+      refund_no: string;
+      amount: number;
+      currency: string;
+      note: string | null;
+    }>(
       `SELECT u.email, m.kind, m.order_no, m.refund_no, m.amount, m.currency, m.note
        FROM customer_messages m JOIN users u ON u.id = m.user_id WHERE m.id = $1`,
       [payload.messageId],
@@ -28,6 +36,11 @@ export function noticeEmailJob(deps: { db: Db; smtpUrl: string | undefined; from
       `Order ${m.order_no}, refund ${m.refund_no}: ${formatMoney(m.amount, m.currency)}.`,
       m.note ? `Note: ${m.note}` : '',
     ].filter(Boolean);
-    await transport.sendMail({ from: deps.from, to: m.email, subject: SUBJECTS[m.kind] ?? 'About your refund', text: lines.join('\n') });
+    await transport.sendMail({
+      from: deps.from,
+      to: m.email,
+      subject: SUBJECTS[m.kind] ?? 'About your refund',
+      text: lines.join('\n'),
+    });
   };
 }

@@ -15,16 +15,50 @@ export const SYSTEM: Actor = { id: null, role: 'system' };
 export const PROVIDER: Actor = { id: null, role: 'provider' };
 
 /** Every change of a refund goes into its append-only history, with time and actor. */
-export const record = (sql: Sql, refund: RefundRow, at: Date, actor: Actor, action: string, change: { from?: RefundStatus; to?: RefundStatus; note?: string | null } = {}) =>
-  repo.insertEvent(sql, { refundId: refund.id, at, actorId: actor.id, actorRole: actor.role, action, from: change.from, to: change.to, note: change.note });
+export const record = (
+  sql: Sql,
+  refund: RefundRow,
+  at: Date,
+  actor: Actor,
+  action: string,
+  change: { from?: RefundStatus; to?: RefundStatus; note?: string | null } = {},
+) =>
+  repo.insertEvent(sql, {
+    refundId: refund.id,
+    at,
+    actorId: actor.id,
+    actorRole: actor.role,
+    action,
+    from: change.from,
+    to: change.to,
+    note: change.note,
+  });
 
 /**
  * Tells the customer, in the same transaction as the change: a message in the app, and an e-mail job
  * (sent only where SMTP is configured) so that a restart loses none.
  */
-export async function tellCustomer(sql: Sql, refund: RefundRow, orderNo: string, kind: CustomerNotice, at: Date, note: string | null = null) {
-  const userId = refund.user_id ?? (await sql.query<{ user_id: number }>('SELECT user_id FROM orders WHERE id = $1', [refund.order_id]))[0]!.user_id;
-  const [message] = await repo.insertMessage(sql, { userId, kind, orderNo, refundNo: refund.refund_no, amount: refund.amount, currency: refund.currency, note, at });
+export async function tellCustomer(
+  sql: Sql,
+  refund: RefundRow,
+  orderNo: string,
+  kind: CustomerNotice,
+  at: Date,
+  note: string | null = null,
+) {
+  const userId =
+    refund.user_id ??
+    (await sql.query<{ user_id: number }>('SELECT user_id FROM orders WHERE id = $1', [refund.order_id]))[0]!.user_id;
+  const [message] = await repo.insertMessage(sql, {
+    userId,
+    kind,
+    orderNo,
+    refundNo: refund.refund_no,
+    amount: refund.amount,
+    currency: refund.currency,
+    note,
+    at,
+  });
   await enqueue(sql, SEND_NOTICE_EMAIL_JOB, { messageId: message!.id }, { runAt: at, maxAttempts: 10 });
 }
 

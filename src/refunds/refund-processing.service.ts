@@ -24,7 +24,13 @@ const RESEND_WINDOW_MS = 24 * 3600_000;
  * notification or by query, and apply that result once. A timeout or an unknown answer is resolved by
  * asking the provider, never by sending a new refund.
  */
-export function createRefundProcessing(deps: { db: Db; clock: Clock; log: Logger; providers: Providers; publicUrl: string }) {
+export function createRefundProcessing(deps: {
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  providers: Providers;
+  publicUrl: string;
+}) {
   const { db, clock } = deps;
 
   async function load(refundNo: string): Promise<RefundWithPayment | undefined> {
@@ -50,7 +56,11 @@ export function createRefundProcessing(deps: { db: Db; clock: Clock; log: Logger
   });
 
   /** Applies a provider's answer; answers whether anything changed. */
-  async function applyResult(refundNo: string, result: RefundState, actor = PROVIDER): Promise<'applied' | 'duplicate'> {
+  async function applyResult(
+    refundNo: string,
+    result: RefundState,
+    actor = PROVIDER,
+  ): Promise<'applied' | 'duplicate'> {
     if (result.kind !== 'succeeded' && result.kind !== 'failed') return 'duplicate';
     return db.tx(async (sql) => {
       const [refund] = await sql.query<RefundRow & { order_no: string }>(
@@ -60,7 +70,9 @@ export function createRefundProcessing(deps: { db: Db; clock: Clock; log: Logger
       if (!refund || refund.status !== 'processing') return 'duplicate';
       const now = clock.now();
       if (result.kind === 'failed') {
-        const failed = await move(sql, refund, 'failed', actor, 'failed', now, result.message, { failure_reason: result.reason });
+        const failed = await move(sql, refund, 'failed', actor, 'failed', now, result.message, {
+          failure_reason: result.reason,
+        });
         await tellCustomer(sql, failed, refund.order_no, 'refund_failed', now, result.message);
         return 'applied';
       }
@@ -69,10 +81,21 @@ export function createRefundProcessing(deps: { db: Db; clock: Clock; log: Logger
         provider_refund_no: result.providerRefundNo,
       });
       if (!refund.automatic) {
-        await sql.query('UPDATE orders SET refunded_amount = refunded_amount + $1, updated_at = $2 WHERE id = $3', [refund.amount, now, refund.order_id]);
+        await sql.query('UPDATE orders SET refunded_amount = refunded_amount + $1, updated_at = $2 WHERE id = $3', [
+          refund.amount,
+          now,
+          refund.order_id,
+        ]);
         await settleOrderIfIdle(sql, refund.order_id, refund.id, now);
       }
-      await tellCustomer(sql, done, refund.order_no, 'refund_succeeded', now, refund.automatic ? 'returned automatically' : null);
+      await tellCustomer(
+        sql,
+        done,
+        refund.order_no,
+        'refund_succeeded',
+        now,
+        refund.automatic ? 'returned automatically' : null,
+      );
       return 'applied';
     });
   }
@@ -121,12 +144,23 @@ export function createRefundProcessing(deps: { db: Db; clock: Clock; log: Logger
           .then((rows) => Promise.all(rows.map((x) => load(x.refund_no))));
     // Some refund notifications do not name the payment (UnionPay's carries only origQryId): the refund
     // number then identifies it alone.
-    const refunds = candidates.filter((r): r is RefundWithPayment => !!r && (!event.paymentNo || r.payment.payment_no === event.paymentNo));
-    if (refunds.length === 0) return { outcome: 'rejected' as NotificationOutcome, reason: 'unknown_refund', message: `no refund ${event.refundNo ?? 'in flight'} for ${event.paymentNo}` };
+    const refunds = candidates.filter(
+      (r): r is RefundWithPayment => !!r && (!event.paymentNo || r.payment.payment_no === event.paymentNo),
+    );
+    if (refunds.length === 0)
+      return {
+        outcome: 'rejected' as NotificationOutcome,
+        reason: 'unknown_refund',
+        message: `no refund ${event.refundNo ?? 'in flight'} for ${event.paymentNo}`,
+      };
     let outcome: NotificationOutcome = 'duplicate';
     for (const r of refunds) {
       if (event.amount !== null && event.refundNo && event.amount !== r.amount) {
-        return { outcome: 'rejected' as NotificationOutcome, reason: 'amount_mismatch', message: `notified ${event.amount}, refund is ${r.amount}` };
+        return {
+          outcome: 'rejected' as NotificationOutcome,
+          reason: 'amount_mismatch',
+          message: `notified ${event.amount}, refund is ${r.amount}`,
+        };
       }
       if (r.status !== 'processing') continue;
       const result: RefundState =
@@ -145,7 +179,10 @@ export function createRefundProcessing(deps: { db: Db; clock: Clock; log: Logger
   /** Money that should not have arrived (late, or a second attempt) goes back without review, once. */
   async function returnSurplus(paymentNo: string): Promise<void> {
     await db.tx(async (sql: Sql) => {
-      const [p] = await sql.query<PaymentRow>(`SELECT * FROM payments WHERE payment_no = $1 AND status = 'succeeded' AND surplus FOR UPDATE`, [paymentNo]);
+      const [p] = await sql.query<PaymentRow>(
+        `SELECT * FROM payments WHERE payment_no = $1 AND status = 'succeeded' AND surplus FOR UPDATE`,
+        [paymentNo],
+      );
       if (!p) return;
       const now = clock.now();
       const [refund] = await sql.query<RefundRow>(
@@ -155,8 +192,16 @@ export function createRefundProcessing(deps: { db: Db; clock: Clock; log: Logger
         [merchantNo('R', now), p.order_id, p.id, p.amount, p.currency, now],
       );
       if (!refund) return;
-      await record(sql, refund, now, SYSTEM, 'opened_automatically', { to: 'approved', note: `surplus payment ${paymentNo}` });
-      await enqueue(sql, DRIVE_REFUND_JOB, { refundNo: refund.refund_no }, { runAt: now, dedupeKey: `refund:${refund.refund_no}` });
+      await record(sql, refund, now, SYSTEM, 'opened_automatically', {
+        to: 'approved',
+        note: `surplus payment ${paymentNo}`,
+      });
+      await enqueue(
+        sql,
+        DRIVE_REFUND_JOB,
+        { refundNo: refund.refund_no },
+        { runAt: now, dedupeKey: `refund:${refund.refund_no}` },
+      );
     });
   }
 

@@ -35,4 +35,5 @@ export async function refundDetail(sql: Sql, r: RefundRow & { order_no?: string 
   };
 }
 
-export const refundsOfOrder = async (sql: Sql, orderId: number) => (await repo.listRefundsOfOrder(sql, orderId)).map(refundSummary);
+export const refundsOfOrder = async (sql: Sql, orderId: number) =>
+  (await repo.listRefundsOfOrder(sql, orderId)).map(refundSummary);

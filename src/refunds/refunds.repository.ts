@@ -4,13 +4,38 @@ import { HOLDING_STATUSES } from './refund.ts';
 
 export const insertRefund = async (
   sql: Sql,
-  r: Pick<RefundRow, 'refund_no' | 'order_id' | 'payment_id' | 'user_id' | 'automatic' | 'status' | 'amount' | 'currency' | 'reason' | 'approvals_needed' | 'created_at'>,
+  r: Pick<
+    RefundRow,
+    | 'refund_no'
+    | 'order_id'
+    | 'payment_id'
+    | 'user_id'
+    | 'automatic'
+    | 'status'
+    | 'amount'
+    | 'currency'
+    | 'reason'
+    | 'approvals_needed'
+    | 'created_at'
+  >,
 ) =>
   (
     await sql.query<RefundRow>(
       `INSERT INTO refunds (refund_no, order_id, payment_id, user_id, automatic, status, amount, currency, reason, approvals_needed, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING *`,
-      [r.refund_no, r.order_id, r.payment_id, r.user_id, r.automatic, r.status, r.amount, r.currency, r.reason, r.approvals_needed, r.created_at],
+      [
+        r.refund_no,
+        r.order_id,
+        r.payment_id,
+        r.user_id,
+        r.automatic,
+        r.status,
+        r.amount,
+        r.currency,
+        r.reason,
+        r.approvals_needed,
+        r.created_at,
+      ],
     )
   )[0]!;
 
@@ -38,11 +63,24 @@ export const countInFlight = async (sql: Sql, orderId: number, exceptId: number)
   )[0]!.n;
 
 export const countRefundsOfOrder = async (sql: Sql, orderId: number) =>
-  (await sql.query<{ n: number }>(`SELECT count(*) AS n FROM refunds WHERE order_id = $1 AND status <> 'rejected'`, [orderId]))[0]!.n;
+  (
+    await sql.query<{ n: number }>(`SELECT count(*) AS n FROM refunds WHERE order_id = $1 AND status <> 'rejected'`, [
+      orderId,
+    ])
+  )[0]!.n;
 
 export const insertEvent = (
   sql: Sql,
-  e: { refundId: number; at: Date; actorId: number | null; actorRole: string; action: string; from?: RefundStatus | null; to?: RefundStatus | null; note?: string | null },
+  e: {
+    refundId: number;
+    at: Date;
+    actorId: number | null;
+    actorRole: string;
+    action: string;
+    from?: RefundStatus | null;
+    to?: RefundStatus | null;
+    note?: string | null;
+  },
 ) =>
   sql.query(
     'INSERT INTO refund_events (refund_id, at, actor_id, actor_role, action, from_status, to_status, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
@@ -50,7 +88,16 @@ export const insertEvent = (
   );
 
 export const listEvents = (sql: Sql, refundId: number) =>
-  sql.query<{ at: Date; actor_id: number | null; actor_role: string; action: string; from_status: string | null; to_status: string | null; note: string | null; actor_email: string | null }>(
+  sql.query<{
+    at: Date;
+    actor_id: number | null;
+    actor_role: string;
+    action: string;
+    from_status: string | null;
+    to_status: string | null;
+    note: string | null;
+    actor_email: string | null;
+  }>(
     `SELECT e.at, e.actor_id, e.actor_role, e.action, e.from_status, e.to_status, e.note, u.email AS actor_email
      FROM refund_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.refund_id = $1 ORDER BY e.id`,
     [refundId],
@@ -59,18 +106,17 @@ export const listEvents = (sql: Sql, refundId: number) =>
 /** Records one staff approval; false when this staff member had already approved. */
 export const insertApproval = async (sql: Sql, refundId: number, staffId: number, note: string, at: Date) =>
   (
-    await sql.query('INSERT INTO refund_approvals (refund_id, staff_id, note, at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING staff_id', [
-      refundId,
-      staffId,
-      note,
-      at,
-    ])
+    await sql.query(
+      'INSERT INTO refund_approvals (refund_id, staff_id, note, at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING staff_id',
+      [refundId, staffId, note, at],
+    )
   ).length === 1;
 
 export const countApprovals = async (sql: Sql, refundId: number) =>
   (await sql.query<{ n: number }>('SELECT count(*) AS n FROM refund_approvals WHERE refund_id = $1', [refundId]))[0]!.n;
 
-export const listRefundsOfOrder = (sql: Sql, orderId: number) => sql.query<RefundRow>('SELECT * FROM refunds WHERE order_id = $1 ORDER BY id', [orderId]);
+export const listRefundsOfOrder = (sql: Sql, orderId: number) =>
+  sql.query<RefundRow>('SELECT * FROM refunds WHERE order_id = $1 ORDER BY id', [orderId]);
 
 export const listRefundsByStatus = (sql: Sql, status: RefundStatus | undefined, limit: number) =>
   sql.query<RefundRow & { order_no: string }>(
@@ -81,7 +127,16 @@ export const listRefundsByStatus = (sql: Sql, status: RefundStatus | undefined, 
 
 export const insertMessage = (
   sql: Sql,
-  m: { userId: number; kind: CustomerNotice; orderNo: string; refundNo: string; amount: number; currency: string; note: string | null; at: Date },
+  m: {
+    userId: number;
+    kind: CustomerNotice;
+    orderNo: string;
+    refundNo: string;
+    amount: number;
+    currency: string;
+    note: string | null;
+    at: Date;
+  },
 ) =>
   sql.query<{ id: number }>(
     'INSERT INTO customer_messages (user_id, kind, order_no, refund_no, amount, currency, note, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id',
@@ -89,7 +144,16 @@ export const insertMessage = (
   );
 
 export const listMessages = (sql: Sql, userId: number) =>
-  sql.query<{ id: number; kind: string; order_no: string; refund_no: string | null; amount: number | null; currency: string | null; note: string | null; created_at: Date }>(
+  sql.query<{
+    id: number;
+    kind: string;
+    order_no: string;
+    refund_no: string | null;
+    amount: number | null;
+    currency: string | null;
+    note: string | null;
+    created_at: Date;
+  }>(
     'SELECT id, kind, order_no, refund_no, amount, currency, note, created_at FROM customer_messages WHERE user_id = $1 ORDER BY id DESC LIMIT 200',
     [userId],
   );

@@ -9,9 +9,20 @@ import { refundDetail, refundSummary } from './refund.view.ts';
 import * as repo from './refunds.repository.ts';
 import type { RefundsService } from './refunds.service.ts';
 
-const RefundNoParam = z.object({ refundNo: z.string().regex(/^[A-Za-z0-9]{8,32}$/).openapi({ param: { name: 'refundNo', in: 'path' } }) });
-const NoteBody = { required: true, content: { 'application/json': { schema: z.object({ note: z.string().trim().min(1).max(1000) }) } } } as const;
-const json = (schema: z.ZodTypeAny, description: string) => ({ description, content: { 'application/json': { schema } } });
+const RefundNoParam = z.object({
+  refundNo: z
+    .string()
+    .regex(/^[A-Za-z0-9]{8,32}$/)
+    .openapi({ param: { name: 'refundNo', in: 'path' } }),
+});
+const NoteBody = {
+  required: true,
+  content: { 'application/json': { schema: z.object({ note: z.string().trim().min(1).max(1000) }) } },
+} as const;
+const json = (schema: z.ZodTypeAny, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
 const Refund = z.record(z.string(), z.unknown()).openapi('Refund');
 const STATUSES = ['pending_review', 'approved', 'rejected', 'processing', 'succeeded', 'failed'] as const;
 
@@ -38,13 +49,25 @@ export function refundsRoutes(deps: { db: Db; refunds: RefundsService }) {
         request: {
           params: OrderNoParam,
           headers: z.object({ 'idempotency-key': z.string().optional() }),
-          body: { required: true, content: { 'application/json': { schema: z.object({ amount: z.number().optional(), reason: z.string().trim().min(1).max(500) }) } } },
+          body: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: z.object({ amount: z.number().optional(), reason: z.string().trim().min(1).max(500) }),
+              },
+            },
+          },
         },
         responses: { 201: json(Refund, 'Under review'), ...errorResponses },
       }),
       async (c) => {
         const user = requireRole(c, 'customer');
-        const res = await refunds.apply(user, c.req.valid('param').orderNo, c.req.valid('json'), c.req.header('idempotency-key'));
+        const res = await refunds.apply(
+          user,
+          c.req.valid('param').orderNo,
+          c.req.valid('json'),
+          c.req.header('idempotency-key'),
+        );
         return c.json(res.body as Record<string, unknown>, 201);
       },
     )
@@ -63,7 +86,8 @@ export function refundsRoutes(deps: { db: Db; refunds: RefundsService }) {
           'SELECT r.*, o.order_no, o.user_id AS order_user_id FROM refunds r JOIN orders o ON o.id = r.order_id WHERE r.refund_no = $1',
           [c.req.valid('param').refundNo],
         );
-        if (!refund || (refund.order_user_id !== user.id && !isStaff(user))) throw new AppError('refund_not_found', 'refund not found');
+        if (!refund || (refund.order_user_id !== user.id && !isStaff(user)))
+          throw new AppError('refund_not_found', 'refund not found');
         return c.json(await refundDetail(db, refund), 200);
       },
     )
@@ -73,7 +97,12 @@ export function refundsRoutes(deps: { db: Db; refunds: RefundsService }) {
         path: '/admin/refunds',
         tags: ['admin'],
         summary: 'Refunds, oldest first, optionally of one status (the review queue: pending_review)',
-        request: { query: z.object({ status: z.enum(STATUSES).optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) }) },
+        request: {
+          query: z.object({
+            status: z.enum(STATUSES).optional(),
+            limit: z.coerce.number().int().min(1).max(1000).default(200),
+          }),
+        },
         responses: { 200: json(z.array(Refund), 'Refunds'), ...errorResponses },
       }),
       async (c) => {
@@ -104,13 +133,25 @@ export function refundsRoutes(deps: { db: Db; refunds: RefundsService }) {
         path: '/me/notifications',
         tags: ['refunds'],
         summary: 'Messages to the customer: refund approved, rejected, refunded, failed',
-        responses: { 200: json(z.array(z.record(z.string(), z.unknown())), 'Messages, newest first'), ...errorResponses },
+        responses: {
+          200: json(z.array(z.record(z.string(), z.unknown())), 'Messages, newest first'),
+          ...errorResponses,
+        },
       }),
       async (c) => {
         const user = requireUser(c);
         const rows = await repo.listMessages(db, user.id);
         return c.json(
-          rows.map((m) => ({ id: m.id, kind: m.kind, orderNo: m.order_no, refundNo: m.refund_no, amount: m.amount, currency: m.currency, note: m.note, createdAt: m.created_at.toISOString() })),
+          rows.map((m) => ({
+            id: m.id,
+            kind: m.kind,
+            orderNo: m.order_no,
+            refundNo: m.refund_no,
+            amount: m.amount,
+            currency: m.currency,
+            note: m.note,
+            createdAt: m.created_at.toISOString(),
+          })),
           200,
         );
       },

@@ -37,51 +37,76 @@ export function createRefundsService(deps: { db: Db; clock: Clock; dualApprovalA
      * A customer applies. The order row is locked for the check and the insert, so the sum of refunds
      * under review, in flight and done never exceeds what was paid, however many apply at once.
      */
-    async apply(user: User, orderNo: string, req: { amount?: number | undefined; reason: string }, idempotencyKey?: string): Promise<StoredResponse<unknown>> {
+    async apply(
+      user: User,
+      orderNo: string,
+      req: { amount?: number | undefined; reason: string },
+      idempotencyKey?: string,
+    ): Promise<StoredResponse<unknown>> {
       if (req.amount !== undefined && (!Number.isSafeInteger(req.amount) || req.amount <= 0)) {
         throw new AppError('invalid_amount', 'amount must be a whole number of minor units above 0');
       }
-      return idempotent(db, { userId: user.id, scope: `refunds.create:${orderNo}`, key: idempotencyKey, body: req }, async (sql) => {
-        const order = await lockOrder(sql, orderNo);
-        if (!order || order.user_id !== user.id) throw new AppError('order_not_found', 'order not found');
-        if (!REFUNDABLE_ORDER.includes(order.status)) throw new AppError('invalid_state', `order is ${order.status}, nothing to refund`);
-        const [payment] = await sql.query<PaymentRow>(
-          `SELECT * FROM payments WHERE order_id = $1 AND status = 'succeeded' AND NOT surplus ORDER BY id LIMIT 1`,
-          [order.id],
-        );
-        if (!payment) throw new AppError('invalid_state', 'order has no payment to refund');
-        const now = clock.now();
-        checkProviderLimits(payment, await repo.countRefundsOfOrder(sql, order.id), now);
-        const { held } = await repo.heldAmount(sql, order.id);
-        const refundable = order.paid_amount - order.refunded_amount - held;
-        const amount = req.amount ?? refundable;
-        if (refundable <= 0) throw new AppError('amount_exceeds_refundable', 'nothing is left to refund on this order');
-        if (amount > refundable) throw new AppError('amount_exceeds_refundable', `at most ${refundable} can still be refunded`, { refundable });
+      return idempotent(
+        db,
+        { userId: user.id, scope: `refunds.create:${orderNo}`, key: idempotencyKey, body: req },
+        async (sql) => {
+          const order = await lockOrder(sql, orderNo);
+          if (!order || order.user_id !== user.id) throw new AppError('order_not_found', 'order not found');
+          if (!REFUNDABLE_ORDER.includes(order.status))
+            throw new AppError('invalid_state', `order is ${order.status}, nothing to refund`);
+          const [payment] = await sql.query<PaymentRow>(
+            `SELECT * FROM payments WHERE order_id = $1 AND status = 'succeeded' AND NOT surplus ORDER BY id LIMIT 1`,
+            [order.id],
+          );
+          if (!payment) throw new AppError('invalid_state', 'order has no payment to refund');
+          const now = clock.now();
+          checkProviderLimits(payment, await repo.countRefundsOfOrder(sql, order.id), now);
+          const { held } = await repo.heldAmount(sql, order.id);
+          const refundable = order.paid_amount - order.refunded_amount - held;
+          const amount = req.amount ?? refundable;
+          if (refundable <= 0)
+            throw new AppError('amount_exceeds_refundable', 'nothing is left to refund on this order');
+          if (amount > refundable)
+            throw new AppError('amount_exceeds_refundable', `at most ${refundable} can still be refunded`, {
+              refundable,
+            });
 
-        const refund = await repo.insertRefund(sql, {
-          refund_no: merchantNo('R', now),
-          order_id: order.id,
-          payment_id: payment.id,
-          user_id: user.id,
-          automatic: false,
-          status: 'pending_review',
-          amount,
-          currency: order.currency,
-          reason: req.reason,
-          approvals_needed: deps.dualApprovalAbove !== undefined && amount > deps.dualApprovalAbove ? 2 : 1,
-          created_at: now,
-        });
-        await record(sql, refund, now, { id: user.id, role: 'customer' }, 'applied', { to: 'pending_review', note: req.reason });
-        await guardedUpdate<OrderStatus, OrderRow>(sql, {
-          table: 'orders',
-          transitions: orderTransitions,
-          key: { id: order.id },
-          to: 'refund_pending',
-          from: ['paid', 'partially_refunded'],
-          set: { status_before_refund: order.status, updated_at: now },
-        });
-        return { status: 201, body: { refundNo: refund.refund_no, status: refund.status, amount: refund.amount, currency: refund.currency } };
-      });
+          const refund = await repo.insertRefund(sql, {
+            refund_no: merchantNo('R', now),
+            order_id: order.id,
+            payment_id: payment.id,
+            user_id: user.id,
+            automatic: false,
+            status: 'pending_review',
+            amount,
+            currency: order.currency,
+            reason: req.reason,
+            approvals_needed: deps.dualApprovalAbove !== undefined && amount > deps.dualApprovalAbove ? 2 : 1,
+            created_at: now,
+          });
+          await record(sql, refund, now, { id: user.id, role: 'customer' }, 'applied', {
+            to: 'pending_review',
+            note: req.reason,
+          });
+          await guardedUpdate<OrderStatus, OrderRow>(sql, {
+            table: 'orders',
+            transitions: orderTransitions,
+            key: { id: order.id },
+            to: 'refund_pending',
+            from: ['paid', 'partially_refunded'],
+            set: { status_before_refund: order.status, updated_at: now },
+          });
+          return {
+            status: 201,
+            body: {
+              refundNo: refund.refund_no,
+              status: refund.status,
+              amount: refund.amount,
+              currency: refund.currency,
+            },
+          };
+        },
+      );
     },
 
     /** A staff approval; under dual approval the first one is recorded and a second, different one decides. */
@@ -109,7 +134,9 @@ export function createRefundsService(deps: { db: Db; clock: Clock; dualApprovalA
         const refund = await lockRefund(sql, refundNo);
         if (refund.status !== 'pending_review') throw new AppError('already_reviewed', `refund is ${refund.status}`);
         const now = clock.now();
-        const rejected = await move(sql, refund, 'rejected', staffActor(staff), 'rejected', now, note, { finished_at: now });
+        const rejected = await move(sql, refund, 'rejected', staffActor(staff), 'rejected', now, note, {
+          finished_at: now,
+        });
         await settleOrderIfIdle(sql, refund.order_id, refund.id, now);
         await tellCustomer(sql, rejected, refund.order_no, 'refund_rejected', now, note);
         return rejected;
@@ -120,9 +147,13 @@ export function createRefundsService(deps: { db: Db; clock: Clock; dualApprovalA
     async retry(staff: User, refundNo: string, note: string): Promise<RefundRow> {
       return db.tx(async (sql) => {
         const refund = await lockRefund(sql, refundNo);
-        if (refund.status !== 'failed' || refund.abandoned_at) throw new AppError('invalid_state', `refund is ${refund.status}${refund.abandoned_at ? ' and closed' : ''}`);
+        if (refund.status !== 'failed' || refund.abandoned_at)
+          throw new AppError('invalid_state', `refund is ${refund.status}${refund.abandoned_at ? ' and closed' : ''}`);
         const now = clock.now();
-        const again = await move(sql, refund, 'processing', staffActor(staff), 'retried', now, note, { failure_reason: null, sent_at: null });
+        const again = await move(sql, refund, 'processing', staffActor(staff), 'retried', now, note, {
+          failure_reason: null,
+          sent_at: null,
+        });
         await enqueue(sql, DRIVE_REFUND_JOB, { refundNo }, { runAt: now, dedupeKey: `refund:${refundNo}` });
         return again;
       });
@@ -132,9 +163,13 @@ export function createRefundsService(deps: { db: Db; clock: Clock; dualApprovalA
     async abandon(staff: User, refundNo: string, note: string): Promise<RefundRow> {
       return db.tx(async (sql) => {
         const refund = await lockRefund(sql, refundNo);
-        if (refund.status !== 'failed' || refund.abandoned_at) throw new AppError('invalid_state', `refund is ${refund.status}`);
+        if (refund.status !== 'failed' || refund.abandoned_at)
+          throw new AppError('invalid_state', `refund is ${refund.status}`);
         const now = clock.now();
-        const [closed] = await sql.query<RefundRow>('UPDATE refunds SET abandoned_at = $1, updated_at = $1 WHERE id = $2 RETURNING *', [now, refund.id]);
+        const [closed] = await sql.query<RefundRow>(
+          'UPDATE refunds SET abandoned_at = $1, updated_at = $1 WHERE id = $2 RETURNING *',
+          [now, refund.id],
+        );
         await record(sql, refund, now, staffActor(staff), 'closed', { note });
         await settleOrderIfIdle(sql, refund.order_id, refund.id, now);
         return closed!;
@@ -168,10 +203,17 @@ export async function move(
 
 function checkProviderLimits(payment: PaymentRow, refundsSoFar: number, now: Date): void {
   const limits = REFUND_LIMITS[payment.method];
-  if (refundsSoFar >= limits.maxRefunds) throw new AppError('refund_limit_reached', `${payment.method} takes at most ${limits.maxRefunds} refunds per order`);
+  if (refundsSoFar >= limits.maxRefunds)
+    throw new AppError(
+      'refund_limit_reached',
+      `${payment.method} takes at most ${limits.maxRefunds} refunds per order`,
+    );
   const paidAt = payment.succeeded_at ?? payment.created_at;
   if (now.getTime() - paidAt.getTime() > limits.windowDays * 86400_000) {
-    throw new AppError('refund_window_closed', `${payment.method} refunds only within ${limits.windowDays} days of payment`);
+    throw new AppError(
+      'refund_window_closed',
+      `${payment.method} refunds only within ${limits.windowDays} days of payment`,
+    );
   }
 }
 

@@ -4,7 +4,8 @@ import type { Web } from './web-context.ts';
 /** One sentence per alert in the page's language; the API's English message stays for logs and machines. */
 function alertText(web: Web, a: Alert): string {
   const vars = { count: a.count, provider: a.provider ? web.method(a.provider) : '' };
-  if (a.kind === 'reconciliation_differences_open' && !a.provider) return web.t((m) => m.alerts.differencesChecker, vars);
+  if (a.kind === 'reconciliation_differences_open' && !a.provider)
+    return web.t((m) => m.alerts.differencesChecker, vars);
   return web.t((m) => m.alerts[a.kind], vars);
 }
 
@@ -27,7 +28,13 @@ export function AlertBanner({ web, alerts }: { web: Web; alerts: Alert[] }) {
             {a.kind === 'reconciliation_differences_open' ? (
               <>
                 {' '}
-                <a href={web.href(`/console/reconciliation${a.provider ? `?provider=${encodeURIComponent(a.provider)}` : ''}`)}>{web.m.nav.reconciliation}</a>
+                <a
+                  href={web.href(
+                    `/console/reconciliation${a.provider ? `?provider=${encodeURIComponent(a.provider)}` : ''}`,
+                  )}
+                >
+                  {web.m.nav.reconciliation}
+                </a>
               </>
             ) : null}
           </li>

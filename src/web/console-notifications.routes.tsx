@@ -11,8 +11,15 @@ import type { WebDeps } from './web-deps.ts';
 export function consoleNotificationsRoutes(deps: WebDeps) {
   const app = new Hono();
 
-  const page = async (web: Web, provider: string | undefined, extra: { notice?: { text: string; ok: boolean }; error?: string } = {}) => {
-    const [alerts, rejected] = await Promise.all([currentAlerts(deps.db, deps.clock), listRejectedNotifications(deps.db, { provider, limit: 100 })]);
+  const page = async (
+    web: Web,
+    provider: string | undefined,
+    extra: { notice?: { text: string; ok: boolean }; error?: string } = {},
+  ) => {
+    const [alerts, rejected] = await Promise.all([
+      currentAlerts(deps.db, deps.clock),
+      listRejectedNotifications(deps.db, { provider, limit: 100 }),
+    ]);
     return ConsoleNotificationsPage({ web, alerts, provider, rejected, ...extra });
   };
 
@@ -23,9 +30,16 @@ export function consoleNotificationsRoutes(deps: WebDeps) {
     const provider = PROVIDERS.find((p) => p === asked);
     // After a replay: the new record's outcome, read back by id (never text from the URL).
     const replayedId = Number(c.req.query('replayed'));
-    const replayed = Number.isSafeInteger(replayedId) && replayedId > 0 ? await findNotification(deps.db, replayedId) : undefined;
+    const replayed =
+      Number.isSafeInteger(replayedId) && replayedId > 0 ? await findNotification(deps.db, replayedId) : undefined;
     const notice = replayed
-      ? { text: web.t((m) => m.notificationsPage.replayed, { id: replayed.id, outcome: `${replayed.outcome}${replayed.reason ? ` (${replayed.reason})` : ''}` }), ok: replayed.outcome !== 'rejected' }
+      ? {
+          text: web.t((m) => m.notificationsPage.replayed, {
+            id: replayed.id,
+            outcome: `${replayed.outcome}${replayed.reason ? ` (${replayed.reason})` : ''}`,
+          }),
+          ok: replayed.outcome !== 'rejected',
+        }
       : undefined;
     return c.html(await page(web, provider, { notice }));
   });

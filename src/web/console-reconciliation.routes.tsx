@@ -5,7 +5,12 @@ import { findDifferenceById, listDifferences } from '../reconciliation/reconcili
 import { resolveDifference } from '../reconciliation/resolve-difference.ts';
 import { errorText } from './error-page.tsx';
 import { PROVIDERS } from './pages/console-notifications.tsx';
-import { ConsoleReconciliationPage, STATUS_VIEWS, type DifferenceWithStaff, type StatusView } from './pages/console-reconciliation.tsx';
+import {
+  ConsoleReconciliationPage,
+  STATUS_VIEWS,
+  type DifferenceWithStaff,
+  type StatusView,
+} from './pages/console-reconciliation.tsx';
 import { findRefundWithOrder } from './web.repository.ts';
 import { loadWeb, needStaff, type Web } from './web-context.ts';
 import type { WebDeps } from './web-deps.ts';
@@ -21,8 +26,12 @@ export function consoleReconciliationRoutes(deps: WebDeps) {
   const app = new Hono();
 
   const differences = async (status: StatusView, provider: string | undefined): Promise<DifferenceWithStaff[]> => {
-    if (status !== 'unsettled') return listDifferences(deps.db, { provider, status: status === 'all' ? undefined : status });
-    const [flagged, open] = await Promise.all([listDifferences(deps.db, { provider, status: 'flagged' }), listDifferences(deps.db, { provider, status: 'open' })]);
+    if (status !== 'unsettled')
+      return listDifferences(deps.db, { provider, status: status === 'all' ? undefined : status });
+    const [flagged, open] = await Promise.all([
+      listDifferences(deps.db, { provider, status: 'flagged' }),
+      listDifferences(deps.db, { provider, status: 'open' }),
+    ]);
     return [...flagged, ...open].sort((a, b) => b.id - a.id);
   };
 
@@ -33,9 +42,22 @@ export function consoleReconciliationRoutes(deps: WebDeps) {
     return new Set(found.flatMap((r) => (r ? [r.refund_no] : [])));
   };
 
-  const page = async (web: Web, status: StatusView, provider: string | undefined, extra: { notice?: string; error?: string } = {}) => {
+  const page = async (
+    web: Web,
+    status: StatusView,
+    provider: string | undefined,
+    extra: { notice?: string; error?: string } = {},
+  ) => {
     const [alerts, rows] = await Promise.all([currentAlerts(deps.db, deps.clock), differences(status, provider)]);
-    return ConsoleReconciliationPage({ web, alerts, status, provider, differences: rows, refundPages: await refundPages(rows), ...extra });
+    return ConsoleReconciliationPage({
+      web,
+      alerts,
+      status,
+      provider,
+      differences: rows,
+      refundPages: await refundPages(rows),
+      ...extra,
+    });
   };
 
   app.get('/console/reconciliation', async (c) => {
@@ -45,8 +67,10 @@ export function consoleReconciliationRoutes(deps: WebDeps) {
     const provider = PROVIDERS.find((p) => p === c.req.query('provider'));
     // After resolving: the difference read back by id (never text from the URL), named only if it is resolved.
     const resolvedId = Number(c.req.query('resolved'));
-    const resolved = Number.isSafeInteger(resolvedId) && resolvedId > 0 ? await findDifferenceById(deps.db, resolvedId) : undefined;
-    const notice = resolved?.status === 'resolved' ? web.t((m) => m.reconciliationPage.resolved, { id: resolved.id }) : undefined;
+    const resolved =
+      Number.isSafeInteger(resolvedId) && resolvedId > 0 ? await findDifferenceById(deps.db, resolvedId) : undefined;
+    const notice =
+      resolved?.status === 'resolved' ? web.t((m) => m.reconciliationPage.resolved, { id: resolved.id }) : undefined;
     return c.html(await page(web, status, provider, { notice }));
   });
 
@@ -59,14 +83,20 @@ export function consoleReconciliationRoutes(deps: WebDeps) {
     if (!Number.isSafeInteger(id) || id <= 0) throw new AppError('not_found', `no difference ${c.req.param('id')}`);
     const note = typeof form.note === 'string' ? form.note.trim() : '';
     if (!note || note.length > NOTE_MAX) {
-      return c.html(await page(web, 'unsettled', undefined, { error: web.t((m) => m.reconciliationPage.noteRequired, { id }) }), 422);
+      return c.html(
+        await page(web, 'unsettled', undefined, { error: web.t((m) => m.reconciliationPage.noteRequired, { id }) }),
+        422,
+      );
     }
     try {
       await resolveDifference({ db: deps.db, clock: deps.clock }, staff, id, note);
       return c.redirect(web.href(`/console/reconciliation?resolved=${id}`), 303);
     } catch (err) {
       if (!(err instanceof AppError) || err.status >= 500) throw err;
-      const error = err.code === 'invalid_state' ? web.t((m) => m.reconciliationPage.alreadyResolved, { id }) : `#${id}: ${errorText(web, err)}`;
+      const error =
+        err.code === 'invalid_state'
+          ? web.t((m) => m.reconciliationPage.alreadyResolved, { id })
+          : `#${id}: ${errorText(web, err)}`;
       return c.html(await page(web, 'unsettled', undefined, { error }), err.status as 409);
     }
   });

@@ -18,14 +18,29 @@ export function consoleRoutes(deps: WebDeps) {
   const app = new Hono();
 
   async function withEvidence(refund: RefundWithOrder): Promise<ReviewItem> {
-    const [payments, earlier] = await Promise.all([listPaymentsOfOrder(deps.db, refund.order_id), listRefundsOfOrder(deps.db, refund.order_id)]);
-    const notifications = (await Promise.all(payments.map((p) => listNotifications(deps.db, { outTradeNo: p.payment_no, limit: 20 })))).flat();
+    const [payments, earlier] = await Promise.all([
+      listPaymentsOfOrder(deps.db, refund.order_id),
+      listRefundsOfOrder(deps.db, refund.order_id),
+    ]);
+    const notifications = (
+      await Promise.all(payments.map((p) => listNotifications(deps.db, { outTradeNo: p.payment_no, limit: 20 })))
+    ).flat();
     return { refund, payments, notifications, earlier: earlier.filter((e) => e.id !== refund.id) };
   }
 
   const page = async (web: Web, extra: { notice?: string; error?: string } = {}) => {
-    const [queue, failed, alerts] = await Promise.all([listPendingReview(deps.db, 100), listOpenFailedRefunds(deps.db, 100), currentAlerts(deps.db, deps.clock)]);
-    return ConsoleRefundsPage({ web, alerts, queue: await Promise.all(queue.map(withEvidence)), failed: await Promise.all(failed.map(withEvidence)), ...extra });
+    const [queue, failed, alerts] = await Promise.all([
+      listPendingReview(deps.db, 100),
+      listOpenFailedRefunds(deps.db, 100),
+      currentAlerts(deps.db, deps.clock),
+    ]);
+    return ConsoleRefundsPage({
+      web,
+      alerts,
+      queue: await Promise.all(queue.map(withEvidence)),
+      failed: await Promise.all(failed.map(withEvidence)),
+      ...extra,
+    });
   };
 
   app.get('/console/refunds', async (c) => {
@@ -33,7 +48,10 @@ export function consoleRoutes(deps: WebDeps) {
     needStaff(web);
     const done = c.req.query('done');
     const refundNo = c.req.query('refundNo');
-    const notice = done && refundNo && ACTIONS.includes(done as Action) ? web.t((m) => m.console.done, { refundNo, action: web.m.console[done as Action] }) : undefined;
+    const notice =
+      done && refundNo && ACTIONS.includes(done as Action)
+        ? web.t((m) => m.console.done, { refundNo, action: web.m.console[done as Action] })
+        : undefined;
     return c.html(await page(web, { notice }));
   });
 
@@ -44,9 +62,16 @@ export function consoleRoutes(deps: WebDeps) {
     const staff = needStaff(web);
     const refundNo = c.req.param('refundNo');
     const action = String(form.action ?? '') as Action;
-    const note = String(form.note ?? '').trim().slice(0, 1000);
+    const note = String(form.note ?? '')
+      .trim()
+      .slice(0, 1000);
     if (!ACTIONS.includes(action) || !note) return c.html(await page(web, { error: web.m.console.note }), 422);
-    const run = { approve: deps.refunds.approve, reject: deps.refunds.reject, retry: deps.refunds.retry, close: deps.refunds.abandon }[action];
+    const run = {
+      approve: deps.refunds.approve,
+      reject: deps.refunds.reject,
+      retry: deps.refunds.retry,
+      close: deps.refunds.abandon,
+    }[action];
     try {
       await run(staff, refundNo, note);
     } catch (err) {

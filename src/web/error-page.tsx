@@ -20,7 +20,11 @@ export function pageErrorHandler(auth: WebAuth) {
     if (err instanceof LoginRequired) return c.redirect(`/login?next=${encodeURIComponent(err.next)}`, 303);
     const web = await loadWeb(c, auth);
     const known = err instanceof AppError && err.status < 500;
-    if (!known) (c.get('log') as { error?: (o: object, m: string) => void } | undefined)?.error?.({ err: err.message, stack: err.stack }, 'page error');
+    if (!known)
+      (c.get('log') as { error?: (o: object, m: string) => void } | undefined)?.error?.(
+        { err: err.message, stack: err.stack },
+        'page error',
+      );
     const status = known ? err.status : 500;
     const code = known ? err.code : 'internal';
     return c.html(

@@ -18,7 +18,9 @@ export type { WebDeps } from './web-deps.ts';
  * never run page code (no cookie auth, no anti-forgery check on a provider's notification). Every page
  * gets a Content-Security-Policy (security-headers.ts).
  */
-export function webRoutes(deps: Omit<WebDeps, 'csrf' | 'pollIntervalMs'> & Partial<Pick<WebDeps, 'csrf' | 'pollIntervalMs'>>) {
+export function webRoutes(
+  deps: Omit<WebDeps, 'csrf' | 'pollIntervalMs'> & Partial<Pick<WebDeps, 'csrf' | 'pollIntervalMs'>>,
+) {
   const full: WebDeps = { ...deps, csrf: deps.csrf ?? createCsrf(), pollIntervalMs: deps.pollIntervalMs ?? 1500 };
   const app = new Hono();
   app.onError(pageErrorHandler(full));

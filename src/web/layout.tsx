@@ -20,7 +20,13 @@ export const ErrorNotice = ({ text }: { text?: string | undefined }) =>
 export const CsrfField = ({ web }: { web: Web }) => <input type="hidden" name={CSRF_FIELD} value={web.csrfToken} />;
 
 /** `alerts`: console pages pass the current alerts, shown above everything else in the page. */
-export function Layout(props: { web: Web; title: string; children?: Child; refreshSeconds?: number; alerts?: Alert[] }) {
+export function Layout(props: {
+  web: Web;
+  title: string;
+  children?: Child;
+  refreshSeconds?: number;
+  alerts?: Alert[];
+}) {
   const { web } = props;
   const user = web.user;
   return (

@@ -22,7 +22,11 @@ export function ordersRoutes(deps: WebDeps) {
 
   const ordersPage = async (web: Web, user: User, error?: string) => {
     const orders = await deps.orders.list(user, 50);
-    return OrdersPage({ web, orders: await Promise.all(orders.map((o) => orderDetail(deps.db, o, refundsOfOrder))), error });
+    return OrdersPage({
+      web,
+      orders: await Promise.all(orders.map((o) => orderDetail(deps.db, o, refundsOfOrder))),
+      error,
+    });
   };
 
   app.get('/orders', async (c) => {
@@ -43,7 +47,11 @@ export function ordersRoutes(deps: WebDeps) {
     return c.redirect(web.href('/orders'), 303);
   });
 
-  const refundForm = async (web: Web, order: OrderRow, extra: { error?: string; reason?: string; amount?: string } = {}) => {
+  const refundForm = async (
+    web: Web,
+    order: OrderRow,
+    extra: { error?: string; reason?: string; amount?: string } = {},
+  ) => {
     const held = Number((await heldAmount(deps.db, order.id)).held);
     const refundable = Math.max(0, order.paid_amount - order.refunded_amount - held);
     return RefundFormPage({ web, order, held, refundable, formKey: randomUUID(), ...extra });
@@ -61,17 +69,34 @@ export function ordersRoutes(deps: WebDeps) {
     const user = needCustomer(web);
     const order = await deps.orders.getOwn(user, c.req.param('orderNo'));
     const reason = String(form.reason ?? '').trim();
-    const amountText = String(form.amount ?? '').trim().replace(',', '.');
+    const amountText = String(form.amount ?? '')
+      .trim()
+      .replace(',', '.');
     const amount = amountText === '' ? undefined : fromYuanString(amountText);
     if (amount === null || !reason) {
-      return c.html(await refundForm(web, order, { error: amount === null ? web.m.refundForm.badAmount : web.m.refundForm.reason, reason, amount: amountText }), 422);
+      return c.html(
+        await refundForm(web, order, {
+          error: amount === null ? web.m.refundForm.badAmount : web.m.refundForm.reason,
+          reason,
+          amount: amountText,
+        }),
+        422,
+      );
     }
     try {
-      const res = await deps.refunds.apply(user, order.order_no, { amount, reason: reason.slice(0, 500) }, typeof form.formKey === 'string' ? form.formKey : undefined);
+      const res = await deps.refunds.apply(
+        user,
+        order.order_no,
+        { amount, reason: reason.slice(0, 500) },
+        typeof form.formKey === 'string' ? form.formKey : undefined,
+      );
       return c.redirect(web.href(`/refunds/${(res.body as { refundNo: string }).refundNo}`), 303);
     } catch (err) {
       if (!(err instanceof AppError) || err.status >= 500) throw err;
-      return c.html(await refundForm(web, order, { error: errorText(web, err), reason, amount: amountText }), err.status as 422);
+      return c.html(
+        await refundForm(web, order, { error: errorText(web, err), reason, amount: amountText }),
+        err.status as 422,
+      );
     }
   });
 
@@ -79,7 +104,8 @@ export function ordersRoutes(deps: WebDeps) {
     const web = await loadWeb(c, deps);
     const user = needUser(web);
     const refund = await findRefundWithOrder(deps.db, c.req.param('refundNo'));
-    if (!refund || (refund.order_user_id !== user.id && !isStaff(user))) throw new AppError('refund_not_found', 'refund not found');
+    if (!refund || (refund.order_user_id !== user.id && !isStaff(user)))
+      throw new AppError('refund_not_found', 'refund not found');
     const payment = await findPaymentById(deps.db, refund.payment_id);
     return c.html(RefundPage({ web, refund: await refundDetail(deps.db, refund), method: payment?.method ?? '' }));
   });

@@ -36,10 +36,20 @@ export function paymentRoutes(deps: WebDeps) {
     const user = needCustomer(web);
     const orderNo = c.req.param('orderNo');
     try {
-      const attempt = await deps.payments.create(user, orderNo, String(form.method ?? ''), String(form.channel ?? ''), clientIp(c));
+      const attempt = await deps.payments.create(
+        user,
+        orderNo,
+        String(form.method ?? ''),
+        String(form.channel ?? ''),
+        clientIp(c),
+      );
       return c.redirect(web.href(`/pay/${attempt.payment_no}`), 303);
     } catch (err) {
-      if (!(err instanceof AppError) || (err.status >= 500 && err.code !== 'provider_error' && err.code !== 'provider_unavailable')) throw err;
+      if (
+        !(err instanceof AppError) ||
+        (err.status >= 500 && err.code !== 'provider_error' && err.code !== 'provider_unavailable')
+      )
+        throw err;
       return c.html(await checkout(web, orderNo, errorText(web, err)), err.status as 409);
     }
   });
@@ -53,10 +63,17 @@ export function paymentRoutes(deps: WebDeps) {
     if (payment.status !== 'pending' || payment.order_status !== 'pending_payment') {
       return c.redirect(web.href(`/orders/${payment.order_no}/result?paymentNo=${payment.payment_no}`), 303);
     }
-    const qrSvg = payment.action?.type === 'qr' ? await QRCode.toString(payment.action.content, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' }) : undefined;
-    const secondsLeft = Math.max(0, Math.floor((payment.order_expires_at.getTime() - deps.clock.now().getTime()) / 1000));
+    const qrSvg =
+      payment.action?.type === 'qr'
+        ? await QRCode.toString(payment.action.content, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' })
+        : undefined;
+    const secondsLeft = Math.max(
+      0,
+      Math.floor((payment.order_expires_at.getTime() - deps.clock.now().getTime()) / 1000),
+    );
     // A provider's form posts to its gateway and submits itself: the page's policy allows exactly that.
-    if (payment.action?.type === 'form') c.header('Content-Security-Policy', pageCsp(formAllowances(payment.action.html)));
+    if (payment.action?.type === 'form')
+      c.header('Content-Security-Policy', pageCsp(formAllowances(payment.action.html)));
     return c.html(PayPage({ web, payment, qrSvg, secondsLeft, pollIntervalMs: deps.pollIntervalMs }));
   });
 
@@ -66,7 +83,9 @@ export function paymentRoutes(deps: WebDeps) {
     const order = await deps.orders.getVisible(user, c.req.param('orderNo'));
     const wanted = c.req.query('paymentNo');
     const payments = await listPaymentsOfOrder(deps.db, order.id);
-    let payment = payments.find((p) => p.status === 'succeeded' && !p.surplus) ?? (wanted ? payments.find((p) => p.payment_no === wanted) : payments.at(-1));
+    let payment =
+      payments.find((p) => p.status === 'succeeded' && !p.surplus) ??
+      (wanted ? payments.find((p) => p.payment_no === wanted) : payments.at(-1));
     let outcome = outcomeOf(order, payment);
     if (outcome === 'pending' && payment) {
       // Back from the cashier before the provider's notification: ask it, as the return URL does.

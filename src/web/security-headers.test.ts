@@ -15,7 +15,12 @@ const hash = (s: string) => `'sha256-${createHash('sha256').update(s).digest('ba
 
 describe('the pages’ security headers', () => {
   it('puts a policy on every page, error pages too, allowing only mallpay’s own script and no framing', async () => {
-    for (const [path, status] of [['/', 200], ['/login', 200], ['/console/refunds', 303], ['/orders/M0/refund', 303]] as const) {
+    for (const [path, status] of [
+      ['/', 200],
+      ['/login', 200],
+      ['/console/refunds', 303],
+      ['/orders/M0/refund', 303],
+    ] as const) {
       const res = await t.call('GET', path);
       expect(res.status, path).toBe(status);
       if (status !== 200) continue;
@@ -28,7 +33,9 @@ describe('the pages’ security headers', () => {
       expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     }
-    const customer = await t.call('GET', '/console/refunds', { headers: { cookie: `mallpay_session=${await t.tokenOf('customer')}` } });
+    const customer = await t.call('GET', '/console/refunds', {
+      headers: { cookie: `mallpay_session=${await t.tokenOf('customer')}` },
+    });
     expect(customer.status).toBe(403);
     expect(customer.headers.get('content-security-policy')).toContain("default-src 'none'");
   });
@@ -39,7 +46,10 @@ describe('the pages’ security headers', () => {
   });
 
   it('lets a provider’s form post to its gateway and submit itself, and nothing more', () => {
-    const html = autoSubmitForm('https://gateway.95516.com/gateway/api/frontTransReq.do', { orderId: 'P1', txnAmt: '100' });
+    const html = autoSubmitForm('https://gateway.95516.com/gateway/api/frontTransReq.do', {
+      orderId: 'P1',
+      txnAmt: '100',
+    });
     const allow = formAllowances(html);
     expect(allow.formActions).toEqual(['https://gateway.95516.com']);
     const csp = pageCsp(allow);

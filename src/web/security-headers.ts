@@ -3,7 +3,17 @@ import type { MiddlewareHandler } from 'hono';
 import { PAY_POLL_SCRIPT } from './pay-poll.ts';
 
 /** The pages, for `app.use`: the web app adds no `*` middleware, so that API and provider paths never run page code. */
-export const PAGE_PATHS = ['/', '/login', '/logout', '/checkout/*', '/pay/*', '/orders', '/orders/*', '/refunds/*', '/console/*'];
+export const PAGE_PATHS = [
+  '/',
+  '/login',
+  '/logout',
+  '/checkout/*',
+  '/pay/*',
+  '/orders',
+  '/orders/*',
+  '/refunds/*',
+  '/console/*',
+];
 
 const sha256 = (script: string) => `'sha256-${createHash('sha256').update(script, 'utf8').digest('base64')}'`;
 

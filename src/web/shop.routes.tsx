@@ -30,7 +30,11 @@ export function shopRoutes(deps: WebDeps) {
       .filter((l) => Number.isSafeInteger(l.quantity) && l.quantity > 0);
     if (lines.length === 0) return c.html(await storefront(web, web.m.shop.nothingChosen), 422);
     try {
-      const placed = await deps.orders.place(user, lines, typeof form.orderKey === 'string' ? form.orderKey : undefined);
+      const placed = await deps.orders.place(
+        user,
+        lines,
+        typeof form.orderKey === 'string' ? form.orderKey : undefined,
+      );
       const { orderNo } = placed.body as { orderNo: string };
       return c.redirect(web.href(`/checkout/${orderNo}`), 303);
     } catch (err) {

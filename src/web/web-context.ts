@@ -39,7 +39,12 @@ export async function loadWeb(c: Context, auth: WebAuth): Promise<Web> {
   let binding = user ? session : getCookie(c, PRESESSION_COOKIE);
   if (!binding) {
     binding = randomBytes(24).toString('base64url');
-    setCookie(c, PRESESSION_COOKIE, binding, { httpOnly: true, sameSite: 'Lax', path: '/', secure: auth.secureCookies });
+    setCookie(c, PRESESSION_COOKIE, binding, {
+      httpOnly: true,
+      sameSite: 'Lax',
+      path: '/',
+      secure: auth.secureCookies,
+    });
   }
   const url = new URL(c.req.url);
   const explicit = url.searchParams.get('lang') ?? undefined;
@@ -47,11 +52,17 @@ export async function loadWeb(c: Context, auth: WebAuth): Promise<Web> {
   // return URL is fixed) and a link without ?lang=.
   const chosen = LANGS.find((l) => l.toLowerCase() === explicit?.toLowerCase());
   if (chosen && getCookie(c, LANG_COOKIE) !== chosen) {
-    setCookie(c, LANG_COOKIE, chosen, { sameSite: 'Lax', path: '/', maxAge: 365 * 24 * 3600, secure: auth.secureCookies });
+    setCookie(c, LANG_COOKIE, chosen, {
+      sameSite: 'Lax',
+      path: '/',
+      maxAge: 365 * 24 * 3600,
+      secure: auth.secureCookies,
+    });
   }
   const lang = pickLang(chosen ?? getCookie(c, LANG_COOKIE), c.req.header('accept-language'));
   const keep = explicit && lang === explicit;
-  const href = (path: string) => (keep ? `${path}${path.includes('?') ? '&' : '?'}lang=${encodeURIComponent(lang)}` : path);
+  const href = (path: string) =>
+    keep ? `${path}${path.includes('?') ? '&' : '?'}lang=${encodeURIComponent(lang)}` : path;
   const langHref = (to: Lang) => {
     const q = new URLSearchParams(url.search);
     q.set('lang', to);
@@ -59,9 +70,18 @@ export async function loadWeb(c: Context, auth: WebAuth): Promise<Web> {
   };
   const bound = binding;
   const checkCsrf = (form: Record<string, unknown>) => {
-    if (!auth.csrf.verify(bound, form[CSRF_FIELD])) throw new AppError('csrf_rejected', 'the form is missing a valid anti-forgery token');
+    if (!auth.csrf.verify(bound, form[CSRF_FIELD]))
+      throw new AppError('csrf_rejected', 'the form is missing a valid anti-forgery token');
   };
-  return { ...i18n(lang), user, csrfToken: auth.csrf.tokenFor(binding), href, langHref, path: url.pathname + url.search, checkCsrf };
+  return {
+    ...i18n(lang),
+    user,
+    csrfToken: auth.csrf.tokenFor(binding),
+    href,
+    langHref,
+    path: url.pathname + url.search,
+    checkCsrf,
+  };
 }
 
 /** A page for a logged-in user; anyone else is sent to log in and brought back. */
@@ -90,5 +110,7 @@ export class LoginRequired extends Error {
 
 /** Only our own paths are valid targets after login, never another site. */
 export function safeNext(next: unknown): string {
-  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
+  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\')
+    ? next
+    : '/';
 }

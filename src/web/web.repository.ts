@@ -4,7 +4,13 @@ import type { RefundRow } from '../refunds/refund.ts';
 
 /** Read-only lookups the pages need that no feature repository has. Queries only. */
 
-export type RefundWithOrder = RefundRow & { order_no: string; order_user_id: number; order_status: string; paid_amount: number; refunded_amount: number };
+export type RefundWithOrder = RefundRow & {
+  order_no: string;
+  order_user_id: number;
+  order_status: string;
+  paid_amount: number;
+  refunded_amount: number;
+};
 
 export const findRefundWithOrder = async (sql: Sql, refundNo: string) =>
   (
@@ -15,7 +21,8 @@ export const findRefundWithOrder = async (sql: Sql, refundNo: string) =>
     )
   )[0];
 
-export const findPaymentById = async (sql: Sql, id: number) => (await sql.query<PaymentRow>('SELECT * FROM payments WHERE id = $1', [id]))[0];
+export const findPaymentById = async (sql: Sql, id: number) =>
+  (await sql.query<PaymentRow>('SELECT * FROM payments WHERE id = $1', [id]))[0];
 
 /** Failed refunds staff have not given up on, oldest first: the console's retry list. */
 export const listOpenFailedRefunds = (sql: Sql, limit: number) =>

@@ -12,7 +12,9 @@ import { freshDb } from './db.ts';
  * The app on a fresh database with the demo accounts and products, a fake clock and a worker driven
  * by hand: requests go through `app.request()` with no socket.
  */
-export async function testApp(opts: { env?: Record<string, string>; providers?: Providers; db?: Db; clock?: FakeClock } = {}) {
+export async function testApp(
+  opts: { env?: Record<string, string>; providers?: Providers; db?: Db; clock?: FakeClock } = {},
+) {
   const db = opts.db ?? (await freshDb());
   const clock = opts.clock ?? new FakeClock();
   const config: Config = loadConfig({ MALLPAY_DEMO: '1', PAYMENT_METHODS: 'alipay', ...opts.env });
@@ -22,7 +24,11 @@ export async function testApp(opts: { env?: Record<string, string>; providers?: 
   const tokens = new Map<string, string>();
 
   async function login(email: string, password: string): Promise<string> {
-    const res = await built.app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+    const res = await built.app.request('/api/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
     if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
     return ((await res.json()) as { token: string }).token;
   }
@@ -32,11 +38,25 @@ export async function testApp(opts: { env?: Record<string, string>; providers?: 
   }
 
   /** A JSON request as `who` (a demo role, a raw token, or nobody). */
-  async function call(method: string, path: string, opts2: { as?: 'customer' | 'support' | 'admin' | { token: string }; body?: unknown; headers?: Record<string, string> } = {}) {
+  async function call(
+    method: string,
+    path: string,
+    opts2: {
+      as?: 'customer' | 'support' | 'admin' | { token: string };
+      body?: unknown;
+      headers?: Record<string, string>;
+    } = {},
+  ) {
     const headers: Record<string, string> = { ...opts2.headers };
     if (opts2.body !== undefined) headers['content-type'] = 'application/json';
-    if (opts2.as) headers.authorization = `Bearer ${typeof opts2.as === 'string' ? await tokenOf(opts2.as) : opts2.as.token}`;
-    const res = await built.app.request(path, { method, headers, body: opts2.body === undefined ? undefined : typeof opts2.body === 'string' ? opts2.body : JSON.stringify(opts2.body) });
+    if (opts2.as)
+      headers.authorization = `Bearer ${typeof opts2.as === 'string' ? await tokenOf(opts2.as) : opts2.as.token}`;
+    const res = await built.app.request(path, {
+      method,
+      headers,
+      body:
+        opts2.body === undefined ? undefined : typeof opts2.body === 'string' ? opts2.body : JSON.stringify(opts2.body),
+    });
     const text = await res.text();
     // Tests read response fields freely; the assertions are the type check here.
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -54,4 +74,5 @@ export async function testApp(opts: { env?: Record<string, string>; providers?: 
 
 export type TestApp = Awaited<ReturnType<typeof testApp>>;
 
-export const stockOf = async (db: Db, sku: string) => (await db.query<{ stock: number }>('SELECT stock FROM products WHERE sku = $1', [sku]))[0]!.stock;
+export const stockOf = async (db: Db, sku: string) =>
+  (await db.query<{ stock: number }>('SELECT stock FROM products WHERE sku = $1', [sku]))[0]!.stock;

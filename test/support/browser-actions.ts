@@ -1,9 +1,15 @@
 /** What a customer's browser does with a payment action: scan the QR code, follow the redirect, or submit the form. */
-export async function openCashier(action: { type: string; content?: string; url?: string; html?: string }): Promise<string> {
+export async function openCashier(action: {
+  type: string;
+  content?: string;
+  url?: string;
+  html?: string;
+}): Promise<string> {
   if (action.type === 'form') {
     const formAction = /<form[^>]*action="([^"]+)"/.exec(action.html!)![1]!;
     const fields = new URLSearchParams();
-    for (const m of action.html!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) fields.append(m[1]!, unescapeHtml(m[2]!));
+    for (const m of action.html!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g))
+      fields.append(m[1]!, unescapeHtml(m[2]!));
     const res = await fetch(unescapeHtml(formAction), { method: 'POST', body: fields });
     if (res.status !== 200) throw new Error(`cashier refused the form: ${res.status} ${await res.text()}`);
     return res.text();
@@ -14,7 +20,12 @@ export async function openCashier(action: { type: string; content?: string; url?
 }
 
 function unescapeHtml(s: string): string {
-  return s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return s
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 /** The first payment channel each provider offers, for tests that go through every provider. */

@@ -10,7 +10,10 @@ export async function violations(db: Db, initialStock?: Map<string, number>): Pr
     const rows = await db.query<Record<string, unknown>>(sql);
     for (const r of rows.slice(0, 5)) found.push(`${what}: ${JSON.stringify(r)}`);
   };
-  await bad('paid amount is neither 0 nor the order amount', `SELECT order_no, paid_amount, amount FROM orders WHERE paid_amount NOT IN (0, amount)`);
+  await bad(
+    'paid amount is neither 0 nor the order amount',
+    `SELECT order_no, paid_amount, amount FROM orders WHERE paid_amount NOT IN (0, amount)`,
+  );
   await bad('refunded more than paid', `SELECT order_no FROM orders WHERE refunded_amount > paid_amount`);
   await bad(
     'paid status without money, or money without paid status',
@@ -49,8 +52,14 @@ export async function violations(db: Db, initialStock?: Map<string, number>): Pr
      (status = 'paid' AND refunded_amount <> 0) OR (status = 'refunded' AND refunded_amount <> paid_amount)
      OR (status = 'partially_refunded' AND NOT (refunded_amount > 0 AND refunded_amount < paid_amount))`,
   );
-  await bad('surplus money with no automatic refund', `SELECT p.payment_no FROM payments p WHERE p.surplus AND NOT EXISTS (SELECT 1 FROM refunds r WHERE r.payment_id = p.id AND r.automatic) AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.kind = 'payment.return_surplus' AND j.payload->>'paymentNo' = p.payment_no)`);
-  await bad('a payment applied twice', `SELECT out_trade_no, count(*) FROM notifications WHERE outcome = 'applied' AND kind = 'payment' GROUP BY out_trade_no HAVING count(*) > 1`);
+  await bad(
+    'surplus money with no automatic refund',
+    `SELECT p.payment_no FROM payments p WHERE p.surplus AND NOT EXISTS (SELECT 1 FROM refunds r WHERE r.payment_id = p.id AND r.automatic) AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.kind = 'payment.return_surplus' AND j.payload->>'paymentNo' = p.payment_no)`,
+  );
+  await bad(
+    'a payment applied twice',
+    `SELECT out_trade_no, count(*) FROM notifications WHERE outcome = 'applied' AND kind = 'payment' GROUP BY out_trade_no HAVING count(*) > 1`,
+  );
   await bad('negative stock', `SELECT sku, stock FROM products WHERE stock < 0`);
   await bad('a dead job', `SELECT kind, last_error FROM jobs WHERE dead_at IS NOT NULL`);
   if (initialStock) {
@@ -60,12 +69,15 @@ export async function violations(db: Db, initialStock?: Map<string, number>): Pr
     );
     for (const r of rows) {
       const initial = initialStock.get(r.sku);
-      if (initial !== undefined && r.stock + r.reserved !== initial) found.push(`stock of ${r.sku} is ${r.stock} with ${r.reserved} reserved, started at ${initial}`);
+      if (initial !== undefined && r.stock + r.reserved !== initial)
+        found.push(`stock of ${r.sku} is ${r.stock} with ${r.reserved} reserved, started at ${initial}`);
     }
   }
   return found;
 }
 
 export async function stockSnapshot(db: Db): Promise<Map<string, number>> {
-  return new Map((await db.query<{ sku: string; stock: number }>('SELECT sku, stock FROM products')).map((r) => [r.sku, r.stock]));
+  return new Map(
+    (await db.query<{ sku: string; stock: number }>('SELECT sku, stock FROM products')).map((r) => [r.sku, r.stock]),
+  );
 }

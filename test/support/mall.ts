@@ -2,6 +2,7 @@ import { loadConfig } from '../../src/config.ts';
 import { FakeClock } from '../../src/lib/clock.ts';
 import { silentLogger } from '../../src/lib/log.ts';
 import { startMall, type Mall } from '../../src/server.ts';
+import { createSandboxes, type Sandboxes } from '../../sandbox/sandboxes.ts';
 import { freshDb } from './db.ts';
 
 type Who = 'customer' | 'support' | 'admin' | { token: string } | undefined;
@@ -14,10 +15,21 @@ export async function startTestMall(env: Record<string, string> = {}) {
   const clock = new FakeClock();
   const db = await freshDb();
   const config = loadConfig({ MALLPAY_DEMO: '1', PORT: '0', ...env });
-  const mall: Mall = await startMall(config, { db, clock, log: silentLogger, background: false, providerTimeoutMs: 5000 });
+  const mall: Mall<Sandboxes> = await startMall(config, {
+    db,
+    clock,
+    log: silentLogger,
+    background: false,
+    providerTimeoutMs: 5000,
+    sandbox: createSandboxes,
+  });
   const tokens = new Map<string, string>();
 
-  async function call(method: string, path: string, opts: { as?: Who; body?: unknown; headers?: Record<string, string> } = {}): Promise<{
+  async function call(
+    method: string,
+    path: string,
+    opts: { as?: Who; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<{
     status: number;
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read response fields freely
     body: any;
@@ -32,12 +44,21 @@ export async function startTestMall(env: Record<string, string> = {}) {
     }
     return first;
   }
-  async function send(method: string, path: string, opts: { as?: Who; body?: unknown; headers?: Record<string, string> }) {
+  async function send(
+    method: string,
+    path: string,
+    opts: { as?: Who; body?: unknown; headers?: Record<string, string> },
+  ) {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     const who = opts.as;
     if (who) headers.authorization = `Bearer ${typeof who === 'string' ? await tokenOf(who) : who.token}`;
-    const res = await fetch(mall.url + path, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), redirect: 'manual' });
+    const res = await fetch(mall.url + path, {
+      method,
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      redirect: 'manual',
+    });
     const text = await res.text();
     let body;
     try {
@@ -76,20 +97,37 @@ export async function startTestMall(env: Record<string, string> = {}) {
   }
   const order = async (orderNo: string) => (await call('GET', `/api/orders/${orderNo}`, { as: 'customer' })).body;
   async function placeOrder(items = [{ sku: 'FAN-SILK', quantity: 1 }]) {
-    return (await call('POST', '/api/orders', { as: 'customer', body: { items } })).body as { orderNo: string; amount: number };
+    return (await call('POST', '/api/orders', { as: 'customer', body: { items } })).body as {
+      orderNo: string;
+      amount: number;
+    };
   }
   async function pay(orderNo: string, method: string, channel: string) {
     const res = await call('POST', `/api/orders/${orderNo}/payments`, { as: 'customer', body: { method, channel } });
     if (res.status !== 201) throw new Error(`payment not created: ${res.status} ${res.text}`);
     return res.body as { paymentNo: string; action: { type: string; content?: string; url?: string; html?: string } };
   }
-  const notifications = async (provider: string) => (await call('GET', `/api/admin/notifications?provider=${provider}`, { as: 'support' })).body as {
-    outcome: string;
-    reason?: string;
-    outTradeNo?: string;
-  }[];
+  const notifications = async (provider: string) =>
+    (await call('GET', `/api/admin/notifications?provider=${provider}`, { as: 'support' })).body as {
+      outcome: string;
+      reason?: string;
+      outTradeNo?: string;
+    }[];
 
-  return { mall, db, clock, url: mall.url, call, control, settle, order, placeOrder, pay, notifications, close: () => mall.close() };
+  return {
+    mall,
+    db,
+    clock,
+    url: mall.url,
+    call,
+    control,
+    settle,
+    order,
+    placeOrder,
+    pay,
+    notifications,
+    close: () => mall.close(),
+  };
 }
 
 export type TestMall = Awaited<ReturnType<typeof startTestMall>>;

@@ -21,9 +21,18 @@ async function freePort(): Promise<number> {
  * A database that outlives the processes using it: a fresh PostgreSQL database when DATABASE_URL is
  * set, else a PGlite data directory (which one process at a time may open).
  */
-export async function durableDatabase(): Promise<{ env: Record<string, string>; drop: () => Promise<void>; multiProcess: boolean }> {
+export async function durableDatabase(): Promise<{
+  env: Record<string, string>;
+  drop: () => Promise<void>;
+  multiProcess: boolean;
+}> {
   const url = process.env.DATABASE_URL;
-  if (!url) return { env: { DATA_DIR: mkdtempSync(join(tmpdir(), 'mallpay-crash-')) }, drop: async () => {}, multiProcess: false };
+  if (!url)
+    return {
+      env: { DATA_DIR: mkdtempSync(join(tmpdir(), 'mallpay-crash-')) },
+      drop: async () => {},
+      multiProcess: false,
+    };
   const name = `mallpay_proc_${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
@@ -32,7 +41,7 @@ export async function durableDatabase(): Promise<{ env: Record<string, string>; 
   const dbUrl = new URL(url);
   dbUrl.pathname = `/${name}`;
   return {
-    env: { DATABASE_URL: dbUrl.toString(), MALLPAY_DEMO: '1' },
+    env: { DATABASE_URL: dbUrl.toString(), MALLPAY_DEMO: '1', MALLPAY_SANDBOX: '1' },
     multiProcess: true,
     drop: async () => {
       const c = new pg.Client({ connectionString: url });
@@ -58,18 +67,36 @@ export async function startMallProcess(env: Record<string, string>): Promise<Mal
   const url = `http://127.0.0.1:${port}`;
   let out = '';
   // stdin stays a pipe from this process: die-with-parent.ts ends the mall when it closes.
-  const proc = spawn(process.execPath, ['--import', 'tsx', '--import', './test/support/die-with-parent.ts', 'src/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(port), PUBLIC_URL: url, LOG_LEVEL: 'warn', JOB_LEASE_SECONDS: '2', SANDBOX_TIME_SCALE: '600', ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--import', './test/support/die-with-parent.ts', 'src/main.ts'],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        PUBLIC_URL: url,
+        LOG_LEVEL: 'warn',
+        JOB_LEASE_SECONDS: '2',
+        SANDBOX_TIME_SCALE: '600',
+        ...env,
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code, signal) => resolve(signal === 'SIGKILL' ? 137 : code)));
+  const exited = new Promise<number | null>((resolve) =>
+    proc.on('exit', (code, signal) => resolve(signal === 'SIGKILL' ? 137 : code)),
+  );
   for (let i = 0; i < 240; i++) {
     if (proc.exitCode !== null) throw new Error(`mall process exited at start:\n${out}`);
-    const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
-    if (ok) return { url, proc, exited, output: () => out, stop: async () => void (proc.kill('SIGTERM'), await exited) };
+    const ok = await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok)
+      return { url, proc, exited, output: () => out, stop: async () => void (proc.kill('SIGTERM'), await exited) };
     await new Promise((r) => setTimeout(r, 250));
   }
   proc.kill('SIGKILL');
@@ -93,7 +120,11 @@ export function client(url: string) {
   const tokens = new Map<string, string>();
   async function token(who: string) {
     if (!tokens.has(who)) {
-      const r = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `${who}@demo.test`, password: `demo-${who}` }) });
+      const r = await fetch(`${url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: `${who}@demo.test`, password: `demo-${who}` }),
+      });
       tokens.set(who, ((await r.json()) as { token: string }).token);
     }
     return tokens.get(who)!;

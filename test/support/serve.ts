@@ -25,8 +25,14 @@ export async function serveOnLoopback(app: Fetchable): Promise<{ url: string; cl
  * An origin whose app is set after the port is known: the sandbox must know its own URL when it is
  * built, and the server must exist to have one.
  */
-export async function lateBoundServer(): Promise<{ url: string; setApp: (app: Fetchable) => void; close: () => Promise<void> }> {
+export async function lateBoundServer(): Promise<{
+  url: string;
+  setApp: (app: Fetchable) => void;
+  close: () => Promise<void>;
+}> {
   let target: Fetchable | undefined;
-  const s = await serveOnLoopback({ fetch: (req) => (target ? target.fetch(req) : new Response('not ready', { status: 503 })) });
+  const s = await serveOnLoopback({
+    fetch: (req) => (target ? target.fetch(req) : new Response('not ready', { status: 503 })),
+  });
   return { ...s, setApp: (app) => void (target = app) };
 }

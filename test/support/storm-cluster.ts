@@ -4,7 +4,10 @@ import { DEMO_PRODUCTS } from '../../src/demo/seed.ts';
 import { upsertProduct } from '../../src/catalog/catalog.repository.ts';
 import { durableDatabase, startMallProcess, type MallProcess } from './process.ts';
 
-export type ChaosTotals = Record<'callErrors' | 'callTimeouts' | 'notifications' | 'copies' | 'failedDeliveries', number>;
+export type ChaosTotals = Record<
+  'callErrors' | 'callTimeouts' | 'notifications' | 'copies' | 'failedDeliveries',
+  number
+>;
 
 /** Enough of every product that stock never runs out in a storm (running out is tested elsewhere). */
 const STOCK = 10_000_000;
@@ -16,7 +19,9 @@ const STOCK = 10_000_000;
  */
 export async function startCluster(processes: number, env: (i: number) => Record<string, string>) {
   const database = await durableDatabase();
-  const dbOptions = database.env.DATABASE_URL ? { databaseUrl: database.env.DATABASE_URL, poolSize: 4 } : { dataDir: database.env.DATA_DIR };
+  const dbOptions = database.env.DATABASE_URL
+    ? { databaseUrl: database.env.DATABASE_URL, poolSize: 4 }
+    : { dataDir: database.env.DATA_DIR };
   const count = database.multiProcess ? processes : 1;
   const chaos: ChaosTotals = { callErrors: 0, callTimeouts: 0, notifications: 0, copies: 0, failedDeliveries: 0 };
 

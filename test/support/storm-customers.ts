@@ -1,9 +1,13 @@
-import { mulberry32 } from '../../src/sandbox/shared/chaos.ts';
+import { mulberry32 } from '../../sandbox/shared/chaos.ts';
 import { openCashier } from './browser-actions.ts';
 import { randomUUID } from 'node:crypto';
 
 type Method = 'alipay' | 'wechatpay' | 'unionpay';
-const CHANNELS: Record<Method, string[]> = { alipay: ['qr', 'page', 'wap'], wechatpay: ['qr', 'h5'], unionpay: ['page'] };
+const CHANNELS: Record<Method, string[]> = {
+  alipay: ['qr', 'page', 'wap'],
+  wechatpay: ['qr', 'h5'],
+  unionpay: ['page'],
+};
 const SKUS = ['TEA-LONGJING-250', 'MUG-CELADON', 'FAN-SILK', 'INK-SET', 'SAMPLE-1FEN'];
 
 /**
@@ -29,13 +33,22 @@ export function plans(orders: number, seed: number): Plan[] {
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
   return Array.from({ length: orders }, (_, n) => {
     const x = r();
-    const scenario: Scenario = x < 0.01 ? 'late' : x < 0.03 ? 'double' : x < 0.15 ? 'abandon' : x < 0.18 ? 'cancel' : 'pay';
+    const scenario: Scenario =
+      x < 0.01 ? 'late' : x < 0.03 ? 'double' : x < 0.15 ? 'abandon' : x < 0.18 ? 'cancel' : 'pay';
     const method: Method = scenario === 'late' ? 'unionpay' : pick(['alipay', 'wechatpay', 'unionpay'] as const);
     const y = r();
-    const refund = scenario === 'pay' && y < 0.3 ? { part: pick(['full', 'full', 'half', 'half_then_rest'] as const), approve: r() < 0.85 } : undefined;
+    const refund =
+      scenario === 'pay' && y < 0.3
+        ? { part: pick(['full', 'full', 'half', 'half_then_rest'] as const), approve: r() < 0.85 }
+        : undefined;
     return {
-      n, scenario, method, channel: pick(CHANNELS[method]), other: pick((['alipay', 'wechatpay', 'unionpay'] as const).filter((m) => m !== method)),
-      items: [{ sku: pick(SKUS), quantity: 1 + Math.floor(r() * 3) }], ...(refund ? { refund } : {}),
+      n,
+      scenario,
+      method,
+      channel: pick(CHANNELS[method]),
+      other: pick((['alipay', 'wechatpay', 'unionpay'] as const).filter((m) => m !== method)),
+      items: [{ sku: pick(SKUS), quantity: 1 + Math.floor(r() * 3) }],
+      ...(refund ? { refund } : {}),
     };
   });
 }
@@ -58,12 +71,23 @@ export interface Tokens {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the storm reads response fields freely
 type Answer = { status: number; body: any };
 /** One JSON call; a dropped connection reads as a 599, which the caller treats like any 5xx. */
-export async function api(url: string, token: string, method: string, path: string, body?: unknown, key?: string): Promise<Answer> {
+export async function api(
+  url: string,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  key?: string,
+): Promise<Answer> {
   const headers: Record<string, string> = { authorization: `Bearer ${token}` };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (key) headers['idempotency-key'] = key;
   try {
-    const res = await fetch(url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(url + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   } catch (err) {
@@ -86,11 +110,19 @@ export async function login(url: string, who: keyof Tokens): Promise<string> {
  */
 export async function customer(url: string, tokens: Tokens, plan: Plan): Promise<CustomerOutcome> {
   const out: CustomerOutcome = { latePaid: false, refundsApplied: 0, notes: [] };
-  const call = (method: string, path: string, who: keyof Tokens, body?: unknown, key?: string) => api(url, tokens[who], method, path, body, key);
-  const again = async (method: string, path: string, who: keyof Tokens, body?: unknown, ok = (s: number) => s < 500) => {
+  const call = (method: string, path: string, who: keyof Tokens, body?: unknown, key?: string) =>
+    api(url, tokens[who], method, path, body, key);
+  const again = async (
+    method: string,
+    path: string,
+    who: keyof Tokens,
+    body?: unknown,
+    ok = (s: number) => s < 500,
+  ) => {
     const key = method === 'POST' ? randomUUID() : undefined;
     let res = await call(method, path, who, body, key);
-    for (let i = 0; i < 10 && !ok(res.status); i++) res = (await pause(100 * (i + 1)), await call(method, path, who, body, key));
+    for (let i = 0; i < 10 && !ok(res.status); i++)
+      res = (await pause(100 * (i + 1)), await call(method, path, who, body, key));
     return res;
   };
   const order = await again('POST', '/api/orders', 'customer', { items: plan.items });
@@ -110,7 +142,10 @@ export async function customer(url: string, tokens: Tokens, plan: Plan): Promise
     const res = await fetch(`${url}/sandbox/${p.method}/_control/pay/${p.paymentNo}`, { method: 'POST', body: '{}' });
     const body = (await res.json().catch(() => ({}))) as { ok?: boolean; error?: unknown; message?: unknown };
     const paid = res.ok && body.ok !== false && !body.error;
-    if (!paid && !expectRefusal) out.notes.push(`${plan.scenario}: ${p.method} refused the payment: ${JSON.stringify(body.error)} ${String(body.message ?? '')}`);
+    if (!paid && !expectRefusal)
+      out.notes.push(
+        `${plan.scenario}: ${p.method} refused the payment: ${JSON.stringify(body.error)} ${String(body.message ?? '')}`,
+      );
     return paid;
   };
   const cancel = () => again('POST', `/api/orders/${orderNo}/cancel`, 'customer', undefined, (s) => s < 500);
@@ -141,9 +176,17 @@ export async function customer(url: string, tokens: Tokens, plan: Plan): Promise
   const amount = order.body.amount as number;
   const half = Math.ceil(amount / 2);
   // Half of ¥0.01 is all of it: nothing would be left for a second application.
-  const parts = plan.refund.part === 'full' || half === amount ? [undefined] : plan.refund.part === 'half' ? [half] : [half, undefined];
+  const parts =
+    plan.refund.part === 'full' || half === amount
+      ? [undefined]
+      : plan.refund.part === 'half'
+        ? [half]
+        : [half, undefined];
   for (const part of parts) {
-    const r = await again('POST', `/api/orders/${orderNo}/refunds`, 'customer', { reason: 'storm', ...(part ? { amount: part } : {}) });
+    const r = await again('POST', `/api/orders/${orderNo}/refunds`, 'customer', {
+      reason: 'storm',
+      ...(part ? { amount: part } : {}),
+    });
     if (r.status !== 201) return (out.notes.push(`refund ${r.status} ${r.body?.error?.code}`), out);
     out.refundsApplied++;
     const decision = plan.refund.approve ? 'approve' : 'reject';

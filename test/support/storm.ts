@@ -53,14 +53,20 @@ export async function runStorm(o: StormOptions) {
     LOG_LEVEL: 'error',
   }));
   try {
-    log(`storm: ${o.orders} orders on ${cluster.processes} process(es), ${cluster.multiProcess ? 'PostgreSQL' : 'PGlite'}`);
+    log(
+      `storm: ${o.orders} orders on ${cluster.processes} process(es), ${cluster.multiProcess ? 'PostgreSQL' : 'PGlite'}`,
+    );
     const urls = cluster.urls();
     const tokens: Tokens = { customer: await login(urls[0]!, 'customer'), support: await login(urls[0]!, 'support') };
     const all = plans(o.orders, seed);
     let done = 0;
     let customersDone = false;
     const outcomes = pool(all, o.concurrency ?? 32, async (plan, i) => {
-      const out = await customer(urls[i % urls.length]!, tokens, plan).catch((err: Error): CustomerOutcome => ({ latePaid: false, refundsApplied: 0, notes: [`threw: ${err.message}`] }));
+      const out = await customer(urls[i % urls.length]!, tokens, plan).catch((err: Error): CustomerOutcome => ({
+        latePaid: false,
+        refundsApplied: 0,
+        notes: [`threw: ${err.message}`],
+      }));
       if (++done % 500 === 0) log(`storm: ${done} customers done`);
       return out;
     }).finally(() => (customersDone = true));
@@ -78,7 +84,11 @@ export async function runStorm(o: StormOptions) {
     let counts: Awaited<ReturnType<typeof figures>>;
     let mismatches: string[] = [];
     for (;;) {
-      const read = await cluster.withDb(async (db) => ({ found: await violations(db, cluster.initialStock), books: await paymentBooks(db), counts: await figures(db) }));
+      const read = await cluster.withDb(async (db) => ({
+        found: await violations(db, cluster.initialStock),
+        books: await paymentBooks(db),
+        counts: await figures(db),
+      }));
       ({ found, counts } = read);
       const now = cluster.urls();
       const trades = new Map(
@@ -97,7 +107,9 @@ export async function runStorm(o: StormOptions) {
     const scenarios: Record<string, number> = {};
     for (const p of all) scenarios[p.scenario] = (scenarios[p.scenario] ?? 0) + 1;
     // A customer whose process was killed under them saw an error: that is the crash, not a finding.
-    const notes = customerOutcomes.flatMap((x) => x.notes).filter((n) => !crashed || !/threw|fetch failed|ECONNRESET|socket/i.test(n));
+    const notes = customerOutcomes
+      .flatMap((x) => x.notes)
+      .filter((n) => !crashed || !/threw|fetch failed|ECONNRESET|socket/i.test(n));
     return {
       processes: cluster.processes,
       database: cluster.multiProcess ? 'postgresql' : 'pglite',
@@ -125,9 +137,15 @@ export async function runStorm(o: StormOptions) {
 }
 
 /** kill -9 a process `times` times, 0.5–2.5 s apart (seeded), while the customers are still at it. */
-async function crashAtRandom(cluster: Cluster, times: number, seed: number, over: () => boolean, log: (l: string) => void): Promise<number> {
+async function crashAtRandom(
+  cluster: Cluster,
+  times: number,
+  seed: number,
+  over: () => boolean,
+  log: (l: string) => void,
+): Promise<number> {
   let state = seed >>> 0 || 1;
-  const random = () => ((state = (state * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const random = () => (state = (state * 1103515245 + 12345) >>> 0) / 2 ** 32;
   let crashed = 0;
   while (crashed < times && !over()) {
     await new Promise((r) => setTimeout(r, 500 + random() * 2000));
@@ -153,10 +171,15 @@ async function waitForQuiet(cluster: Cluster, tokens: Tokens, timeoutMs: number)
     if (Object.values(last).every((n) => n === 0)) return { quiet: true, last, retries };
     const url = cluster.urls()[0]!;
     const staff = (method: string, path: string, body?: unknown) => api(url, tokens.support, method, path, body);
-    for (const r of ((await staff('GET', '/api/admin/refunds?status=pending_review&limit=1000')).body ?? []) as { refundNo: string }[]) {
+    for (const r of ((await staff('GET', '/api/admin/refunds?status=pending_review&limit=1000')).body ?? []) as {
+      refundNo: string;
+    }[]) {
       await staff('POST', `/api/admin/refunds/${r.refundNo}/approve`, { note: 'storm: clearing the queue' });
     }
-    for (const r of ((await staff('GET', '/api/admin/refunds?status=failed&limit=1000')).body ?? []) as { refundNo: string; closed?: boolean }[]) {
+    for (const r of ((await staff('GET', '/api/admin/refunds?status=failed&limit=1000')).body ?? []) as {
+      refundNo: string;
+      closed?: boolean;
+    }[]) {
       if (r.closed) continue;
       retries++;
       await staff('POST', `/api/admin/refunds/${r.refundNo}/retry`, { note: 'storm: staff retry' });

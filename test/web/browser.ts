@@ -12,7 +12,9 @@ const SCREENSHOTS = fileURLToPath(new URL('../../screenshots/', import.meta.url)
  */
 export function describeInBrowser(name: string, body: () => void): void {
   if (!existsSync(CHROMIUM) && !process.env.CI) {
-    console.warn(`skipping "${name}": no Chromium at ${CHROMIUM} (apt-get install -y chromium); CI=true makes this a failure`);
+    console.warn(
+      `skipping "${name}": no Chromium at ${CHROMIUM} (apt-get install -y chromium); CI=true makes this a failure`,
+    );
     describe.skip(name, body);
     return;
   }
@@ -32,7 +34,10 @@ const refused = new WeakMap<BrowserContext, string[]>();
 export const cspViolations = (context: BrowserContext) => refused.get(context) ?? [];
 
 /** A fresh browser profile (its own cookies) with a phone-sized or desktop viewport and a language. */
-export async function newProfile(browser: Browser, opts: { locale?: string; phone?: boolean } = {}): Promise<BrowserContext> {
+export async function newProfile(
+  browser: Browser,
+  opts: { locale?: string; phone?: boolean } = {},
+): Promise<BrowserContext> {
   const context = await browser.newContext({
     locale: opts.locale ?? 'en-US',
     viewport: opts.phone ? { width: 390, height: 844 } : { width: 1100, height: 800 },
@@ -45,11 +50,19 @@ export async function newProfile(browser: Browser, opts: { locale?: string; phon
   return context;
 }
 
-export async function logIn(page: Page, baseUrl: string, who: 'customer' | 'support' | 'admin', next = '/'): Promise<void> {
+export async function logIn(
+  page: Page,
+  baseUrl: string,
+  who: 'customer' | 'support' | 'admin',
+  next = '/',
+): Promise<void> {
   await page.goto(`${baseUrl}/login?next=${encodeURIComponent(next)}`);
   await page.fill('#email', `${who}@demo.test`);
   await page.fill('#password', `demo-${who}`);
-  await Promise.all([page.waitForURL((u) => u.pathname === next.split('?')[0]), page.click('main form button[type=submit]')]);
+  await Promise.all([
+    page.waitForURL((u) => u.pathname === next.split('?')[0]),
+    page.click('main form button[type=submit]'),
+  ]);
 }
 
 /** Full-page screenshots under screenshots/ (git-ignored), for people to look at. */
@@ -59,7 +72,11 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 /** Places an order from the storefront and answers its number, read from the checkout URL. */
-export async function orderFromStorefront(page: Page, baseUrl: string, quantities: Record<string, number>): Promise<string> {
+export async function orderFromStorefront(
+  page: Page,
+  baseUrl: string,
+  quantities: Record<string, number>,
+): Promise<string> {
   await page.goto(`${baseUrl}/`);
   for (const [sku, qty] of Object.entries(quantities)) await page.fill(`#qty-${sku}`, String(qty));
   await Promise.all([page.waitForURL(/\/checkout\/M\w+/), page.click('main form button[type=submit]')]);

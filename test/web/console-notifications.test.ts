@@ -32,7 +32,9 @@ describeInBrowser('rejected notifications and alerts in the console', () => {
 
     await support.goto(`${t.url}/console/notifications?provider=unionpay`);
     const banner = support.locator('main [role=alert]');
-    expect(await banner.locator('li[data-alert-kind=jobs_backing_up]').textContent()).toMatch(/1 background job\(s\) overdue/);
+    expect(await banner.locator('li[data-alert-kind=jobs_backing_up]').textContent()).toMatch(
+      /1 background job\(s\) overdue/,
+    );
     const card = support.locator('section[data-notification]').first();
     expect(await card.locator('.reason').textContent()).toBe('unconfirmed');
     expect(await card.locator('.order').textContent()).toBe(orderNo);
@@ -45,14 +47,18 @@ describeInBrowser('rejected notifications and alerts in the console', () => {
     await t.control('unionpay', 'faults', { clear: true });
     await Promise.all([support.waitForURL(/replayed=\d+/), card.locator('button', { hasText: 'Replay' }).click()]);
     expect(await support.textContent('[role=status]')).toMatch(/recorded as notification \d+, applied/);
-    expect(await support.locator('section[data-notification]').first().locator('.later').textContent()).toBe('Since then: applied');
+    expect(await support.locator('section[data-notification]').first().locator('.later').textContent()).toBe(
+      'Since then: applied',
+    );
     expect((await t.order(orderNo)).status).toBe('paid');
   });
 
   it('shows the alerts banner on every console page, in the page’s language', async () => {
     await support.goto(`${t.url}/console/refunds?lang=ja`);
     expect(await support.locator('main [role=alert] h2').textContent()).toBe('要対応');
-    expect(await support.locator('li[data-alert-kind=jobs_backing_up]').textContent()).toContain('バックグラウンドジョブが 1 件');
+    expect(await support.locator('li[data-alert-kind=jobs_backing_up]').textContent()).toContain(
+      'バックグラウンドジョブが 1 件',
+    );
     await support.goto(`${t.url}/console/refunds`);
     await screenshot(support, 'console-alerts-banner');
     // Once the workers catch up, the banner is gone.
@@ -62,7 +68,11 @@ describeInBrowser('rejected notifications and alerts in the console', () => {
   });
 
   it('shows a forged body as text, never as markup', async () => {
-    await fetch(`${t.url}/notify/alipay`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'out_trade_no=<b id=forged>x</b>&sign=bad' });
+    await fetch(`${t.url}/notify/alipay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'out_trade_no=<b id=forged>x</b>&sign=bad',
+    });
     await support.goto(`${t.url}/console/notifications?provider=alipay`);
     const card = support.locator('section[data-notification]').first();
     expect(await card.locator('pre.raw').textContent()).toContain('<b id=forged>x</b>');

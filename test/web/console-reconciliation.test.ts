@@ -12,10 +12,14 @@ describeInBrowser('reconciliation differences in the console', () => {
   let oldId: number;
 
   const difference = async (id: number) =>
-    (await t.db.query<{ status: string; resolved_by: number | null; resolution_note: string | null; resolved_at: Date | null }>(
-      'SELECT status, resolved_by, resolution_note, resolved_at FROM reconciliation_differences WHERE id = $1',
-      [id],
-    ))[0]!;
+    (
+      await t.db.query<{
+        status: string;
+        resolved_by: number | null;
+        resolution_note: string | null;
+        resolved_at: Date | null;
+      }>('SELECT status, resolved_by, resolution_note, resolved_at FROM reconciliation_differences WHERE id = $1', [id])
+    )[0]!;
 
   beforeAll(async () => {
     [t, browser] = await Promise.all([startTestMall(), launchBrowser()]);
@@ -60,7 +64,9 @@ describeInBrowser('reconciliation differences in the console', () => {
     const form = page.locator(`section[data-difference="${id}"] form`);
     await form.getByLabel('What you found and did').fill(note);
     const [response] = await Promise.all([
-      page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith(`/console/reconciliation/${id}/resolve`)),
+      page.waitForResponse(
+        (r) => r.request().method() === 'POST' && r.url().endsWith(`/console/reconciliation/${id}/resolve`),
+      ),
       form.getByRole('button', { name: 'Mark resolved' }).click(),
     ]);
     await page.waitForLoadState();
@@ -87,7 +93,9 @@ describeInBrowser('reconciliation differences in the console', () => {
     const alert = support.locator('main section.alerts li[data-alert-kind=reconciliation_differences_open]');
     expect(await alert.textContent()).toContain('WeChat Pay: 1 reconciliation difference(s) open or flagged.');
     expect(await alert.locator('a').getAttribute('href')).toBe('/console/reconciliation?provider=wechatpay');
-    expect(await support.locator('header nav a', { hasText: 'Reconciliation' }).getAttribute('href')).toBe('/console/reconciliation');
+    expect(await support.locator('header nav a', { hasText: 'Reconciliation' }).getAttribute('href')).toBe(
+      '/console/reconciliation',
+    );
     await screenshot(support, 'console-reconciliation');
   });
 
@@ -114,8 +122,11 @@ describeInBrowser('reconciliation differences in the console', () => {
     const note = 'WeChat Pay support: a test credit by their ops team, reversed on 11-27.';
     expect(await submitNote(support, flaggedId, note)).toBe(303);
     await support.waitForURL((u) => u.pathname === '/console/reconciliation' && u.search === `?resolved=${flaggedId}`);
-    expect(await support.locator('main p.notice.ok[role=status]').textContent()).toBe(`Difference ${flaggedId} marked resolved.`);
-    const supportId = (await t.db.query<{ id: number }>(`SELECT id FROM users WHERE email = 'support@demo.test'`))[0]!.id;
+    expect(await support.locator('main p.notice.ok[role=status]').textContent()).toBe(
+      `Difference ${flaggedId} marked resolved.`,
+    );
+    const supportId = (await t.db.query<{ id: number }>(`SELECT id FROM users WHERE email = 'support@demo.test'`))[0]!
+      .id;
     const row = await difference(flaggedId);
     expect(row.status).toBe('resolved');
     expect(row.resolved_by).toBe(supportId);
@@ -138,7 +149,9 @@ describeInBrowser('reconciliation differences in the console', () => {
 
     // The stale tab tries to resolve it again: refused, and the first note stands.
     expect(await submitNote(stale, flaggedId, 'resolved twice')).toBe(409);
-    expect(await stale.locator('main p.notice.bad[role=alert]').textContent()).toBe(`Difference ${flaggedId} is already resolved.`);
+    expect(await stale.locator('main p.notice.bad[role=alert]').textContent()).toBe(
+      `Difference ${flaggedId} is already resolved.`,
+    );
     expect((await difference(flaggedId)).resolution_note).toBe(note);
     await stale.close();
   });
@@ -148,7 +161,9 @@ describeInBrowser('reconciliation differences in the console', () => {
     expect(await support.locator('h1').textContent()).toBe('照合差異');
     expect(await card(flaggedId).locator('.kind').textContent()).toBe('どの取引にも対応しない入出金 funds_unexplained');
     expect(await card(flaggedId).locator('.provider-amount').textContent()).toBe('CN¥7.77');
-    expect(await support.locator('header nav a', { hasText: '照合' }).getAttribute('href')).toBe('/console/reconciliation?lang=ja');
+    expect(await support.locator('header nav a', { hasText: '照合' }).getAttribute('href')).toBe(
+      '/console/reconciliation?lang=ja',
+    );
     await support.goto(`${t.url}/console/reconciliation?lang=en`);
   });
 

@@ -1,7 +1,15 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestMall, type TestMall } from '../support/mall.ts';
-import { choose, describeInBrowser, launchBrowser, logIn, newProfile, orderFromStorefront, screenshot } from './browser.ts';
+import {
+  choose,
+  describeInBrowser,
+  launchBrowser,
+  logIn,
+  newProfile,
+  orderFromStorefront,
+  screenshot,
+} from './browser.ts';
 
 describeInBrowser('the pages in Japanese and Chinese', () => {
   let t: TestMall;
@@ -92,7 +100,10 @@ describeInBrowser('the pages in Japanese and Chinese', () => {
     expect(await customer.page.textContent('h1')).toBe(`订单 ${orderNo} 退款`);
     expect(await customer.page.textContent('label[for=reason]')).toBe('退款原因');
     await customer.page.fill('#reason', '不需要了');
-    await Promise.all([customer.page.waitForURL(/\/refunds\/R\w+/), customer.page.click('main form button[type=submit]')]);
+    await Promise.all([
+      customer.page.waitForURL(/\/refunds\/R\w+/),
+      customer.page.click('main form button[type=submit]'),
+    ]);
     expect(await customer.page.textContent('#refund-status')).toBe('待审核');
     await screenshot(customer.page, 'refund-page-zh-CN');
 

@@ -1,7 +1,16 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestMall, type TestMall } from '../support/mall.ts';
-import { choose, cspViolations, describeInBrowser, launchBrowser, logIn, newProfile, orderFromStorefront, screenshot } from './browser.ts';
+import {
+  choose,
+  cspViolations,
+  describeInBrowser,
+  launchBrowser,
+  logIn,
+  newProfile,
+  orderFromStorefront,
+  screenshot,
+} from './browser.ts';
 
 describeInBrowser('paying from the pages in a real browser', () => {
   let t: TestMall;
@@ -40,7 +49,10 @@ describeInBrowser('paying from the pages in a real browser', () => {
     await screenshot(page, 'storefront');
   });
 
-  for (const [method, payButton] of [['alipay', 'button.pay'], ['wechatpay', 'button.pay']] as const) {
+  for (const [method, payButton] of [
+    ['alipay', 'button.pay'],
+    ['wechatpay', 'button.pay'],
+  ] as const) {
     it(`pays a ${method} QR code scanned with the phone, and the pay page moves on to the success page by itself`, async () => {
       const orderNo = await orderFromStorefront(page, t.url, { 'FAN-SILK': 2 });
       if (method === 'alipay') await screenshot(page, 'checkout');
@@ -64,16 +76,23 @@ describeInBrowser('paying from the pages in a real browser', () => {
     // The pay page submits the provider's form by itself: the next page is UnionPay's cashier.
     await Promise.all([page.waitForURL(/\/sandbox\/unionpay\/cashier\//), choose(page, 'unionpay', 'page')]);
     expect(await page.textContent('body')).toContain('¥45.00');
-    await Promise.all([page.waitForURL(new RegExp(`/orders/${orderNo}/result`)), page.click('form[action$="/pay"] button')]);
+    await Promise.all([
+      page.waitForURL(new RegExp(`/orders/${orderNo}/result`)),
+      page.click('form[action$="/pay"] button'),
+    ]);
     expect(await page.getAttribute('[data-outcome]', 'data-outcome')).toBe('succeeded');
     expect(await page.textContent('main')).toContain('UnionPay');
   });
 
   it('cancels an unpaid order from My orders: it closes, at the provider too, and its stock comes back', async () => {
-    const stock = async () => (await t.db.query<{ stock: number }>(`SELECT stock FROM products WHERE sku = 'INK-SET'`))[0]!.stock;
+    const stock = async () =>
+      (await t.db.query<{ stock: number }>(`SELECT stock FROM products WHERE sku = 'INK-SET'`))[0]!.stock;
     const before = await stock();
     const orderNo = await orderFromStorefront(page, t.url, { 'INK-SET': 2 });
-    const [payment] = await Promise.all([page.waitForURL(/\/pay\/P\w+/).then(() => page.url().split('/pay/')[1]!.split('?')[0]!), choose(page, 'wechatpay', 'qr')]);
+    const [payment] = await Promise.all([
+      page.waitForURL(/\/pay\/P\w+/).then(() => page.url().split('/pay/')[1]!.split('?')[0]!),
+      choose(page, 'wechatpay', 'qr'),
+    ]);
     expect(await stock()).toBe(before - 2);
     await page.goto(`${t.url}/orders`);
     const card = page.locator(`section[data-order=${orderNo}]`);
@@ -81,7 +100,9 @@ describeInBrowser('paying from the pages in a real browser', () => {
     expect(await card.locator('.order-status').textContent()).toBe('closed');
     expect(await card.locator('button', { hasText: 'Cancel order' }).count()).toBe(0);
     expect(await stock()).toBe(before);
-    expect((await t.control('wechatpay', `trades/${payment}`)).body).toMatchObject({ transaction: { trade_state: 'CLOSED' } });
+    expect((await t.control('wechatpay', `trades/${payment}`)).body).toMatchObject({
+      transaction: { trade_state: 'CLOSED' },
+    });
   });
 
   it('pays with Alipay on the website by following the redirect, and returns to the success page', async () => {
@@ -101,14 +122,20 @@ describeInBrowser('paying from the pages in a real browser', () => {
     expect(await page.textContent('main')).toContain('Nothing was charged');
     await screenshot(page, 'result-failure');
 
-    await Promise.all([page.waitForURL(new RegExp(`/checkout/${orderNo}`)), page.getByRole('link', { name: 'Pay again' }).click()]);
+    await Promise.all([
+      page.waitForURL(new RegExp(`/checkout/${orderNo}`)),
+      page.getByRole('link', { name: 'Pay again' }).click(),
+    ]);
     await Promise.all([page.waitForURL(/\/pay\/P\w+/), choose(page, 'wechatpay', 'qr')]);
     await payOnPhone((await page.getAttribute('.qr', 'data-qr-content'))!, 'button.pay');
     await t.settle();
     await page.waitForURL(new RegExp(`/orders/${orderNo}/result`), { timeout: 15_000 });
     expect(await page.getAttribute('[data-outcome]', 'data-outcome')).toBe('succeeded');
     const order = await t.order(orderNo);
-    expect(order.payments.map((p: { method: string; status: string }) => `${p.method}:${p.status}`)).toEqual(['unionpay:failed', 'wechatpay:succeeded']);
+    expect(order.payments.map((p: { method: string; status: string }) => `${p.method}:${p.status}`)).toEqual([
+      'unionpay:failed',
+      'wechatpay:succeeded',
+    ]);
   });
 
   it('sends a failed WeChat Pay QR payment to the failure page once the provider is asked', async () => {

@@ -37,7 +37,10 @@ describeInBrowser('refunds from the pages: the customer applies, support reviews
 
   async function applyInBrowser(orderNo: string, reason: string, amount?: string): Promise<string> {
     await customer.goto(`${t.url}/orders`);
-    await Promise.all([customer.waitForURL(`**/orders/${orderNo}/refund`), customer.click(`section[data-order=${orderNo}] a:has-text("Ask for a refund")`)]);
+    await Promise.all([
+      customer.waitForURL(`**/orders/${orderNo}/refund`),
+      customer.click(`section[data-order=${orderNo}] a:has-text("Ask for a refund")`),
+    ]);
     await customer.fill('#reason', reason);
     if (amount !== undefined) await customer.fill('#amount', amount);
     await Promise.all([customer.waitForURL(/\/refunds\/R\w+/), customer.click('main form button[type=submit]')]);
@@ -62,7 +65,10 @@ describeInBrowser('refunds from the pages: the customer applies, support reviews
     await customer.goto(`${t.url}/orders`);
     expect(await customer.textContent(`section[data-order=${orderNo}] .order-status`)).toBe('paid');
     await screenshot(customer, 'orders');
-    await Promise.all([customer.waitForURL(`**/orders/${orderNo}/refund`), customer.click(`section[data-order=${orderNo}] a:has-text("Ask for a refund")`)]);
+    await Promise.all([
+      customer.waitForURL(`**/orders/${orderNo}/refund`),
+      customer.click(`section[data-order=${orderNo}] a:has-text("Ask for a refund")`),
+    ]);
     expect(await customer.inputValue('#amount')).toBe('128.00');
     expect(await customer.textContent('#refundable')).toBe('¥128.00');
     await screenshot(customer, 'refund-form');
@@ -124,7 +130,10 @@ describeInBrowser('refunds from the pages: the customer applies, support reviews
 
   it('refuses a console decision without a valid anti-forgery token, and the refund stays under review', async () => {
     const orderNo = await paidOrder('alipay');
-    const applied = await t.call('POST', `/api/orders/${orderNo}/refunds`, { as: 'customer', body: { reason: 'forgery test' } });
+    const applied = await t.call('POST', `/api/orders/${orderNo}/refunds`, {
+      as: 'customer',
+      body: { reason: 'forgery test' },
+    });
     const refundNo = applied.body.refundNo as string;
     const url = `${t.url}/console/refunds/${refundNo}`;
 
@@ -134,12 +143,19 @@ describeInBrowser('refunds from the pages: the customer applies, support reviews
     // A real token, but the customer's: tokens are bound to the session they were issued to.
     await customer.goto(`${t.url}/`);
     const customersToken = await customer.getAttribute('input[name=_csrf]', 'value');
-    const foreign = await support.request.post(url, { form: { action: 'approve', note: 'forged', _csrf: customersToken! } });
+    const foreign = await support.request.post(url, {
+      form: { action: 'approve', note: 'forged', _csrf: customersToken! },
+    });
     expect(foreign.status()).toBe(403);
 
     // A form on another site that submits itself to the console.
-    await support.setContent(`<form id="f" method="post" action="${url}"><input name="action" value="approve"><input name="note" value="x"></form>`);
-    const [crossSite] = await Promise.all([support.waitForResponse(url), support.evaluate(() => (document.getElementById('f') as HTMLFormElement).submit())]);
+    await support.setContent(
+      `<form id="f" method="post" action="${url}"><input name="action" value="approve"><input name="note" value="x"></form>`,
+    );
+    const [crossSite] = await Promise.all([
+      support.waitForResponse(url),
+      support.evaluate(() => (document.getElementById('f') as HTMLFormElement).submit()),
+    ]);
     expect(crossSite.status()).toBe(403);
 
     expect((await t.call('GET', `/api/refunds/${refundNo}`, { as: 'support' })).body.status).toBe('pending_review');

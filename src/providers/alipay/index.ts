@@ -1,1 +1,1 @@
-export { createAlipayProvider } from './alipay.provider.ts';
+export { createAlipayProvider } from './provider.ts';

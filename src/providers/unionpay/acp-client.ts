@@ -5,7 +5,9 @@ import { signAcp } from './acp-signature.ts';
 import type { TrustAnchors } from './gateway-cert.ts';
 import { verifyGatewayMessage } from './verify-message.ts';
 
-export type BackAnswer = { ok: true; fields: AcpFields } | { ok: false; reason: 'timeout' | 'network' | 'http' | 'bad_signature'; message: string };
+export type BackAnswer =
+  | { ok: true; fields: AcpFields }
+  | { ok: false; reason: 'timeout' | 'network' | 'http' | 'bad_signature'; message: string };
 
 export interface AcpClientOptions {
   gateway: string;
@@ -42,7 +44,11 @@ export function createAcpClient(opts: AcpClientOptions) {
       text = await res.text();
     } catch (err) {
       const timeout = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
-      return { ok: false, reason: timeout ? 'timeout' : 'network', message: err instanceof Error ? err.message : String(err) };
+      return {
+        ok: false,
+        reason: timeout ? 'timeout' : 'network',
+        message: err instanceof Error ? err.message : String(err),
+      };
     }
     if (status !== 200) return { ok: false, reason: 'http', message: `HTTP ${status} from ${path}` };
     const answer = parseRawFields(text.trim());

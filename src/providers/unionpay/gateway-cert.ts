@@ -18,7 +18,8 @@ export function trustAnchors(rootPem: string, middlePem: string, checkOwner: boo
   return { root: new X509Certificate(rootPem), middle: new X509Certificate(middlePem), checkOwner, chained: new Map() };
 }
 
-const issuedBy = (cert: X509Certificate, issuer: X509Certificate) => cert.checkIssued(issuer) && cert.verify(issuer.publicKey);
+const issuedBy = (cert: X509Certificate, issuer: X509Certificate) =>
+  cert.checkIssued(issuer) && cert.verify(issuer.publicKey);
 
 function withinValidity(cert: X509Certificate, now: Date): boolean {
   const t = now.getTime();
@@ -47,11 +48,19 @@ export function checkGatewayCert(pem: string, anchors: TrustAnchors, clock: Cloc
   }
   const now = clock.now();
   if (!withinValidity(cert, now) || !withinValidity(middle, now)) {
-    return { ok: false, message: `signPubKeyCert is not valid at ${now.toISOString()} (${cert.validFrom} – ${cert.validTo})` };
+    return {
+      ok: false,
+      message: `signPubKeyCert is not valid at ${now.toISOString()} (${cert.validFrom} – ${cert.validTo})`,
+    };
   }
   if (anchors.checkOwner) {
-    const cn = cert.subject.split('\n').find((l) => l.startsWith('CN='))?.slice(3) ?? '';
-    if (cn.split('@')[2] !== UNIONPAY_OWNER) return { ok: false, message: `signPubKeyCert is not UnionPay's (CN ${cn})` };
+    const cn =
+      cert.subject
+        .split('\n')
+        .find((l) => l.startsWith('CN='))
+        ?.slice(3) ?? '';
+    if (cn.split('@')[2] !== UNIONPAY_OWNER)
+      return { ok: false, message: `signPubKeyCert is not UnionPay's (CN ${cn})` };
   }
   if (anchors.chained.size < 16) anchors.chained.set(pem, cert);
   return { ok: true, cert };

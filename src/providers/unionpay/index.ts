@@ -1,1 +1,1 @@
-export { createUnionpayProvider, type UnionpayDeps } from './unionpay.provider.ts';
+export { createUnionpayProvider, type UnionpayDeps } from './provider.ts';

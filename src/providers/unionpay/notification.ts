@@ -20,24 +20,53 @@ const FEN = /^\d{1,12}$/;
 export function parseBackNotification(req: InboundRequest, ctx: NotificationContext): ParsedNotification {
   const f = parseFormFields(req.rawBody);
   const verified = verifyGatewayMessage(f, ctx.anchors, ctx.clock);
-  if (!verified.ok) return { kind: 'rejected', reason: 'bad_signature', message: verified.message, ...(f.orderId ? { paymentNo: f.orderId } : {}) };
+  if (!verified.ok)
+    return {
+      kind: 'rejected',
+      reason: 'bad_signature',
+      message: verified.message,
+      ...(f.orderId ? { paymentNo: f.orderId } : {}),
+    };
   if (f.merId !== ctx.merId) {
-    return { kind: 'rejected', reason: 'merchant_mismatch', message: `merId ${f.merId ?? '(none)'} is not ${ctx.merId}`, ...(f.orderId ? { paymentNo: f.orderId } : {}) };
+    return {
+      kind: 'rejected',
+      reason: 'merchant_mismatch',
+      message: `merId ${f.merId ?? '(none)'} is not ${ctx.merId}`,
+      ...(f.orderId ? { paymentNo: f.orderId } : {}),
+    };
   }
   const { orderId, queryId, txnType, txnAmt, respCode } = f;
   if (!orderId || !queryId || !txnType || !txnAmt || !FEN.test(txnAmt)) {
     return { kind: 'rejected', reason: 'malformed', message: 'orderId, queryId, txnType or txnAmt missing or invalid' };
   }
   const eventId = `${orderId}:${queryId}`;
-  if (respClass(respCode) !== 'success') return { kind: 'ignored', eventId, paymentNo: orderId, why: `respCode ${respCode ?? '(none)'} is not a success` };
+  if (respClass(respCode) !== 'success')
+    return { kind: 'ignored', eventId, paymentNo: orderId, why: `respCode ${respCode ?? '(none)'} is not a success` };
   const amount = Number(txnAmt);
   if (txnType === '01') {
-    return { kind: 'payment', eventId, paymentNo: orderId, state: 'succeeded', amount, providerTradeNo: queryId, paidAt: null, confirmByQuery: true };
+    return {
+      kind: 'payment',
+      eventId,
+      paymentNo: orderId,
+      state: 'succeeded',
+      amount,
+      providerTradeNo: queryId,
+      paidAt: null,
+      confirmByQuery: true,
+    };
   }
   if (txnType === '04' || txnType === '31') {
     // A refund's (or undo's) notification names the refund by its own orderId and the consume only by
     // origQryId; the adapter sends the payment's number in reqReserved, which UnionPay echoes.
-    return { kind: 'refund', eventId, paymentNo: f.reqReserved ?? '', refundNo: orderId, state: 'succeeded', amount, confirmByQuery: true };
+    return {
+      kind: 'refund',
+      eventId,
+      paymentNo: f.reqReserved ?? '',
+      refundNo: orderId,
+      state: 'succeeded',
+      amount,
+      confirmByQuery: true,
+    };
   }
   return { kind: 'ignored', eventId, paymentNo: orderId, why: `txnType ${txnType} is not handled` };
 }

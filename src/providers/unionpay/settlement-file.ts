@@ -15,18 +15,31 @@ const MAX_FILE_BYTES = 64 * 1024 * 1024;
  * inflates it, then unzips what it wrote, e.g. `802310048993424_20150905.zip`). The signature is checked
  * like every other answer by `post`; the merchant's transactions are in the zip's ZM file.
  */
-export async function downloadSettlementFile(post: AcpPost, deps: { merId: string; clock: Clock }, date: string): Promise<BillResult> {
+export async function downloadSettlementFile(
+  post: AcpPost,
+  deps: { merId: string; clock: Clock },
+  date: string,
+): Promise<BillResult> {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   if (!m) return { kind: 'unknown', reason: 'bad_date' };
   const answer = await post(FILE_TRANSFER_PATH, {
-    version: '5.1.0', encoding: 'UTF-8', txnType: '76', txnSubType: '01', bizType: '000000', accessType: '0',
-    merId: deps.merId, settleDate: `${m[2]}${m[3]}`, txnTime: beijingCompact(deps.clock.now()), fileType: '00',
+    version: '5.1.0',
+    encoding: 'UTF-8',
+    txnType: '76',
+    txnSubType: '01',
+    bizType: '000000',
+    accessType: '0',
+    merId: deps.merId,
+    settleDate: `${m[2]}${m[3]}`,
+    txnTime: beijingCompact(deps.clock.now()),
+    fileType: '00',
   });
   if (!answer.ok) return { kind: 'unknown', reason: `${answer.reason}: ${answer.message}` };
   const f = answer.fields;
   // 98: no file (yet) for that settleDate (unconfirmed whether a day without trades also answers 98).
   if (f.respCode === '98') return { kind: 'not_ready' };
-  if (f.respCode !== '00' || !f.fileContent) return { kind: 'unknown', reason: `respCode_${f.respCode}: ${f.respMsg ?? ''}` };
+  if (f.respCode !== '00' || !f.fileContent)
+    return { kind: 'unknown', reason: `respCode_${f.respCode}: ${f.respMsg ?? ''}` };
   return readSettlementFile(f.fileContent, date, deps.merId);
 }
 
@@ -147,8 +160,20 @@ for (const [key, width] of ZM_LAYOUT) {
 }
 export const ZM_LINE_BYTES = lineBytes;
 
-type ZmRow = Record<'txnCode' | 'traceTime' | 'txnAmt' | 'queryId' | 'orderId' | 'txnType' | 'origQryId' | 'origOrderId', string>;
-const READ: (keyof ZmRow)[] = ['txnCode', 'traceTime', 'txnAmt', 'queryId', 'orderId', 'txnType', 'origQryId', 'origOrderId'];
+type ZmRow = Record<
+  'txnCode' | 'traceTime' | 'txnAmt' | 'queryId' | 'orderId' | 'txnType' | 'origQryId' | 'origOrderId',
+  string
+>;
+const READ: (keyof ZmRow)[] = [
+  'txnCode',
+  'traceTime',
+  'txnAmt',
+  'queryId',
+  'orderId',
+  'txnType',
+  'origQryId',
+  'origOrderId',
+];
 
 /** A line of exactly the layout's width with a space between every two fields; the fields mallpay reads, trimmed. */
 function readRow(line: Uint8Array): ZmRow | null {
@@ -184,7 +209,13 @@ function splitLines(file: Uint8Array): Uint8Array[] {
  * neither, so reconciliation flags them). Any other type is not something mallpay can reconcile.
  */
 const LINE_KIND: Partial<Record<string, 'payment' | 'refund' | 'skip'>> = {
-  '01': 'payment', '03': 'payment', '04': 'refund', '31': 'refund', '33': 'refund', '02': 'skip', '32': 'skip',
+  '01': 'payment',
+  '03': 'payment',
+  '04': 'refund',
+  '31': 'refund',
+  '33': 'refund',
+  '02': 'skip',
+  '32': 'skip',
 };
 
 /**
@@ -202,23 +233,33 @@ export function parseZmFile(file: Uint8Array, date: string): BillLine[] | null {
     if (!row) return null;
     rows.push(row);
   }
-  const consumeOrderId = new Map(rows.filter((r) => LINE_KIND[r.txnType] === 'payment').map((r) => [r.queryId, r.orderId]));
+  const consumeOrderId = new Map(
+    rows.filter((r) => LINE_KIND[r.txnType] === 'payment').map((r) => [r.queryId, r.orderId]),
+  );
   const out: BillLine[] = [];
   for (const row of rows) {
     const kind = LINE_KIND[row.txnType];
     if (kind === 'skip') continue;
-    const line = kind ? toBillLine(row, kind, { year: Number(settle[1]), mmdd: `${settle[2]}${settle[3]}` }, consumeOrderId) : null;
+    const line = kind
+      ? toBillLine(row, kind, { year: Number(settle[1]), mmdd: `${settle[2]}${settle[3]}` }, consumeOrderId)
+      : null;
     if (!line) return null;
     out.push(line);
   }
   return out;
 }
 
-function toBillLine(row: ZmRow, kind: 'payment' | 'refund', settle: { year: number; mmdd: string }, consumeOrderId: Map<string, string>): BillLine | null {
+function toBillLine(
+  row: ZmRow,
+  kind: 'payment' | 'refund',
+  settle: { year: number; mmdd: string },
+  consumeOrderId: Map<string, string>,
+): BillLine | null {
   const at = transmittedAt(row.traceTime, settle);
   const amount = /^\d{12}$/.test(row.txnAmt) ? Number(row.txnAmt) : 0;
   if (!at || amount <= 0 || !/^[A-Z0-9]{3}$/.test(row.txnCode) || !row.orderId || !row.queryId) return null;
-  if (kind === 'payment') return { kind, paymentNo: row.orderId, refundNo: null, providerTradeNo: row.queryId, amount, at };
+  if (kind === 'payment')
+    return { kind, paymentNo: row.orderId, refundNo: null, providerTradeNo: row.queryId, amount, at };
   if (!row.origQryId) return null;
   const paymentNo = consumeOrderId.get(row.origQryId) ?? row.origOrderId;
   return { kind, paymentNo, refundNo: row.orderId, providerTradeNo: row.queryId, amount, at };

@@ -14,7 +14,8 @@ export function verifyGatewayMessage(fields: AcpFields, anchors: TrustAnchors, c
   const signature = fields.signature;
   const certPem = fields.signPubKeyCert;
   if (!signature || !certPem) return { ok: false, message: 'unsigned: signature or signPubKeyCert missing' };
-  if (fields.signMethod !== '01') return { ok: false, message: `unsupported signMethod ${fields.signMethod ?? '(none)'}` };
+  if (fields.signMethod !== '01')
+    return { ok: false, message: `unsupported signMethod ${fields.signMethod ?? '(none)'}` };
   const cert = checkGatewayCert(certPem, anchors, clock);
   if (!cert.ok) return cert;
   if (!verifyAcp(fields, signature, cert.cert.publicKey)) return { ok: false, message: 'signature does not verify' };

@@ -23,11 +23,13 @@ export async function downloadBillFile(api: ApiClient, applyPath: string): Promi
     return { kind: 'unknown', reason: r.code };
   }
   const { download_url: url, hash_type: hashType, hash_value: hash } = r.body ?? {};
-  if (typeof url !== 'string' || hashType !== 'SHA1' || typeof hash !== 'string') return { kind: 'unknown', reason: 'malformed_bill_answer' };
+  if (typeof url !== 'string' || hashType !== 'SHA1' || typeof hash !== 'string')
+    return { kind: 'unknown', reason: 'malformed_bill_answer' };
   const file = await api.download(url);
   if (!file.ok) return { kind: 'unknown', reason: `bill_download_${file.reason}` };
   // The hash covers the bytes as sent; only then are they read as UTF-8 (strictly: a bad byte is no bill).
-  if (createHash('sha1').update(file.bytes).digest('hex') !== hash.toLowerCase()) return { kind: 'unknown', reason: 'bill_hash_mismatch' };
+  if (createHash('sha1').update(file.bytes).digest('hex') !== hash.toLowerCase())
+    return { kind: 'unknown', reason: 'bill_hash_mismatch' };
   try {
     return { kind: 'file', text: new TextDecoder('utf-8', { fatal: true }).decode(file.bytes) };
   } catch {
@@ -40,10 +42,17 @@ export async function downloadBillFile(api: ApiClient, applyPath: string): Promi
  * (WeChat says to read them by name, their order may change), every value loses its leading backtick, and
  * the rows end at the summary header. Null when the file lacks a required column.
  */
-export function billRows(text: string, required: readonly string[], summaryFirstColumn: string): Record<string, string>[] | null {
+export function billRows(
+  text: string,
+  required: readonly string[],
+  summaryFirstColumn: string,
+): Record<string, string>[] | null {
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
   // Half-width or full-width brackets in 收支金额（元）: read either.
-  const header = lines.shift()?.split(',').map((h) => h.trim().replace('(', '（').replace(')', '）'));
+  const header = lines
+    .shift()
+    ?.split(',')
+    .map((h) => h.trim().replace('(', '（').replace(')', '）'));
   if (!header || required.some((c) => !header.includes(c))) return null;
   const rows: Record<string, string>[] = [];
   for (const line of lines) {
@@ -55,4 +64,5 @@ export function billRows(text: string, required: readonly string[], summaryFirst
 }
 
 /** `2026-11-25 20:00:00` in Beijing → the instant; null when it is not exactly that shape or no such time (02-30). */
-export const beijingBillTime = (s: string | undefined): Date | null => (s?.length === 19 ? parseBeijingDateTime(s) : null);
+export const beijingBillTime = (s: string | undefined): Date | null =>
+  s?.length === 19 ? parseBeijingDateTime(s) : null;

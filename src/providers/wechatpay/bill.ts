@@ -15,7 +15,8 @@ export async function downloadWechatpayBill(api: ApiClient, date: string): Promi
   if (today.kind !== 'files') return today;
   // The day before, for money booked across its midnight (crossCheckFunds); its files exist if today's do.
   const yesterday = await dayFiles(api, previousDate(date));
-  if (yesterday.kind !== 'files') return yesterday.kind === 'unknown' ? { kind: 'unknown', reason: `previous_day_${yesterday.reason}` } : yesterday;
+  if (yesterday.kind !== 'files')
+    return yesterday.kind === 'unknown' ? { kind: 'unknown', reason: `previous_day_${yesterday.reason}` } : yesterday;
   const fundDifferences = crossCheckFunds(new Date(`${date}T00:00:00+08:00`), today, yesterday);
   return { kind: 'bill', lines: billLines(today.trade), ...(fundDifferences.length ? { fundDifferences } : {}) };
 }
@@ -36,4 +37,5 @@ async function dayFiles(api: ApiClient, date: string): Promise<DayResult> {
   return { kind: 'files', trade: rows, funds: entries };
 }
 
-const previousDate = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+const previousDate = (date: string) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);

@@ -42,7 +42,13 @@ export function createApiClient(opts: {
     let res: Response;
     let raw: string;
     try {
-      res = await fetch(url, { method, headers, body: body === undefined ? undefined : payload, signal: AbortSignal.timeout(opts.timeoutMs), redirect: 'manual' });
+      res = await fetch(url, {
+        method,
+        headers,
+        body: body === undefined ? undefined : payload,
+        signal: AbortSignal.timeout(opts.timeoutMs),
+        redirect: 'manual',
+      });
       raw = await res.text();
     } catch (err) {
       const name = err instanceof Error ? err.name : 'Error';
@@ -60,17 +66,31 @@ export function createApiClient(opts: {
       // whether WeChat signs them), so a forged error cannot turn a refund into a failure.
       const v = verifySignedMessage(opts.platformKeys, h, raw);
       if (!v.ok || !isFresh(v.timestamp, opts.clock.now())) {
-        opts.log.warn({ path, status: res.status, why: v.ok ? 'stale' : v.why }, 'wechatpay response signature rejected');
-        return { kind: 'unknown', reason: 'bad_response_signature', message: `response not verified (${v.ok ? 'stale' : v.why})` };
+        opts.log.warn(
+          { path, status: res.status, why: v.ok ? 'stale' : v.why },
+          'wechatpay response signature rejected',
+        );
+        return {
+          kind: 'unknown',
+          reason: 'bad_response_signature',
+          message: `response not verified (${v.ok ? 'stale' : v.why})`,
+        };
       }
     }
     const json = parseObject(raw);
     if (res.status >= 200 && res.status < 300) {
       if (res.status === 204) return { kind: 'ok', status: 204, body: null };
-      return json ? { kind: 'ok', status: res.status, body: json } : { kind: 'unknown', reason: 'malformed_response', message: 'a 2xx body that is not a JSON object' };
+      return json
+        ? { kind: 'ok', status: res.status, body: json }
+        : { kind: 'unknown', reason: 'malformed_response', message: 'a 2xx body that is not a JSON object' };
     }
     if (json && typeof json.code === 'string') {
-      return { kind: 'error', status: res.status, code: json.code, message: typeof json.message === 'string' ? json.message : '' };
+      return {
+        kind: 'error',
+        status: res.status,
+        code: json.code,
+        message: typeof json.message === 'string' ? json.message : '',
+      };
     }
     return { kind: 'unknown', reason: `http_${res.status}`, message: raw.slice(0, 200) };
   }
@@ -81,7 +101,11 @@ export function createApiClient(opts: {
     if (url.origin !== new URL(opts.baseUrl).origin) return { ok: false, reason: 'foreign_download_url' };
     const authorization = opts.signer.authorization('GET', url.pathname + url.search, '', opts.clock.now());
     try {
-      const res = await fetch(url, { headers: { Authorization: authorization, Accept: '*/*' }, signal: AbortSignal.timeout(opts.timeoutMs), redirect: 'manual' });
+      const res = await fetch(url, {
+        headers: { Authorization: authorization, Accept: '*/*' },
+        signal: AbortSignal.timeout(opts.timeoutMs),
+        redirect: 'manual',
+      });
       if (res.status !== 200) {
         await res.body?.cancel();
         return { ok: false, reason: `http_${res.status}` };
@@ -107,5 +131,11 @@ export function parseObject(raw: string): Record<string, unknown> | null {
 
 /** Whether an error answer is worth asking again about, rather than a final refusal (§2.5, §4). */
 export function isTransient(e: { status: number; code: string }): boolean {
-  return e.status >= 500 || e.status === 401 || e.status === 429 || e.code === 'FREQUENCY_LIMITED' || e.code === 'SYSTEM_ERROR';
+  return (
+    e.status >= 500 ||
+    e.status === 401 ||
+    e.status === 429 ||
+    e.code === 'FREQUENCY_LIMITED' ||
+    e.code === 'SYSTEM_ERROR'
+  );
 }

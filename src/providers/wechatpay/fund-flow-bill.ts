@@ -44,11 +44,20 @@ type Finding = FundDifference & { at: Date };
  * moved money yet; when it has, the amount must agree.
  */
 function findings(trade: TradeBillRow[], funds: FundEntry[]): Finding[] {
-  const moved = new Map<string, { wechatNo: string; direction: FundEntry['direction']; business: string; amount: number; at: Date }>();
+  const moved = new Map<
+    string,
+    { wechatNo: string; direction: FundEntry['direction']; business: string; amount: number; at: Date }
+  >();
   for (const f of funds.filter((x) => x.business === '交易' || x.business === '退款')) {
     const key = `${f.direction}:${f.wechatNo}`;
     const seen = moved.get(key);
-    moved.set(key, { wechatNo: f.wechatNo, direction: f.direction, business: f.business, amount: (seen?.amount ?? 0) + f.amount, at: seen?.at ?? f.at });
+    moved.set(key, {
+      wechatNo: f.wechatNo,
+      direction: f.direction,
+      business: f.business,
+      amount: (seen?.amount ?? 0) + f.amount,
+      at: seen?.at ?? f.at,
+    });
   }
   const out: Finding[] = [];
   for (const row of trade) {
@@ -57,15 +66,43 @@ function findings(trade: TradeBillRow[], funds: FundEntry[]): Finding[] {
     const wechatNo = payment ? row.transactionId : row.refundId;
     const entry = moved.get(`${direction}:${wechatNo}`);
     moved.delete(`${direction}:${wechatNo}`);
-    const ids = { providerNo: wechatNo, direction, paymentNo: row.paymentNo, refundNo: row.refundNo, amount: row.amount, at: row.at } as const;
+    const ids = {
+      providerNo: wechatNo,
+      direction,
+      paymentNo: row.paymentNo,
+      refundNo: row.refundNo,
+      amount: row.amount,
+      at: row.at,
+    } as const;
     if (!entry) {
-      if (payment || row.refundStatus === 'SUCCESS') out.push({ ...ids, kind: 'funds_missing', fundAmount: null, detail: `${payment ? 'paid' : 'refunded'} in the trade bill, but no ${payment ? '收入' : '支出'} under ${wechatNo} in the fund-flow bill` });
+      if (payment || row.refundStatus === 'SUCCESS')
+        out.push({
+          ...ids,
+          kind: 'funds_missing',
+          fundAmount: null,
+          detail: `${payment ? 'paid' : 'refunded'} in the trade bill, but no ${payment ? '收入' : '支出'} under ${wechatNo} in the fund-flow bill`,
+        });
     } else if (entry.amount !== row.amount) {
-      out.push({ ...ids, kind: 'funds_amount_differs', fundAmount: entry.amount, detail: `trade bill ${row.amount}, fund-flow bill ${entry.amount} under ${wechatNo}` });
+      out.push({
+        ...ids,
+        kind: 'funds_amount_differs',
+        fundAmount: entry.amount,
+        detail: `trade bill ${row.amount}, fund-flow bill ${entry.amount} under ${wechatNo}`,
+      });
     }
   }
   for (const f of moved.values()) {
-    out.push({ kind: 'funds_unexplained', providerNo: f.wechatNo, direction: f.direction, paymentNo: null, refundNo: null, amount: null, fundAmount: f.amount, at: f.at, detail: `${f.direction === 'income' ? '收入' : '支出'} of ${f.amount} as ${f.business} under ${f.wechatNo}, which the trade bill does not list` });
+    out.push({
+      kind: 'funds_unexplained',
+      providerNo: f.wechatNo,
+      direction: f.direction,
+      paymentNo: null,
+      refundNo: null,
+      amount: null,
+      fundAmount: f.amount,
+      at: f.at,
+      detail: `${f.direction === 'income' ? '收入' : '支出'} of ${f.amount} as ${f.business} under ${f.wechatNo}, which the trade bill does not list`,
+    });
   }
   return out;
 }
@@ -85,15 +122,24 @@ export const MIDNIGHT_WINDOW_MS = 10 * 60_000;
  * among its first minutes' movements and reports it only if it is not there either. So a movement booked at
  * 00:00:05 for a trade at 23:59:58 is no difference at all, on either day.
  */
-export function crossCheckFunds(dayStart: Date, today: DayFiles, yesterday: DayFiles, windowMs = MIDNIGHT_WINDOW_MS): FundDifference[] {
+export function crossCheckFunds(
+  dayStart: Date,
+  today: DayFiles,
+  yesterday: DayFiles,
+  windowMs = MIDNIGHT_WINDOW_MS,
+): FundDifference[] {
   const dayEnd = new Date(dayStart.getTime() + 86_400_000);
   const lateIn = (at: Date, end: Date) => at.getTime() >= end.getTime() - windowMs;
-  const carried = findings(yesterday.trade, yesterday.funds).filter((f) => f.kind === 'funds_missing' && lateIn(f.at, dayStart));
+  const carried = findings(yesterday.trade, yesterday.funds).filter(
+    (f) => f.kind === 'funds_missing' && lateIn(f.at, dayStart),
+  );
   const out: FundDifference[] = [];
   for (const f of findings(today.trade, today.funds)) {
     if (f.kind === 'funds_missing' && lateIn(f.at, dayEnd)) continue; // the next day's check decides
     if (f.kind === 'funds_unexplained' && f.at.getTime() < dayStart.getTime() + windowMs) {
-      const i = carried.findIndex((c) => c.providerNo === f.providerNo && c.direction === f.direction && c.amount === f.fundAmount);
+      const i = carried.findIndex(
+        (c) => c.providerNo === f.providerNo && c.direction === f.direction && c.amount === f.fundAmount,
+      );
       if (i >= 0) {
         carried.splice(i, 1);
         continue;
@@ -101,7 +147,8 @@ export function crossCheckFunds(dayStart: Date, today: DayFiles, yesterday: DayF
     }
     out.push(withoutTime(f));
   }
-  for (const c of carried) out.push({ ...withoutTime(c), detail: `${c.detail} of the day before, nor in this day's first minutes` });
+  for (const c of carried)
+    out.push({ ...withoutTime(c), detail: `${c.detail} of the day before, nor in this day's first minutes` });
   return out;
 }
 

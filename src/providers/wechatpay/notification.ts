@@ -1,7 +1,14 @@
 import type { Clock } from '../../lib/clock.ts';
 import type { InboundRequest, ParsedNotification, RejectReason } from '../provider.ts';
 import { parseObject } from './client.ts';
-import { decryptResource, isFresh, signedHeaders, verifySignedMessage, type EncryptedResource, type PlatformKeyRing } from './signing.ts';
+import {
+  decryptResource,
+  isFresh,
+  signedHeaders,
+  verifySignedMessage,
+  type EncryptedResource,
+  type PlatformKeyRing,
+} from './signing.ts';
 import { isRefundStatus, mapRefundStatus } from './status.ts';
 
 export interface NotificationContext {
@@ -24,16 +31,30 @@ export function parseWechatpayNotification(ctx: NotificationContext, req: Inboun
   const v = verifySignedMessage(ctx.platformKeys, signedHeaders(req.headers), req.rawBody);
   if (!v.ok) {
     if (v.why === 'probe') return reject('probe', 'WECHATPAY/SIGNTEST/ signature probe');
-    return reject('bad_signature', v.why === 'unknown_serial' ? 'unknown Wechatpay-Serial' : `signature not verified (${v.why})`);
+    return reject(
+      'bad_signature',
+      v.why === 'unknown_serial' ? 'unknown Wechatpay-Serial' : `signature not verified (${v.why})`,
+    );
   }
-  if (!isFresh(v.timestamp, req.firstReceivedAt ?? ctx.clock.now())) return reject('stale', 'Wechatpay-Timestamp is 5 minutes or more from when it arrived');
+  if (!isFresh(v.timestamp, req.firstReceivedAt ?? ctx.clock.now()))
+    return reject('stale', 'Wechatpay-Timestamp is 5 minutes or more from when it arrived');
 
   const envelope = parseObject(req.rawBody);
   const resource = envelope?.resource as Partial<EncryptedResource> | undefined;
-  if (!envelope || typeof envelope.id !== 'string' || typeof envelope.event_type !== 'string' || !resource || typeof resource !== 'object') {
+  if (
+    !envelope ||
+    typeof envelope.id !== 'string' ||
+    typeof envelope.event_type !== 'string' ||
+    !resource ||
+    typeof resource !== 'object'
+  ) {
     return reject('malformed', 'not a notification envelope');
   }
-  if (typeof resource.ciphertext !== 'string' || typeof resource.nonce !== 'string' || typeof resource.algorithm !== 'string') {
+  if (
+    typeof resource.ciphertext !== 'string' ||
+    typeof resource.nonce !== 'string' ||
+    typeof resource.algorithm !== 'string'
+  ) {
     return reject('malformed', 'resource lacks ciphertext, nonce or algorithm');
   }
   const plain = decryptResource(ctx.apiV3Key, resource as EncryptedResource);
@@ -42,14 +63,20 @@ export function parseWechatpayNotification(ctx: NotificationContext, req: Inboun
 
   const eventId = envelope.id;
   const paymentNo = typeof data.out_trade_no === 'string' ? data.out_trade_no : undefined;
-  if (data.mchid !== ctx.mchId) return reject('merchant_mismatch', `mchid ${String(data.mchid)} is not ours`, paymentNo);
+  if (data.mchid !== ctx.mchId)
+    return reject('merchant_mismatch', `mchid ${String(data.mchid)} is not ours`, paymentNo);
   if (!paymentNo) return reject('malformed', 'no out_trade_no');
 
   if (envelope.event_type === 'TRANSACTION.SUCCESS') {
-    if (data.appid !== ctx.appId) return reject('merchant_mismatch', `appid ${String(data.appid)} is not ours`, paymentNo);
+    if (data.appid !== ctx.appId)
+      return reject('merchant_mismatch', `appid ${String(data.appid)} is not ours`, paymentNo);
     const amount = (data.amount as { total?: unknown } | undefined)?.total;
     if (data.trade_state !== 'SUCCESS' || typeof data.transaction_id !== 'string' || !Number.isSafeInteger(amount)) {
-      return reject('malformed', 'TRANSACTION.SUCCESS without trade_state SUCCESS, transaction_id or integer amount.total', paymentNo);
+      return reject(
+        'malformed',
+        'TRANSACTION.SUCCESS without trade_state SUCCESS, transaction_id or integer amount.total',
+        paymentNo,
+      );
     }
     return {
       kind: 'payment',

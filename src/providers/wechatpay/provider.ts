@@ -2,7 +2,16 @@ import type { WechatpayCredentials } from '../../config.ts';
 import { beijingRfc3339, type Clock } from '../../lib/clock.ts';
 import { assertMinorUnits } from '../../lib/money.ts';
 import type { Logger } from '../../lib/log.ts';
-import type { AttemptRef, CloseResult, CreatePaymentInput, CreateResult, PaymentProvider, PaymentState, RefundInput, RefundState } from '../provider.ts';
+import type {
+  AttemptRef,
+  CloseResult,
+  CreatePaymentInput,
+  CreateResult,
+  PaymentProvider,
+  PaymentState,
+  RefundInput,
+  RefundState,
+} from '../provider.ts';
 import { downloadWechatpayBill } from './bill.ts';
 import { createApiClient, isTransient, type ApiResult } from './client.ts';
 import { parseTime, parseWechatpayNotification } from './notification.ts';
@@ -29,15 +38,23 @@ export function createWechatpayProvider(creds: WechatpayCredentials, deps: Wecha
     log,
     timeoutMs: deps.timeoutMs ?? 10_000,
   });
-  const unknown = (r: Extract<ApiResult, { kind: 'unknown' }>) => ({ kind: 'unknown' as const, reason: r.reason, message: r.message });
+  const unknown = (r: Extract<ApiResult, { kind: 'unknown' }>) => ({
+    kind: 'unknown' as const,
+    reason: r.reason,
+    message: r.message,
+  });
   const tradePath = (no: string) => `/v3/pay/transactions/out-trade-no/${encodeURIComponent(no)}`;
 
   async function createPayment(input: CreatePaymentInput): Promise<CreateResult> {
     assertMinorUnits(input.amount);
-    if (input.channel !== 'qr' && input.channel !== 'h5') return { kind: 'failed', reason: 'unsupported_channel', message: `channel ${input.channel}` };
-    if (input.currency !== 'CNY') return { kind: 'failed', reason: 'unsupported_currency', message: 'WeChat Pay settles in CNY only' };
-    if (!OUT_TRADE_NO.test(input.paymentNo)) return { kind: 'failed', reason: 'invalid_payment_no', message: 'out_trade_no must be 6-32 of [A-Za-z0-9_-*]' };
-    if (new URL(input.notifyUrl).search) return { kind: 'failed', reason: 'invalid_notify_url', message: 'notify_url must not carry a query' };
+    if (input.channel !== 'qr' && input.channel !== 'h5')
+      return { kind: 'failed', reason: 'unsupported_channel', message: `channel ${input.channel}` };
+    if (input.currency !== 'CNY')
+      return { kind: 'failed', reason: 'unsupported_currency', message: 'WeChat Pay settles in CNY only' };
+    if (!OUT_TRADE_NO.test(input.paymentNo))
+      return { kind: 'failed', reason: 'invalid_payment_no', message: 'out_trade_no must be 6-32 of [A-Za-z0-9_-*]' };
+    if (new URL(input.notifyUrl).search)
+      return { kind: 'failed', reason: 'invalid_notify_url', message: 'notify_url must not carry a query' };
     const body: Record<string, unknown> = {
       appid: creds.appId,
       mchid: creds.mchId,
@@ -51,7 +68,9 @@ export function createWechatpayProvider(creds: WechatpayCredentials, deps: Wecha
     const r = await api.call('POST', `/v3/pay/transactions/${input.channel === 'qr' ? 'native' : 'h5'}`, body);
     if (r.kind === 'unknown') return unknown(r);
     if (r.kind === 'error') {
-      return isTransient(r) ? { kind: 'unknown', reason: r.code, message: r.message } : { kind: 'failed', reason: r.code, message: r.message };
+      return isTransient(r)
+        ? { kind: 'unknown', reason: r.code, message: r.message }
+        : { kind: 'failed', reason: r.code, message: r.message };
     }
     if (input.channel === 'qr') {
       const codeUrl = r.body?.code_url;
@@ -70,7 +89,10 @@ export function createWechatpayProvider(creds: WechatpayCredentials, deps: Wecha
     const r = await api.call('GET', `${tradePath(ref.paymentNo)}?mchid=${encodeURIComponent(creds.mchId)}`);
     if (r.kind === 'unknown') return { kind: 'unknown', reason: r.reason };
     // Until the order reaches WeChat (or a create timed out before it did) there is nothing to find yet.
-    if (r.kind === 'error') return r.status === 404 && r.code === 'ORDER_NOT_EXIST' ? { kind: 'pending' } : { kind: 'unknown', reason: r.code };
+    if (r.kind === 'error')
+      return r.status === 404 && r.code === 'ORDER_NOT_EXIST'
+        ? { kind: 'pending' }
+        : { kind: 'unknown', reason: r.code };
     const t = r.body ?? {};
     if (t.mchid !== creds.mchId || t.out_trade_no !== ref.paymentNo || !isTradeState(t.trade_state)) {
       return { kind: 'unknown', reason: 'unexpected_transaction' };
@@ -84,8 +106,14 @@ export function createWechatpayProvider(creds: WechatpayCredentials, deps: Wecha
         return { kind: 'failed', reason: typeof t.trade_state_desc === 'string' ? t.trade_state_desc : t.trade_state };
       case 'succeeded': {
         const total = (t.amount as { total?: unknown } | undefined)?.total;
-        if (typeof t.transaction_id !== 'string' || !Number.isSafeInteger(total)) return { kind: 'unknown', reason: 'unexpected_transaction' };
-        return { kind: 'succeeded', providerTradeNo: t.transaction_id, amount: total as number, paidAt: parseTime(t.success_time) };
+        if (typeof t.transaction_id !== 'string' || !Number.isSafeInteger(total))
+          return { kind: 'unknown', reason: 'unexpected_transaction' };
+        return {
+          kind: 'succeeded',
+          providerTradeNo: t.transaction_id,
+          amount: total as number,
+          paidAt: parseTime(t.success_time),
+        };
       }
     }
   }
@@ -104,10 +132,13 @@ export function createWechatpayProvider(creds: WechatpayCredentials, deps: Wecha
     if (r.kind === 'unknown') return unknown(r);
     if (r.kind === 'error') {
       if (r.status === 404 && r.code === 'RESOURCE_NOT_EXISTS') return { kind: 'not_found' };
-      return isTransient(r) ? { kind: 'unknown', reason: r.code, message: r.message } : { kind: 'failed', reason: r.code, message: r.message };
+      return isTransient(r)
+        ? { kind: 'unknown', reason: r.code, message: r.message }
+        : { kind: 'failed', reason: r.code, message: r.message };
     }
     const body = r.body ?? {};
-    if (body.out_refund_no !== refundNo || !isRefundStatus(body.status)) return { kind: 'unknown', reason: 'unexpected_refund', message: 'refund answer does not match' };
+    if (body.out_refund_no !== refundNo || !isRefundStatus(body.status))
+      return { kind: 'unknown', reason: 'unexpected_refund', message: 'refund answer does not match' };
     const providerRefundNo = typeof body.refund_id === 'string' ? body.refund_id : null;
     const state = mapRefundStatus(body.status);
     if (state === 'failed') return { kind: 'failed', reason: body.status, message: 'refund closed by WeChat Pay' };
@@ -131,7 +162,10 @@ export function createWechatpayProvider(creds: WechatpayCredentials, deps: Wecha
 
   async function queryRefund(input: RefundInput): Promise<RefundState> {
     // A refund create refused with 4xx left nothing at WeChat: the query then answers not_found, which is right.
-    return refundState(await api.call('GET', `/v3/refund/domestic/refunds/${encodeURIComponent(input.refundNo)}`), input.refundNo);
+    return refundState(
+      await api.call('GET', `/v3/refund/domestic/refunds/${encodeURIComponent(input.refundNo)}`),
+      input.refundNo,
+    );
   }
 
   return {
@@ -144,7 +178,10 @@ export function createWechatpayProvider(creds: WechatpayCredentials, deps: Wecha
     refund,
     queryRefund,
     parseNotification: async (req) =>
-      parseWechatpayNotification({ mchId: creds.mchId, appId: creds.appId, apiV3Key: creds.apiV3Key, platformKeys, clock: deps.clock }, req),
+      parseWechatpayNotification(
+        { mchId: creds.mchId, appId: creds.appId, apiV3Key: creds.apiV3Key, platformKeys, clock: deps.clock },
+        req,
+      ),
     acknowledge(accepted, reason) {
       if (accepted) return new Response(null, { status: 204 });
       // WeChat only needs a 4xx/5xx with {code:"FAIL"}; 5xx where the fault is ours, so it keeps retrying.

@@ -1,4 +1,12 @@
-import { createDecipheriv, createPrivateKey, createPublicKey, createSign, createVerify, randomBytes, type KeyObject } from 'node:crypto';
+import {
+  createDecipheriv,
+  createPrivateKey,
+  createPublicKey,
+  createSign,
+  createVerify,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto';
 
 /**
  * WeChat Pay API v3 signatures (PROTOCOLS.md §2.1): SHA256withRSA (PKCS#1 v1.5) over lines that each end in
@@ -32,7 +40,9 @@ export function createRequestSigner(mchId: string, certSerial: string, privateKe
     authorization(method, pathAndQuery, body, now) {
       const timestamp = String(Math.floor(now.getTime() / 1000));
       const nonce = nonceStr();
-      const signature = createSign('RSA-SHA256').update(lines(method, pathAndQuery, timestamp, nonce, body)).sign(key, 'base64');
+      const signature = createSign('RSA-SHA256')
+        .update(lines(method, pathAndQuery, timestamp, nonce, body))
+        .sign(key, 'base64');
       return `${SIGNATURE_SCHEME} mchid="${mchId}",nonce_str="${nonce}",signature="${signature}",timestamp="${timestamp}",serial_no="${certSerial}"`;
     },
   };
@@ -69,18 +79,22 @@ export function signedHeaders(headers: Headers): SignedHeaders {
   };
 }
 
-export type Verification = { ok: true; timestamp: number } | { ok: false; why: 'incomplete' | 'unknown_serial' | 'probe' | 'signature' };
+export type Verification =
+  { ok: true; timestamp: number } | { ok: false; why: 'incomplete' | 'unknown_serial' | 'probe' | 'signature' };
 
 /** Checks `Wechatpay-*` headers over `timestamp\nnonce\nbody\n`; the freshness check is the caller's. */
 export function verifySignedMessage(ring: PlatformKeyRing, h: SignedHeaders, rawBody: string): Verification {
-  if (!h.timestamp || !h.nonce || !h.signature || !h.serial || !/^\d{1,12}$/.test(h.timestamp)) return { ok: false, why: 'incomplete' };
+  if (!h.timestamp || !h.nonce || !h.signature || !h.serial || !/^\d{1,12}$/.test(h.timestamp))
+    return { ok: false, why: 'incomplete' };
   // A probe never verifies; naming it lets the admin list tell WeChat's check from an attack.
   if (h.signature.startsWith(PROBE_PREFIX)) return { ok: false, why: 'probe' };
   const key = ring.get(h.serial);
   if (!key) return { ok: false, why: 'unknown_serial' };
   let valid = false;
   try {
-    valid = createVerify('RSA-SHA256').update(lines(h.timestamp, h.nonce, rawBody)).verify(key, h.signature, 'base64');
+    valid = createVerify('RSA-SHA256')
+      .update(lines(h.timestamp, h.nonce, rawBody))
+      .verify(key, h.signature, 'base64');
   } catch {
     valid = false;
   }

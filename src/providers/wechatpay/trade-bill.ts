@@ -8,9 +8,22 @@ export type TradeBillRow = {
   paymentNo: string;
   transactionId: string;
   amount: number;
-} & ({ kind: 'payment'; refundNo: null; refundId: null; refundStatus: null } | { kind: 'refund'; refundNo: string; refundId: string; refundStatus: string });
+} & (
+  | { kind: 'payment'; refundNo: null; refundId: null; refundStatus: null }
+  | { kind: 'refund'; refundNo: string; refundId: string; refundStatus: string }
+);
 
-const COLUMNS = ['交易时间', '微信订单号', '商户订单号', '交易状态', '应结订单金额', '微信退款单号', '商户退款单号', '退款金额', '退款状态'] as const;
+const COLUMNS = [
+  '交易时间',
+  '微信订单号',
+  '商户订单号',
+  '交易状态',
+  '应结订单金额',
+  '微信退款单号',
+  '商户退款单号',
+  '退款金额',
+  '退款状态',
+] as const;
 
 /**
  * `交易状态` SUCCESS rows are payments; REFUND rows are refunds, dated when WeChat accepted them and carrying
@@ -34,7 +47,14 @@ export function parseTradeBillRows(text: string): TradeBillRow[] | null {
     if (state === 'REFUND') {
       const amount = fromYuanString(r['退款金额'] ?? '');
       if (amount === null || !r['商户退款单号'] || !r['微信退款单号']) return null;
-      out.push({ ...base, kind: 'refund', amount, refundNo: r['商户退款单号']!, refundId: r['微信退款单号']!, refundStatus: r['退款状态'] ?? '' });
+      out.push({
+        ...base,
+        kind: 'refund',
+        amount,
+        refundNo: r['商户退款单号']!,
+        refundId: r['微信退款单号']!,
+        refundStatus: r['退款状态'] ?? '',
+      });
     } else {
       const amount = fromYuanString(r['应结订单金额'] ?? '');
       if (amount === null) return null;
@@ -48,4 +68,11 @@ export function parseTradeBillRows(text: string): TradeBillRow[] | null {
 export const billLines = (rows: TradeBillRow[]): BillLine[] =>
   rows
     .filter((r) => r.kind === 'payment' || r.refundStatus === 'SUCCESS')
-    .map((r) => ({ kind: r.kind, paymentNo: r.paymentNo, refundNo: r.refundNo, providerTradeNo: r.transactionId || null, amount: r.amount, at: r.at }));
+    .map((r) => ({
+      kind: r.kind,
+      paymentNo: r.paymentNo,
+      refundNo: r.refundNo,
+      providerTradeNo: r.transactionId || null,
+      amount: r.amount,
+      at: r.at,
+    }));

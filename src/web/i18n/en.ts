@@ -3,7 +3,17 @@ import type { DifferenceKind } from '../../reconciliation/reconciliation.ts';
 /** The English catalog; it defines the keys every other language must translate. */
 export const en = {
   brand: 'mallpay shop',
-  nav: { shop: 'Shop', orders: 'My orders', console: 'Refund review', notifications: 'Rejected notifications', reconciliation: 'Reconciliation', login: 'Log in', logout: 'Log out', loggedInAs: 'Logged in as {email}', language: 'Language' },
+  nav: {
+    shop: 'Shop',
+    orders: 'My orders',
+    console: 'Refund review',
+    notifications: 'Rejected notifications',
+    reconciliation: 'Reconciliation',
+    login: 'Log in',
+    logout: 'Log out',
+    loggedInAs: 'Logged in as {email}',
+    language: 'Language',
+  },
   shop: {
     title: 'Products',
     product: 'Product',
@@ -16,14 +26,26 @@ export const en = {
     customersOnly: 'Only customer accounts can place orders.',
     nothingChosen: 'Choose a quantity of at least one product.',
   },
-  login: { title: 'Log in', email: 'E-mail', password: 'Password', submit: 'Log in', failed: 'E-mail or password is wrong.', demo: 'Demo accounts: customer@demo.test / demo-customer, support@demo.test / demo-support.' },
+  login: {
+    title: 'Log in',
+    email: 'E-mail',
+    password: 'Password',
+    submit: 'Log in',
+    failed: 'E-mail or password is wrong.',
+    demo: 'Demo accounts: customer@demo.test / demo-customer, support@demo.test / demo-support.',
+  },
   checkout: {
     title: 'Pay for order {orderNo}',
     total: 'Total',
     payBy: 'Pay before {time}',
     choose: 'Choose how to pay',
     notPayable: 'This order can no longer be paid ({status}).',
-    channels: { qr: 'Scan a QR code', page: 'Pay on the website', wap: 'Pay on a phone', h5: 'Pay on a phone' } as Record<string, string>,
+    channels: {
+      qr: 'Scan a QR code',
+      page: 'Pay on the website',
+      wap: 'Pay on a phone',
+      h5: 'Pay on a phone',
+    } as Record<string, string>,
   },
   pay: {
     title: 'Pay {amount}',
@@ -91,7 +113,11 @@ export const en = {
     failed: 'The refund failed at the provider; our staff will retry it.',
     abandoned: 'Our staff closed this refund; please contact us.',
     expected: 'Expected: {text}',
-    expectedBy: { alipay: 'back in your Alipay account within minutes of approval', wechatpay: 'back within 1 to 3 business days of approval (bank cards may take longer)', unionpay: 'back on your card within 3 to 7 business days of approval' } as Record<string, string>,
+    expectedBy: {
+      alipay: 'back in your Alipay account within minutes of approval',
+      wechatpay: 'back within 1 to 3 business days of approval (bank cards may take longer)',
+      unionpay: 'back on your card within 3 to 7 business days of approval',
+    } as Record<string, string>,
     note: 'Note: {note}',
   },
   console: {
@@ -120,11 +146,13 @@ export const en = {
     reconciliation_differences_open: '{provider}: {count} reconciliation difference(s) open or flagged.',
     differencesChecker: '{count} difference(s) found by the consistency checker open or flagged.',
     jobs_backing_up: '{count} background job(s) overdue by more than 5 minutes or dead: are the workers running?',
-    notifications_silent: '{provider}: {count} payment(s) succeeded in the last 30 minutes, but no notification from {provider} was accepted in that time (rotated key or broken notify URL?).',
+    notifications_silent:
+      '{provider}: {count} payment(s) succeeded in the last 30 minutes, but no notification from {provider} was accepted in that time (rotated key or broken notify URL?).',
   },
   notificationsPage: {
     title: 'Rejected notifications',
-    intro: 'Provider notifications mallpay refused, newest first. Fix the cause, then replay one: it goes through the same checks as a delivery.',
+    intro:
+      'Provider notifications mallpay refused, newest first. Fix the cause, then replay one: it goes through the same checks as a delivery.',
     filter: 'Provider',
     all: 'All',
     none: 'No rejected notification.',
@@ -143,7 +171,8 @@ export const en = {
   },
   reconciliationPage: {
     title: 'Reconciliation differences',
-    intro: 'What the providers’ bills and the consistency checker found that disagrees with mallpay, newest first. Flagged ones wait for staff: find out what happened, put it right where it belongs (at the provider, on the order), then mark the difference resolved with a note of what you found and did.',
+    intro:
+      'What the providers’ bills and the consistency checker found that disagrees with mallpay, newest first. Flagged ones wait for staff: find out what happened, put it right where it belongs (at the provider, on the order), then mark the difference resolved with a note of what you found and did.',
     filterStatus: 'Status',
     filterProvider: 'Provider',
     unsettled: 'Flagged and open',
@@ -190,9 +219,19 @@ export const en = {
     } satisfies Record<DifferenceKind, string>,
   },
   status: {
-    pending_payment: 'awaiting payment', paid: 'paid', closed: 'closed', refund_pending: 'refund under way', partially_refunded: 'partly refunded', refunded: 'refunded',
-    pending: 'pending', succeeded: 'succeeded', failed: 'failed',
-    pending_review: 'under review', approved: 'approved', rejected: 'rejected', processing: 'at the provider',
+    pending_payment: 'awaiting payment',
+    paid: 'paid',
+    closed: 'closed',
+    refund_pending: 'refund under way',
+    partially_refunded: 'partly refunded',
+    refunded: 'refunded',
+    pending: 'pending',
+    succeeded: 'succeeded',
+    failed: 'failed',
+    pending_review: 'under review',
+    approved: 'approved',
+    rejected: 'rejected',
+    processing: 'at the provider',
   } as Record<string, string>,
   errors: {
     title: 'Something went wrong',

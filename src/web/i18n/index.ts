@@ -31,7 +31,8 @@ export function pickLang(query: string | undefined, acceptLanguage: string | und
   for (const { tag } of wanted) {
     if (tag === 'ja' || tag.startsWith('ja-')) return 'ja';
     // Traditional Chinese readers are better served by English than by simplified characters they may not expect.
-    if (tag === 'zh' || tag === 'zh-cn' || tag === 'zh-hans' || tag.startsWith('zh-hans-') || tag === 'zh-sg') return 'zh-CN';
+    if (tag === 'zh' || tag === 'zh-cn' || tag === 'zh-hans' || tag.startsWith('zh-hans-') || tag === 'zh-sg')
+      return 'zh-CN';
     if (tag === 'en' || tag.startsWith('en-')) return 'en';
   }
   return 'en';
@@ -49,7 +50,8 @@ export interface I18n {
 
 export function i18n(lang: Lang): I18n {
   const m = CATALOGS[lang];
-  const t: Translate = (pick, vars = {}) => pick(m).replace(/\{(\w+)\}/g, (whole, key: string) => (key in vars ? String(vars[key]) : whole));
+  const t: Translate = (pick, vars = {}) =>
+    pick(m).replace(/\{(\w+)\}/g, (whole, key: string) => (key in vars ? String(vars[key]) : whole));
   return {
     lang,
     m,

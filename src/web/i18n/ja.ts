@@ -2,7 +2,17 @@ import type { Messages } from './en.ts';
 
 export const ja: Messages = {
   brand: 'mallpay ショップ',
-  nav: { shop: 'ショップ', orders: '注文履歴', console: '返金審査', notifications: '拒否した通知', reconciliation: '照合', login: 'ログイン', logout: 'ログアウト', loggedInAs: '{email} でログイン中', language: '言語' },
+  nav: {
+    shop: 'ショップ',
+    orders: '注文履歴',
+    console: '返金審査',
+    notifications: '拒否した通知',
+    reconciliation: '照合',
+    login: 'ログイン',
+    logout: 'ログアウト',
+    loggedInAs: '{email} でログイン中',
+    language: '言語',
+  },
   shop: {
     title: '商品一覧',
     product: '商品',
@@ -15,14 +25,26 @@ export const ja: Messages = {
     customersOnly: '注文できるのはお客様アカウントのみです。',
     nothingChosen: '少なくとも1つの商品の数量を選んでください。',
   },
-  login: { title: 'ログイン', email: 'メールアドレス', password: 'パスワード', submit: 'ログイン', failed: 'メールアドレスまたはパスワードが違います。', demo: 'デモアカウント: customer@demo.test / demo-customer、support@demo.test / demo-support' },
+  login: {
+    title: 'ログイン',
+    email: 'メールアドレス',
+    password: 'パスワード',
+    submit: 'ログイン',
+    failed: 'メールアドレスまたはパスワードが違います。',
+    demo: 'デモアカウント: customer@demo.test / demo-customer、support@demo.test / demo-support',
+  },
   checkout: {
     title: '注文 {orderNo} のお支払い',
     total: '合計',
     payBy: '{time} までにお支払いください',
     choose: 'お支払い方法を選んでください',
     notPayable: 'この注文はもう支払えません（{status}）。',
-    channels: { qr: 'QRコードで支払う', page: 'ウェブサイトで支払う', wap: 'スマートフォンで支払う', h5: 'スマートフォンで支払う' },
+    channels: {
+      qr: 'QRコードで支払う',
+      page: 'ウェブサイトで支払う',
+      wap: 'スマートフォンで支払う',
+      h5: 'スマートフォンで支払う',
+    },
   },
   pay: {
     title: '{amount} のお支払い',
@@ -90,7 +112,11 @@ export const ja: Messages = {
     failed: '決済事業者で返金が失敗しました。担当者が再度手続きします。',
     abandoned: '担当者がこの返金を終了しました。お問い合わせください。',
     expected: '目安: {text}',
-    expectedBy: { alipay: '承認後数分で Alipay アカウントに戻ります', wechatpay: '承認後1〜3営業日で戻ります（銀行カードはさらにかかる場合があります）', unionpay: '承認後3〜7営業日でカードに戻ります' },
+    expectedBy: {
+      alipay: '承認後数分で Alipay アカウントに戻ります',
+      wechatpay: '承認後1〜3営業日で戻ります（銀行カードはさらにかかる場合があります）',
+      unionpay: '承認後3〜7営業日でカードに戻ります',
+    },
     note: 'メモ: {note}',
   },
   console: {
@@ -118,12 +144,15 @@ export const ja: Messages = {
     title: '要対応',
     reconciliation_differences_open: '{provider}: 未解決または要確認の照合差異が {count} 件あります。',
     differencesChecker: '整合性チェックで見つかった未解決または要確認の差異が {count} 件あります。',
-    jobs_backing_up: '5分以上遅れているか停止したバックグラウンドジョブが {count} 件あります。ワーカーは動いていますか？',
-    notifications_silent: '{provider}: 直近30分で {count} 件の支払いが成功しましたが、その間 {provider} からの通知を1件も受け付けていません（鍵の更新や通知URLの不備の可能性）。',
+    jobs_backing_up:
+      '5分以上遅れているか停止したバックグラウンドジョブが {count} 件あります。ワーカーは動いていますか？',
+    notifications_silent:
+      '{provider}: 直近30分で {count} 件の支払いが成功しましたが、その間 {provider} からの通知を1件も受け付けていません（鍵の更新や通知URLの不備の可能性）。',
   },
   notificationsPage: {
     title: '拒否した通知',
-    intro: 'mallpay が拒否した決済事業者からの通知（新しい順）。原因を直してから再実行すると、通常の受信と同じ検証を通ります。',
+    intro:
+      'mallpay が拒否した決済事業者からの通知（新しい順）。原因を直してから再実行すると、通常の受信と同じ検証を通ります。',
     filter: '決済事業者',
     all: 'すべて',
     none: '拒否した通知はありません。',
@@ -142,7 +171,8 @@ export const ja: Messages = {
   },
   reconciliationPage: {
     title: '照合差異',
-    intro: '決済事業者の明細と整合性チェックで見つかった、mallpay の記録と食い違う点（新しい順）。要確認のものはスタッフの対応待ちです。原因を調べ、しかるべき所（決済事業者、注文）で正してから、調べたことと行ったことを書いて解決済みにしてください。',
+    intro:
+      '決済事業者の明細と整合性チェックで見つかった、mallpay の記録と食い違う点（新しい順）。要確認のものはスタッフの対応待ちです。原因を調べ、しかるべき所（決済事業者、注文）で正してから、調べたことと行ったことを書いて解決済みにしてください。',
     filterStatus: '状態',
     filterProvider: '決済事業者',
     unsettled: '要確認と未解決',
@@ -189,9 +219,19 @@ export const ja: Messages = {
     },
   },
   status: {
-    pending_payment: '支払い待ち', paid: '支払い済み', closed: '締切', refund_pending: '返金手続き中', partially_refunded: '一部返金済み', refunded: '返金済み',
-    pending: '処理中', succeeded: '成功', failed: '失敗',
-    pending_review: '審査中', approved: '承認済み', rejected: '却下', processing: '決済事業者で処理中',
+    pending_payment: '支払い待ち',
+    paid: '支払い済み',
+    closed: '締切',
+    refund_pending: '返金手続き中',
+    partially_refunded: '一部返金済み',
+    refunded: '返金済み',
+    pending: '処理中',
+    succeeded: '成功',
+    failed: '失敗',
+    pending_review: '審査中',
+    approved: '承認済み',
+    rejected: '却下',
+    processing: '決済事業者で処理中',
   },
   errors: {
     title: 'エラーが発生しました',

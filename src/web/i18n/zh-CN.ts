@@ -2,7 +2,17 @@ import type { Messages } from './en.ts';
 
 export const zhCN: Messages = {
   brand: 'mallpay 商城',
-  nav: { shop: '商城', orders: '我的订单', console: '退款审核', notifications: '被拒绝的通知', reconciliation: '对账', login: '登录', logout: '退出', loggedInAs: '已登录：{email}', language: '语言' },
+  nav: {
+    shop: '商城',
+    orders: '我的订单',
+    console: '退款审核',
+    notifications: '被拒绝的通知',
+    reconciliation: '对账',
+    login: '登录',
+    logout: '退出',
+    loggedInAs: '已登录：{email}',
+    language: '语言',
+  },
   shop: {
     title: '商品',
     product: '商品',
@@ -15,7 +25,14 @@ export const zhCN: Messages = {
     customersOnly: '只有顾客账号可以下单。',
     nothingChosen: '请至少为一件商品选择数量。',
   },
-  login: { title: '登录', email: '邮箱', password: '密码', submit: '登录', failed: '邮箱或密码错误。', demo: '演示账号：customer@demo.test / demo-customer，support@demo.test / demo-support' },
+  login: {
+    title: '登录',
+    email: '邮箱',
+    password: '密码',
+    submit: '登录',
+    failed: '邮箱或密码错误。',
+    demo: '演示账号：customer@demo.test / demo-customer，support@demo.test / demo-support',
+  },
   checkout: {
     title: '支付订单 {orderNo}',
     total: '合计',
@@ -90,7 +107,11 @@ export const zhCN: Messages = {
     failed: '支付机构退款失败，工作人员会重新处理。',
     abandoned: '工作人员已关闭此退款，请联系我们。',
     expected: '预计：{text}',
-    expectedBy: { alipay: '审核通过后数分钟内退回支付宝账户', wechatpay: '审核通过后 1–3 个工作日内退回（银行卡可能更久）', unionpay: '审核通过后 3–7 个工作日内退回银行卡' },
+    expectedBy: {
+      alipay: '审核通过后数分钟内退回支付宝账户',
+      wechatpay: '审核通过后 1–3 个工作日内退回（银行卡可能更久）',
+      unionpay: '审核通过后 3–7 个工作日内退回银行卡',
+    },
     note: '备注：{note}',
   },
   console: {
@@ -119,7 +140,8 @@ export const zhCN: Messages = {
     reconciliation_differences_open: '{provider}：有 {count} 条对账差异未解决或待人工处理。',
     differencesChecker: '一致性检查发现 {count} 条差异未解决或待人工处理。',
     jobs_backing_up: '有 {count} 个后台任务延误超过 5 分钟或已失败：后台进程在运行吗？',
-    notifications_silent: '{provider}：最近 30 分钟有 {count} 笔支付成功，但这段时间没有接受任何来自{provider}的通知（密钥更换或通知地址有误？）。',
+    notifications_silent:
+      '{provider}：最近 30 分钟有 {count} 笔支付成功，但这段时间没有接受任何来自{provider}的通知（密钥更换或通知地址有误？）。',
   },
   notificationsPage: {
     title: '被拒绝的通知',
@@ -142,7 +164,8 @@ export const zhCN: Messages = {
   },
   reconciliationPage: {
     title: '对账差异',
-    intro: '支付机构账单和一致性检查发现的与 mallpay 不一致之处，最新的在前。待人工处理的差异等待工作人员：查明原因，在该处理的地方（支付机构、订单）纠正后，写下查到的情况和所做的处理，标记为已解决。',
+    intro:
+      '支付机构账单和一致性检查发现的与 mallpay 不一致之处，最新的在前。待人工处理的差异等待工作人员：查明原因，在该处理的地方（支付机构、订单）纠正后，写下查到的情况和所做的处理，标记为已解决。',
     filterStatus: '状态',
     filterProvider: '支付机构',
     unsettled: '待人工处理和未解决',
@@ -189,9 +212,19 @@ export const zhCN: Messages = {
     },
   },
   status: {
-    pending_payment: '待支付', paid: '已支付', closed: '已关闭', refund_pending: '退款中', partially_refunded: '部分退款', refunded: '已退款',
-    pending: '处理中', succeeded: '成功', failed: '失败',
-    pending_review: '待审核', approved: '已通过', rejected: '已拒绝', processing: '支付机构处理中',
+    pending_payment: '待支付',
+    paid: '已支付',
+    closed: '已关闭',
+    refund_pending: '退款中',
+    partially_refunded: '部分退款',
+    refunded: '已退款',
+    pending: '处理中',
+    succeeded: '成功',
+    failed: '失败',
+    pending_review: '待审核',
+    approved: '已通过',
+    rejected: '已拒绝',
+    processing: '支付机构处理中',
   },
   errors: {
     title: '出错了',

@@ -9,7 +9,17 @@ export interface MethodChoice {
 }
 
 /** The enabled methods, each with its channels as buttons: one click creates the attempt. */
-export function CheckoutPage({ web, order, methods, error }: { web: Web; order: OrderRow; methods: MethodChoice[]; error?: string }) {
+export function CheckoutPage({
+  web,
+  order,
+  methods,
+  error,
+}: {
+  web: Web;
+  order: OrderRow;
+  methods: MethodChoice[];
+  error?: string;
+}) {
   const payable = order.status === 'pending_payment';
   return (
     <Layout web={web} title={web.t((m) => m.checkout.title, { orderNo: order.order_no })}>

@@ -46,7 +46,9 @@ function RejectedCard({ web, n }: { web: Web; n: RejectedNotificationRow }) {
       </dl>
       <h4>{p.body}</h4>
       <RawBody web={web} body={n.raw_body} />
-      {n.later_outcome ? <p class="muted later">{web.t((m) => m.notificationsPage.since, { outcome: n.later_outcome ?? '' })}</p> : null}
+      {n.later_outcome ? (
+        <p class="muted later">{web.t((m) => m.notificationsPage.since, { outcome: n.later_outcome ?? '' })}</p>
+      ) : null}
       <form method="post" action={web.href(`/console/notifications/${n.id}/replay`)}>
         <CsrfField web={web} />
         <button type="submit">{p.replay}</button>
@@ -79,7 +81,10 @@ export function ConsoleNotificationsPage(props: {
           {p.all}
         </a>
         {PROVIDERS.map((provider) => (
-          <a href={web.href(`/console/notifications?provider=${provider}`)} aria-current={props.provider === provider ? 'true' : undefined}>
+          <a
+            href={web.href(`/console/notifications?provider=${provider}`)}
+            aria-current={props.provider === provider ? 'true' : undefined}
+          >
             {web.method(provider)}
           </a>
         ))}

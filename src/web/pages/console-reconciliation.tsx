@@ -21,7 +21,17 @@ function filterHref(web: Web, status: StatusView, provider: string | undefined):
 }
 
 /** One line of the card's facts; a fact the difference does not have is left out. */
-function Fact({ label, cls, show = true, children }: { label: string; cls?: string; show?: boolean; children?: unknown }) {
+function Fact({
+  label,
+  cls,
+  show = true,
+  children,
+}: {
+  label: string;
+  cls?: string;
+  show?: boolean;
+  children?: unknown;
+}) {
   if (!show) return null;
   return (
     <>
@@ -49,7 +59,11 @@ function DifferenceCard({ web, d, refundPages }: { web: Web; d: DifferenceWithSt
         <dt>{p.provider}</dt>
         <dd class="provider">{d.provider ? web.method(d.provider) : '—'}</dd>
         <dt>{p.source}</dt>
-        <dd class="source">{d.source === 'bill' && d.bill_date ? web.t((m) => m.reconciliationPage.bill, { date: d.bill_date ?? '' }) : p.checker}</dd>
+        <dd class="source">
+          {d.source === 'bill' && d.bill_date
+            ? web.t((m) => m.reconciliationPage.bill, { date: d.bill_date ?? '' })
+            : p.checker}
+        </dd>
         <Fact label={p.order} cls="order" show={!!d.order_no}>
           {d.order_no}
         </Fact>
@@ -57,7 +71,11 @@ function DifferenceCard({ web, d, refundPages }: { web: Web; d: DifferenceWithSt
           {d.payment_no}
         </Fact>
         <Fact label={p.refund} cls="refund" show={!!d.refund_no}>
-          {d.refund_no && refundPages.has(d.refund_no) ? <a href={web.href(`/refunds/${encodeURIComponent(d.refund_no)}`)}>{d.refund_no}</a> : d.refund_no}
+          {d.refund_no && refundPages.has(d.refund_no) ? (
+            <a href={web.href(`/refunds/${encodeURIComponent(d.refund_no)}`)}>{d.refund_no}</a>
+          ) : (
+            d.refund_no
+          )}
         </Fact>
         <dt>{p.providerAmount}</dt>
         <dd class="provider-amount">{amount(d.provider_amount)}</dd>
@@ -129,7 +147,10 @@ export function ConsoleReconciliationPage(props: {
           {p.all}
         </a>
         {PROVIDERS.map((provider) => (
-          <a href={filterHref(web, props.status, provider)} aria-current={props.provider === provider ? 'true' : undefined}>
+          <a
+            href={filterHref(web, props.status, provider)}
+            aria-current={props.provider === provider ? 'true' : undefined}
+          >
             {web.method(provider)}
           </a>
         ))}

@@ -15,7 +15,15 @@ export interface ReviewItem {
 }
 
 /** One refund with the evidence beside it: the order, its payments, what the providers said, earlier refunds. */
-function ReviewCard({ web, item, actions }: { web: Web; item: ReviewItem; actions: ('approve' | 'reject' | 'retry' | 'close')[] }) {
+function ReviewCard({
+  web,
+  item,
+  actions,
+}: {
+  web: Web;
+  item: ReviewItem;
+  actions: ('approve' | 'reject' | 'retry' | 'close')[];
+}) {
   const r = item.refund;
   const fmt = (n: number) => money(n, r.currency, web.lang);
   return (
@@ -23,12 +31,28 @@ function ReviewCard({ web, item, actions }: { web: Web; item: ReviewItem; action
       <h3 id={`r-${r.refund_no}`}>
         <a href={web.href(`/refunds/${r.refund_no}`)}>{r.refund_no}</a> · {web.status(r.status)}
       </h3>
-      <p>{web.t((m) => m.console.applied, { time: time(r.created_at, web.lang), amount: fmt(r.amount), reason: r.reason })}</p>
+      <p>
+        {web.t((m) => m.console.applied, {
+          time: time(r.created_at, web.lang),
+          amount: fmt(r.amount),
+          reason: r.reason,
+        })}
+      </p>
       {r.failure_reason ? <p class="notice bad">{r.failure_reason}</p> : null}
       {r.approvals_needed > 1 ? <p class="muted">{web.m.console.needsTwo}</p> : null}
-      <p>{web.t((m) => m.console.order, { orderNo: r.order_no, status: web.status(r.order_status), paid: fmt(r.paid_amount), refunded: fmt(r.refunded_amount) })}</p>
+      <p>
+        {web.t((m) => m.console.order, {
+          orderNo: r.order_no,
+          status: web.status(r.order_status),
+          paid: fmt(r.paid_amount),
+          refunded: fmt(r.refunded_amount),
+        })}
+      </p>
       <details open>
-        <summary>{web.m.console.payments} ({item.payments.length}) · {web.m.console.notifications} ({item.notifications.length}) · {web.m.console.earlier} ({item.earlier.length})</summary>
+        <summary>
+          {web.m.console.payments} ({item.payments.length}) · {web.m.console.notifications} ({item.notifications.length}
+          ) · {web.m.console.earlier} ({item.earlier.length})
+        </summary>
         <h4>{web.m.console.payments}</h4>
         <ul>
           {item.payments.map((p) => (
@@ -47,7 +71,8 @@ function ReviewCard({ web, item, actions }: { web: Web; item: ReviewItem; action
         <ul>
           {item.earlier.map((e) => (
             <li>
-              <a href={web.href(`/refunds/${e.refund_no}`)}>{e.refund_no}</a> {`${fmt(e.amount)} · ${web.status(e.status)} · ${e.reason}`}
+              <a href={web.href(`/refunds/${e.refund_no}`)}>{e.refund_no}</a>{' '}
+              {`${fmt(e.amount)} · ${web.status(e.status)} · ${e.reason}`}
             </li>
           ))}
         </ul>
@@ -66,11 +91,22 @@ function ReviewCard({ web, item, actions }: { web: Web; item: ReviewItem; action
   );
 }
 
-export function ConsoleRefundsPage(props: { web: Web; alerts: Alert[]; queue: ReviewItem[]; failed: ReviewItem[]; notice?: string; error?: string }) {
+export function ConsoleRefundsPage(props: {
+  web: Web;
+  alerts: Alert[];
+  queue: ReviewItem[];
+  failed: ReviewItem[];
+  notice?: string;
+  error?: string;
+}) {
   const { web } = props;
   return (
     <Layout web={web} title={web.m.console.title} alerts={props.alerts}>
-      {props.notice ? <p class="notice ok" role="status">{props.notice}</p> : null}
+      {props.notice ? (
+        <p class="notice ok" role="status">
+          {props.notice}
+        </p>
+      ) : null}
       <ErrorNotice text={props.error} />
       <h2>{web.m.console.queue}</h2>
       {props.queue.length === 0 ? <p>{web.m.console.empty}</p> : null}

@@ -19,7 +19,9 @@ export function OrdersPage({ web, orders, error }: { web: Web; orders: OrderDeta
             <strong class="order-status">{web.status(o.status)}</strong> · {money(o.amount, o.currency, web.lang)}
           </p>
           <p class="muted">{o.items.map((i) => `${i.name} × ${i.quantity}`).join(', ')}</p>
-          <h3 class="muted" style="font-size:1rem;margin:.5rem 0 .25rem">{web.m.orders.history}</h3>
+          <h3 class="muted" style="font-size:1rem;margin:.5rem 0 .25rem">
+            {web.m.orders.history}
+          </h3>
           <ul>
             <li>{web.t((m) => m.orders.created, { time: time(o.createdAt, web.lang) })}</li>
             {o.paidAt ? <li>{web.t((m) => m.orders.paid, { time: time(o.paidAt, web.lang) })}</li> : null}
@@ -27,7 +29,11 @@ export function OrdersPage({ web, orders, error }: { web: Web; orders: OrderDeta
             {(o.refunds as RefundSummary[]).map((r) => (
               <li>
                 <a href={web.href(`/refunds/${r.refundNo}`)}>
-                  {web.t((m) => m.orders.refund, { refundNo: r.refundNo, amount: money(r.amount, r.currency, web.lang), status: web.status(r.status) })}
+                  {web.t((m) => m.orders.refund, {
+                    refundNo: r.refundNo,
+                    amount: money(r.amount, r.currency, web.lang),
+                    status: web.status(r.status),
+                  })}
                 </a>
               </li>
             ))}

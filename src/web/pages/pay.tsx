@@ -23,7 +23,12 @@ export function PayPage({ web, payment, qrSvg, secondsLeft, pollIntervalMs }: Pa
       <div class="card">
         {action?.type === 'qr' ? (
           <figure style="margin:0">
-            <div class="qr" role="img" aria-label={web.t((m) => m.pay.scan, { method })} data-qr-content={action.content}>
+            <div
+              class="qr"
+              role="img"
+              aria-label={web.t((m) => m.pay.scan, { method })}
+              data-qr-content={action.content}
+            >
               {raw(qrSvg ?? '')}
             </div>
             <figcaption>{web.t((m) => m.pay.scan, { method })}</figcaption>
@@ -63,7 +68,8 @@ export function PayPage({ web, payment, qrSvg, secondsLeft, pollIntervalMs }: Pa
           {web.m.pay.waiting}
         </p>
         <p>
-          {web.m.pay.timeLeft}: <strong id="countdown">{`${Math.floor(secondsLeft / 60)}:${String(secondsLeft % 60).padStart(2, '0')}`}</strong>
+          {web.m.pay.timeLeft}:{' '}
+          <strong id="countdown">{`${Math.floor(secondsLeft / 60)}:${String(secondsLeft % 60).padStart(2, '0')}`}</strong>
         </p>
       </section>
       <p>

@@ -44,7 +44,15 @@ export function RefundFormPage({ web, order, held, refundable, formKey, error, r
             {reason ?? ''}
           </textarea>
           <label for="amount">{web.t((m) => m.refundForm.amount, { currency: order.currency })}</label>
-          <input id="amount" name="amount" inputmode="decimal" required pattern="\d{1,12}([.,]\d{1,2})?" value={amount ?? toYuanString(refundable)} aria-describedby="amount-hint" />
+          <input
+            id="amount"
+            name="amount"
+            inputmode="decimal"
+            required
+            pattern="\d{1,12}([.,]\d{1,2})?"
+            value={amount ?? toYuanString(refundable)}
+            aria-describedby="amount-hint"
+          />
           <p id="amount-hint" class="muted">
             {web.m.refundForm.amountHint}
           </p>

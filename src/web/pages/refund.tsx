@@ -28,7 +28,11 @@ function steps(web: Web, refund: Detail, method: string, label: string): Step[] 
       text: reviewed ? (reviewed.action === 'approved' ? web.m.refund.approvedBy : web.m.refund.rejectedBy) : undefined,
       bad: reviewed?.action === 'rejected',
     },
-    { key: 'sent', label: web.t((m) => m.refund.steps.sent, { method: web.method(method) }), event: last('sent', 'retried') },
+    {
+      key: 'sent',
+      label: web.t((m) => m.refund.steps.sent, { method: web.method(method) }),
+      event: last('sent', 'retried'),
+    },
     {
       key: 'result',
       label: web.m.refund.steps.result,
@@ -45,15 +49,25 @@ export function RefundPage({ web, refund, method }: { web: Web; refund: Detail; 
   // For the customer a refund that succeeded is simply "refunded".
   const label = web.status(refund.status === 'succeeded' ? 'refunded' : refund.status);
   return (
-    <Layout web={web} title={web.t((m) => m.refund.title, { refundNo: refund.refundNo })} refreshSeconds={done ? undefined : 5}>
+    <Layout
+      web={web}
+      title={web.t((m) => m.refund.title, { refundNo: refund.refundNo })}
+      refreshSeconds={done ? undefined : 5}
+    >
       <p>{web.t((m) => m.refund.ofOrder, { orderNo: refund.orderNo ?? '', amount })}</p>
       <p class="card">
         <strong id="refund-status" data-status={refund.status}>
           {label}
         </strong>
       </p>
-      {refund.status === 'succeeded' ? <p class="notice ok" role="status">{web.t((m) => m.refund.succeeded, { amount })}</p> : null}
-      {refund.status === 'failed' ? <p class="notice bad">{refund.closed ? web.m.refund.abandoned : web.m.refund.failed}</p> : null}
+      {refund.status === 'succeeded' ? (
+        <p class="notice ok" role="status">
+          {web.t((m) => m.refund.succeeded, { amount })}
+        </p>
+      ) : null}
+      {refund.status === 'failed' ? (
+        <p class="notice bad">{refund.closed ? web.m.refund.abandoned : web.m.refund.failed}</p>
+      ) : null}
       {!done && refund.status !== 'failed' ? (
         <p class="notice info">{web.t((m) => m.refund.expected, { text: web.m.refund.expectedBy[method] ?? '' })}</p>
       ) : null}

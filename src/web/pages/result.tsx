@@ -14,9 +14,28 @@ export function outcomeOf(order: OrderRow, payment: PaymentRow | undefined): Out
 }
 
 /** Success or failure, what happened, and what to do next. A pending outcome refreshes itself. */
-export function ResultPage({ web, order, payment, outcome }: { web: Web; order: OrderRow; payment: PaymentRow | undefined; outcome: Outcome }) {
-  const vars = { orderNo: order.order_no, amount: money(order.paid_amount || order.amount, order.currency, web.lang), method: payment ? web.method(payment.method) : '' };
-  const title = { succeeded: web.m.result.successTitle, pending: web.m.result.pendingTitle, failed: web.m.result.failedTitle, closed: web.m.result.closedTitle }[outcome];
+export function ResultPage({
+  web,
+  order,
+  payment,
+  outcome,
+}: {
+  web: Web;
+  order: OrderRow;
+  payment: PaymentRow | undefined;
+  outcome: Outcome;
+}) {
+  const vars = {
+    orderNo: order.order_no,
+    amount: money(order.paid_amount || order.amount, order.currency, web.lang),
+    method: payment ? web.method(payment.method) : '',
+  };
+  const title = {
+    succeeded: web.m.result.successTitle,
+    pending: web.m.result.pendingTitle,
+    failed: web.m.result.failedTitle,
+    closed: web.m.result.closedTitle,
+  }[outcome];
   return (
     <Layout web={web} title={title} refreshSeconds={outcome === 'pending' ? 3 : undefined}>
       <div data-outcome={outcome}>

@@ -4,7 +4,17 @@ import { CsrfField, Layout, ErrorNotice } from '../layout.tsx';
 import type { Web } from '../web-context.ts';
 
 /** Products with price and stock; a customer chooses quantities and places one order. */
-export function StorefrontPage({ web, products, error, orderKey }: { web: Web; products: Product[]; error?: string; orderKey: string }) {
+export function StorefrontPage({
+  web,
+  products,
+  error,
+  orderKey,
+}: {
+  web: Web;
+  products: Product[];
+  error?: string;
+  orderKey: string;
+}) {
   const canBuy = web.user?.role === 'customer';
   return (
     <Layout web={web} title={web.m.shop.title}>
@@ -24,8 +34,12 @@ export function StorefrontPage({ web, products, error, orderKey }: { web: Web; p
           <thead>
             <tr>
               <th scope="col">{web.m.shop.product}</th>
-              <th scope="col" class="num">{web.m.shop.price}</th>
-              <th scope="col" class="num">{web.m.shop.stock}</th>
+              <th scope="col" class="num">
+                {web.m.shop.price}
+              </th>
+              <th scope="col" class="num">
+                {web.m.shop.stock}
+              </th>
               {canBuy ? <th scope="col">{web.m.shop.quantityHeader}</th> : null}
             </tr>
           </thead>
@@ -44,7 +58,15 @@ export function StorefrontPage({ web, products, error, orderKey }: { web: Web; p
                     <label for={`qty-${p.sku}`} class="sr-only">
                       {web.t((m) => m.shop.quantity, { name: p.name })}
                     </label>
-                    <input id={`qty-${p.sku}`} type="number" name={`qty.${p.sku}`} min="0" max={String(Math.min(p.stock, 999))} value="0" inputmode="numeric" />
+                    <input
+                      id={`qty-${p.sku}`}
+                      type="number"
+                      name={`qty.${p.sku}`}
+                      min="0"
+                      max={String(Math.min(p.stock, 999))}
+                      value="0"
+                      inputmode="numeric"
+                    />
                   </td>
                 ) : null}
               </tr>

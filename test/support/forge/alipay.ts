@@ -1,9 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { beijingDateTime } from '../../../src/lib/clock.ts';
-import type { AlipaySandboxKeys } from '../../../src/sandbox/alipay/alipay.keys.ts';
-import { alipayNotifyProtocol, tradeNotifyFields } from '../../../src/sandbox/alipay/alipay.notify.ts';
-import type { SandboxTrade } from '../../../src/sandbox/alipay/alipay.trades.ts';
-import type { OutgoingRequest } from '../../../src/sandbox/shared/notifier.ts';
+import type { AlipaySandboxKeys } from '../../../sandbox/alipay/keys.ts';
+import { alipayNotifyProtocol, tradeNotifyFields } from '../../../sandbox/alipay/notify.ts';
+import type { SandboxTrade } from '../../../sandbox/alipay/trades.ts';
+import type { OutgoingRequest } from '../../../sandbox/shared/notifier.ts';
 import { deliver, flipOneChar, sandboxKeys, withFields, type MallUnderTest } from './common.ts';
 
 export interface AlipayForgery {
@@ -76,7 +76,9 @@ export async function alipayForger(mall: MallUnderTest & { clock: { now(): Date 
 }
 
 /** A key Alipay never issued. */
-export const strangerKey = () => generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+export const strangerKey = () =>
+  generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
 
 /** One byte of total_amount changed after signing: 12.80 → 12.81. */
-export const tamperAmount = (form: Record<string, string>) => void (form.total_amount = flipOneChar(form.total_amount!));
+export const tamperAmount = (form: Record<string, string>) =>
+  void (form.total_amount = flipOneChar(form.total_amount!));

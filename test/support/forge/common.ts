@@ -1,5 +1,5 @@
 import type { Db } from '../../../src/db/client.ts';
-import type { OutgoingRequest } from '../../../src/sandbox/shared/notifier.ts';
+import type { OutgoingRequest } from '../../../sandbox/shared/notifier.ts';
 
 /** What a forger needs of the running mall: where it listens, and the database the sandboxes keep their keys in. */
 export interface MallUnderTest {
@@ -34,7 +34,10 @@ export function flipOneChar(value: string, at = value.length - 1): string {
 }
 
 /** Applies overrides to a field map: a string sets, null removes. */
-export function withFields(fields: Record<string, string>, changes: Record<string, string | null> = {}): Record<string, string> {
+export function withFields(
+  fields: Record<string, string>,
+  changes: Record<string, string | null> = {},
+): Record<string, string> {
   const out = { ...fields };
   for (const [k, v] of Object.entries(changes)) {
     if (v === null) delete out[k];

@@ -9,7 +9,10 @@ import type { Delivery } from './common.ts';
  */
 export async function mallState(t: TestMall, orderNo: string) {
   const api = await t.order(orderNo);
-  const [order] = await t.db.query('SELECT status, paid_amount, refunded_amount, paid_at, updated_at FROM orders WHERE order_no = $1', [orderNo]);
+  const [order] = await t.db.query(
+    'SELECT status, paid_amount, refunded_amount, paid_at, updated_at FROM orders WHERE order_no = $1',
+    [orderNo],
+  );
   const payments = await t.db.query(
     `SELECT p.payment_no, p.status, p.provider_trade_no, p.surplus, p.succeeded_at, p.closed_at, p.updated_at
      FROM payments p JOIN orders o ON o.id = p.order_id WHERE o.order_no = $1 ORDER BY p.id`,

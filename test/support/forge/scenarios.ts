@@ -1,9 +1,17 @@
 import { expect, it } from 'vitest';
 import { RETURN_SURPLUS_JOB } from '../../../src/payments/payment-state.service.ts';
-import type { OutgoingRequest } from '../../../src/sandbox/shared/notifier.ts';
+import type { OutgoingRequest } from '../../../sandbox/shared/notifier.ts';
 import type { TestMall } from '../mall.ts';
 import { deliver, type Delivery } from './common.ts';
-import { expectAcknowledged, expectRefused, mallState, pendingAttempt, recorded, sentOnce, type Method } from './mall-state.ts';
+import {
+  expectAcknowledged,
+  expectRefused,
+  mallState,
+  pendingAttempt,
+  recorded,
+  sentOnce,
+  type Method,
+} from './mall-state.ts';
 
 export type Pending = Awaited<ReturnType<typeof pendingAttempt>>;
 
@@ -26,12 +34,20 @@ const NAME = { alipay: 'an Alipay', wechatpay: 'a WeChat Pay', unionpay: 'a Unio
  * failure answer, recorded once as rejected with its reason, and leaves the order, its attempts, the jobs,
  * the refunds and the customer's messages exactly as they were.
  */
-export function badNotificationTests(method: Method, ctx: () => { t: TestMall; pending: Pending }, cases: BadCase[]): void {
+export function badNotificationTests(
+  method: Method,
+  ctx: () => { t: TestMall; pending: Pending },
+  cases: BadCase[],
+): void {
   for (const c of cases) {
     it(`answers ${REFUSAL[method]} to ${NAME[method]} notification ${c.what}, records it once as ${c.reason}, and changes nothing`, async () => {
       const { t, pending } = ctx();
       const before = await mallState(t, pending.orderNo);
-      expect(before.api).toMatchObject({ status: 'pending_payment', paidAmount: 0, payments: [{ paymentNo: pending.paymentNo, status: 'pending' }] });
+      expect(before.api).toMatchObject({
+        status: 'pending_payment',
+        paidAmount: 0,
+        payments: [{ paymentNo: pending.paymentNo, status: 'pending' }],
+      });
       const { answer, record } = await sentOnce(t, method, () => c.send(pending));
       expectRefused(method, answer);
       expect(record).toMatchObject({ outcome: 'rejected', reason: c.reason });
@@ -56,13 +72,20 @@ const outcomesFor = async (t: TestMall, method: Method, paymentNo: string) =>
   (await recorded(t, method)).filter((n) => n.outTradeNo === paymentNo).map((n) => n.outcome);
 
 const surplusJobsOf = async (t: TestMall, paymentNo: string) =>
-  (await t.db.query<{ payload: { paymentNo: string } }>('SELECT payload FROM jobs WHERE kind = $1', [RETURN_SURPLUS_JOB])).filter((j) => j.payload.paymentNo === paymentNo);
+  (
+    await t.db.query<{ payload: { paymentNo: string } }>('SELECT payload FROM jobs WHERE kind = $1', [
+      RETURN_SURPLUS_JOB,
+    ])
+  ).filter((j) => j.payload.paymentNo === paymentNo);
 
 /**
  * What a correctly signed notification does: once, however often and however concurrently it comes.
  * `valid` builds the provider's notification for an attempt the sandbox has been paid for.
  */
-export function validNotificationTests(method: Method, ctx: () => { t: TestMall; valid: (paymentNo: string) => Promise<OutgoingRequest> }): void {
+export function validNotificationTests(
+  method: Method,
+  ctx: () => { t: TestMall; valid: (paymentNo: string) => Promise<OutgoingRequest> },
+): void {
   /** The customer pays at the provider, whose own notification is lost: only ours will tell the mall. */
   async function paidAtProviderOnly(t: TestMall, paymentNo: string) {
     await t.control(method, 'faults', { notifications: { fault: 'drop' } });
@@ -78,8 +101,19 @@ export function validNotificationTests(method: Method, ctx: () => { t: TestMall;
     const req = await valid(p.paymentNo);
     const answers = await Promise.all(Array.from({ length: 5 }, () => deliver(req)));
     for (const a of answers) expectAcknowledged(method, a);
-    expect((await outcomesFor(t, method, p.paymentNo)).sort()).toEqual(['applied', 'duplicate', 'duplicate', 'duplicate', 'duplicate']);
-    expect(await t.order(p.orderNo)).toMatchObject({ status: 'paid', paidAmount: p.amount, refundedAmount: 0, refunds: [] });
+    expect((await outcomesFor(t, method, p.paymentNo)).sort()).toEqual([
+      'applied',
+      'duplicate',
+      'duplicate',
+      'duplicate',
+      'duplicate',
+    ]);
+    expect(await t.order(p.orderNo)).toMatchObject({
+      status: 'paid',
+      paidAmount: p.amount,
+      refundedAmount: 0,
+      refunds: [],
+    });
     const s = await mallState(t, p.orderNo);
     expect(s.order).toMatchObject({ status: 'paid', paid_amount: p.amount });
     expect(s.payments).toMatchObject([{ payment_no: p.paymentNo, status: 'succeeded', surplus: false }]);
@@ -92,12 +126,22 @@ export function validNotificationTests(method: Method, ctx: () => { t: TestMall;
     await t.control(method, `pay/${p.paymentNo}`);
     await t.settle();
     expect((await t.order(p.orderNo)).status).toBe('paid');
-    const applied = await t.call('POST', `/api/orders/${p.orderNo}/refunds`, { as: 'customer', body: { reason: 'changed my mind' } });
-    await t.call('POST', `/api/admin/refunds/${applied.body.refundNo}/approve`, { as: 'support', body: { note: 'ok' } });
+    const applied = await t.call('POST', `/api/orders/${p.orderNo}/refunds`, {
+      as: 'customer',
+      body: { reason: 'changed my mind' },
+    });
+    await t.call('POST', `/api/admin/refunds/${applied.body.refundNo}/approve`, {
+      as: 'support',
+      body: { note: 'ok' },
+    });
     await t.settle();
     if (method !== 'alipay') await t.control(method, `refunds/${applied.body.refundNo}`, { outcome: 'succeeded' });
     await t.settle();
-    expect(await t.order(p.orderNo)).toMatchObject({ status: 'refunded', paidAmount: p.amount, refundedAmount: p.amount });
+    expect(await t.order(p.orderNo)).toMatchObject({
+      status: 'refunded',
+      paidAmount: p.amount,
+      refundedAmount: p.amount,
+    });
 
     const before = await mallState(t, p.orderNo);
     const replay = await sentOnce(t, method, async () => deliver(await recordedRequest(t, method, p.paymentNo)));

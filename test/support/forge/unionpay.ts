@@ -1,9 +1,9 @@
 import { createPrivateKey } from 'node:crypto';
-import type { OutgoingRequest } from '../../../src/sandbox/shared/notifier.ts';
-import { RESP } from '../../../src/sandbox/unionpay/codes.ts';
-import { generateUnionpayKeys, type UnionpayKeyMaterial } from '../../../src/sandbox/unionpay/keys.ts';
-import { unionpayNotifyProtocol } from '../../../src/sandbox/unionpay/notify.ts';
-import { resultFields, traceOf, type TxnRecord } from '../../../src/sandbox/unionpay/records.ts';
+import type { OutgoingRequest } from '../../../sandbox/shared/notifier.ts';
+import { RESP } from '../../../sandbox/unionpay/codes.ts';
+import { generateUnionpayKeys, type UnionpayKeyMaterial } from '../../../sandbox/unionpay/keys.ts';
+import { unionpayNotifyProtocol } from '../../../sandbox/unionpay/notify.ts';
+import { resultFields, traceOf, type TxnRecord } from '../../../sandbox/unionpay/records.ts';
 import { deliver, flipOneChar, sandboxKeys, withFields, type MallUnderTest } from './common.ts';
 
 /** A signing certificate (sent as signPubKeyCert) and the private key that signs with it. */
@@ -37,7 +37,8 @@ export async function unionpayForger(mall: MallUnderTest & { clock: { now(): Dat
   async function consumeOf(paymentNo: string): Promise<TxnRecord> {
     const res = await fetch(`${mall.url}/sandbox/unionpay/_control/trades/${paymentNo}`);
     const body = (await res.json()) as TxnRecord & { error?: string };
-    if (res.status !== 200 || body.type !== 'consume') throw new Error(`the UnionPay sandbox has no consume ${paymentNo}: post the form first`);
+    if (res.status !== 200 || body.type !== 'consume')
+      throw new Error(`the UnionPay sandbox has no consume ${paymentNo}: post the form first`);
     return body;
   }
 
@@ -48,7 +49,10 @@ export async function unionpayForger(mall: MallUnderTest & { clock: { now(): Dat
 
   async function build(fields: Record<string, string>, f: UnionpayForgery = {}): Promise<OutgoingRequest> {
     const signer = f.signer ?? gateway;
-    const req = await unionpayNotifyProtocol(signer.cert, createPrivateKey(signer.key)).render({ backUrl: url, fields: withFields(fields, f.fields) }, mall.clock.now());
+    const req = await unionpayNotifyProtocol(signer.cert, createPrivateKey(signer.key)).render(
+      { backUrl: url, fields: withFields(fields, f.fields) },
+      mall.clock.now(),
+    );
     if (!f.after) return req;
     const form = Object.fromEntries(new URLSearchParams(req.body));
     f.after(form);

@@ -1,9 +1,9 @@
 import { randomInt } from 'node:crypto';
 import { beijingRfc3339 } from '../../../src/lib/clock.ts';
-import type { OutgoingRequest } from '../../../src/sandbox/shared/notifier.ts';
-import { createGatewayCrypto } from '../../../src/sandbox/wechatpay/crypto.ts';
-import type { WechatpaySandboxKeys } from '../../../src/sandbox/wechatpay/keys.ts';
-import { notification, wechatpayNotifyProtocol, type EventType } from '../../../src/sandbox/wechatpay/notify.ts';
+import type { OutgoingRequest } from '../../../sandbox/shared/notifier.ts';
+import { createGatewayCrypto } from '../../../sandbox/wechatpay/crypto.ts';
+import type { WechatpaySandboxKeys } from '../../../sandbox/wechatpay/keys.ts';
+import { notification, wechatpayNotifyProtocol, type EventType } from '../../../sandbox/wechatpay/notify.ts';
 import { deliver, flipOneChar, sandboxKeys, type MallUnderTest } from './common.ts';
 
 export interface WechatpayForgery {

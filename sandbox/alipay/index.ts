@@ -1,0 +1,1 @@
+export { createAlipaySandbox } from './sandbox.ts';

@@ -1,0 +1,1 @@
+export { createUnionpaySandbox, REFUND_SETTLE_MS } from './sandbox.ts';

@@ -1,0 +1,125 @@
+import { beijingRfc3339 } from '../../src/lib/clock.ts';
+
+/** The sandbox's own records, kept as JSON in sandbox_records (kinds `trade`, `refund`, `prepay`, `txn`). */
+export type TradeState = 'NOTPAY' | 'SUCCESS' | 'REFUND' | 'CLOSED' | 'PAYERROR';
+export type RefundStatus = 'PROCESSING' | 'SUCCESS' | 'CLOSED' | 'ABNORMAL';
+
+export interface TradeRecord {
+  mchid: string;
+  appid: string;
+  out_trade_no: string;
+  trade_type: 'NATIVE' | 'MWEB';
+  description: string;
+  attach?: string | undefined;
+  notify_url: string;
+  time_expire?: string | undefined;
+  total: number;
+  payer_client_ip?: string | undefined;
+  state: TradeState;
+  /** The create request as sent, to tell a retry (same answer) from a reuse (OUT_TRADE_NO_USED). */
+  fingerprint: string;
+  /** Opaque id in code_url/h5_url, as `pr=` in `weixin://wxpay/bizpayurl?pr=…`. */
+  prepay: string;
+  create_time: string;
+  transaction_id?: string;
+  success_time?: string;
+  refund_nos: string[];
+  /** Sum of refunds not CLOSED: what is no longer refundable. */
+  refunded: number;
+}
+
+export interface RefundRecord {
+  mchid: string;
+  refund_id: string;
+  out_refund_no: string;
+  out_trade_no: string;
+  transaction_id: string;
+  status: RefundStatus;
+  reason?: string | undefined;
+  notify_url?: string | undefined;
+  funds_account?: string | undefined;
+  refund: number;
+  total: number;
+  create_time: string;
+  success_time?: string;
+  /** When the automatic settlement turns PROCESSING into SUCCESS (time-scaled). */
+  due_at: string;
+}
+
+export const tradeKey = (mchid: string, outTradeNo: string) => `${mchid}:${outTradeNo}`;
+export const refundKey = (mchid: string, outRefundNo: string) => `${mchid}:${outRefundNo}`;
+
+const TRADE_TYPE_DESC: Record<TradeState, string> = {
+  NOTPAY: '订单未支付',
+  SUCCESS: '支付成功',
+  REFUND: '转入退款',
+  CLOSED: '订单已关闭',
+  PAYERROR: '支付失败，请重新下单支付',
+};
+
+/** A transaction as the query answers it and TRANSACTION.SUCCESS carries it (§2.3); unpaid: no payer fields (§7 item 9). */
+export function transactionView(t: TradeRecord): Record<string, unknown> {
+  const paid = t.transaction_id !== undefined;
+  return {
+    appid: t.appid,
+    mchid: t.mchid,
+    out_trade_no: t.out_trade_no,
+    ...(paid ? { transaction_id: t.transaction_id } : {}),
+    trade_type: t.trade_type,
+    trade_state: t.state,
+    trade_state_desc: TRADE_TYPE_DESC[t.state],
+    ...(paid ? { bank_type: 'OTHERS', success_time: t.success_time, payer: { openid: `o-sandbox-${t.mchid}` } } : {}),
+    attach: t.attach ?? '',
+    amount: paid
+      ? { total: t.total, payer_total: t.total, currency: 'CNY', payer_currency: 'CNY' }
+      : { total: t.total, currency: 'CNY' },
+    ...(t.payer_client_ip ? { scene_info: { payer_client_ip: t.payer_client_ip } } : {}),
+    promotion_detail: [],
+  };
+}
+
+/** The refund object of create and query answers (§2.4). */
+export function refundView(r: RefundRecord): Record<string, unknown> {
+  return {
+    refund_id: r.refund_id,
+    out_refund_no: r.out_refund_no,
+    transaction_id: r.transaction_id,
+    out_trade_no: r.out_trade_no,
+    channel: 'ORIGINAL',
+    user_received_account: '支付用户零钱',
+    ...(r.success_time ? { success_time: r.success_time } : {}),
+    create_time: r.create_time,
+    status: r.status,
+    funds_account: r.funds_account ?? 'AVAILABLE',
+    amount: {
+      total: r.total,
+      refund: r.refund,
+      from: [],
+      payer_total: r.total,
+      payer_refund: r.refund,
+      settlement_refund: r.refund,
+      settlement_total: r.total,
+      discount_refund: 0,
+      currency: 'CNY',
+      refund_fee: 0,
+    },
+    promotion_detail: [],
+  };
+}
+
+/** The decrypted resource of REFUND.* notifications (§2.6). */
+export function refundResource(r: RefundRecord): Record<string, unknown> {
+  return {
+    mchid: r.mchid,
+    transaction_id: r.transaction_id,
+    out_trade_no: r.out_trade_no,
+    refund_id: r.refund_id,
+    out_refund_no: r.out_refund_no,
+    refund_status: r.status,
+    ...(r.success_time ? { success_time: r.success_time } : {}),
+    user_received_account: '支付用户零钱',
+    amount: { total: r.total, refund: r.refund, payer_total: r.total, payer_refund: r.refund },
+  };
+}
+
+export const wireTime = (d: Date) => beijingRfc3339(d);

@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import type { WechatpayCredentials } from '../../src/config.ts';
+import { mountControls, newSandboxApp, type Sandbox, type SandboxDeps } from '../shared/sandbox.ts';
+import { createRecordStore, loadOrCreateKeys } from '../shared/store.ts';
+import { createBills } from './bill.ts';
+import { cashierRoutes } from './cashier.ts';
+import { createGatewayCrypto } from './crypto.ts';
+import { generateWechatpayKeys, type WechatpaySandboxKeys } from './keys.ts';
+import { notification, PROVIDER, wechatpayNotifyProtocol } from './notify.ts';
+import { refundView, tradeKey, transactionView } from './records.ts';
+import { v3Routes } from './routes.ts';
+import { createTradeBook } from './trades.ts';
+
+/** A basic-account movement no trade explains, for `POST /_control/fund-entries` (docs/sandbox/wechatpay.md). */
+const fundEntrySchema = z.object({
+  wechatNo: z.string().regex(/^\w{1,64}$/),
+  business: z.string().min(1).max(32),
+  direction: z.enum(['income', 'expense']),
+  amount: z.number().int().positive(),
+  voucherNo: z.string().max(64).default(''),
+  note: z.string().max(128).default(''),
+  account: z.enum(['BASIC', 'OPERATION', 'FEES']).default('BASIC'),
+});
+
+export interface WechatpaySandboxOptions {
+  /** Divides the sandbox's own delays (the refund settlement); the notifier scales its retries itself. */
+  timeScale?: number;
+  /** Unscaled time a refund stays PROCESSING before it succeeds by itself (default 60 s). */
+  refundDelayMs?: number;
+  /** §2.4: at most 50 refunds per order, within a year of payment. */
+  maxRefundsPerTrade?: number;
+  refundWindowMs?: number;
+}
+
+/**
+ * WeChat Pay API v3 as a merchant sees it, at `${publicUrl}/sandbox/wechatpay`: the `/v3` gateway, a hosted
+ * cashier, signed and encrypted notifications with WeChat's retry schedule, and `/_control` hooks.
+ */
+export async function createWechatpaySandbox(
+  deps: SandboxDeps,
+  opts: WechatpaySandboxOptions = {},
+): Promise<Sandbox<WechatpayCredentials>> {
+  const keys = await loadOrCreateKeys<WechatpaySandboxKeys>(deps.db, 'wechatpay', generateWechatpayKeys);
+  const baseUrl = `${deps.publicUrl}/sandbox/wechatpay`;
+  const { app, faults } = newSandboxApp();
+  const crypto = createGatewayCrypto(keys);
+  const protocol = wechatpayNotifyProtocol(crypto);
+  deps.notifier.register(PROVIDER, protocol, faults);
+
+  const log = deps.log.child({ sandbox: PROVIDER });
+  const refundDelayMs = (opts.refundDelayMs ?? 60_000) / (opts.timeScale ?? 1);
+  const book = createTradeBook({
+    store: createRecordStore(deps.db, deps.clock, PROVIDER),
+    notifier: deps.notifier,
+    clock: deps.clock,
+    appId: keys.appId,
+    refundDelayMs,
+    maxRefundsPerTrade: opts.maxRefundsPerTrade ?? 50,
+    refundWindowMs: opts.refundWindowMs ?? 365 * 24 * 3600_000,
+    onBackgroundError: (err) => log.warn({ err: String(err) }, 'refund settlement failed'),
+  });
+  // Refunds left PROCESSING by an earlier run settle now if due, else when read.
+  await book.settleDue();
+
+  const bill = createBills({
+    store: createRecordStore(deps.db, deps.clock, PROVIDER),
+    clock: deps.clock,
+    secret: keys.apiV3Key,
+    baseUrl,
+    settleDue: () => book.settleDue(),
+  });
+  app.route(
+    '/',
+    v3Routes({
+      book,
+      crypto,
+      clock: deps.clock,
+      faults,
+      cashierUrl: (prepay) => `${baseUrl}/cashier?pr=${prepay}`,
+      bill,
+    }),
+  );
+  app.route('/', cashierRoutes(book));
+
+  const key = (paymentNo: string) => tradeKey(keys.mchId, paymentNo);
+  const view = (o: { ok: true; value: unknown } | { ok: false; error: unknown }) =>
+    o.ok ? o.value : { error: o.error };
+  mountControls(app, faults, deps.notifier, {
+    pay: async (no) => view(await book.pay(key(no))),
+    fail: async (no) => view(await book.fail(key(no))),
+    async trade(no) {
+      const t = await book.findTrade(key(no));
+      return t ? { transaction: transactionView(t), refunds: (await book.refundsOf(t)).map(refundView) } : undefined;
+    },
+    settleRefund: async (refundNo, outcome) =>
+      view(await book.settleRefund(keys.mchId, refundNo, outcome === 'succeeded' ? 'SUCCESS' : 'CLOSED')),
+  });
+  // WeChat-only controls: the not-final ABNORMAL refund, and a signature probe (§2.6) sent once, outside the retry schedule.
+  app.post('/_control/refunds/:refundNo/abnormal', async (c) =>
+    c.json(view(await book.settleRefund(keys.mchId, c.req.param('refundNo'), 'ABNORMAL'))),
+  );
+  app.post('/_control/fund-entries', async (c) => {
+    const b = fundEntrySchema.safeParse(await c.req.json().catch(() => null));
+    if (!b.success) return c.json({ error: b.error.issues.map((i) => i.message).join('; ') }, 400);
+    return c.json(await bill.addFundEntry(keys.mchId, b.data));
+  });
+  app.post('/_control/probe/:paymentNo', async (c) => {
+    const t = await book.findTrade(key(c.req.param('paymentNo')));
+    if (!t) return c.json({ error: 'not found' }, 404);
+    const req = await protocol.render(
+      notification(t.notify_url, 'TRANSACTION.SUCCESS', transactionView(t), deps.clock.now(), true),
+      deps.clock.now(),
+    );
+    const res = await fetch(req.url, {
+      method: 'POST',
+      headers: req.headers,
+      body: req.body,
+      signal: AbortSignal.timeout(protocol.timeoutMs),
+    }).catch(() => null);
+    return c.json({ status: res?.status ?? null, body: res ? await res.text() : null });
+  });
+
+  return {
+    provider: PROVIDER,
+    app,
+    faults,
+    credentials: {
+      mchId: keys.mchId,
+      appId: keys.appId,
+      apiV3Key: keys.apiV3Key,
+      privateKey: keys.merchantPrivateKey,
+      certSerial: keys.merchantCertSerial,
+      platformPublicKey: keys.platformPublicKey,
+      platformKeyId: keys.platformKeyId,
+      baseUrl,
+    },
+  };
+}

@@ -1,1 +1,0 @@
-export { createAlipaySandbox } from './alipay.sandbox.ts';

@@ -1,1 +1,0 @@
-export { createUnionpaySandbox, REFUND_SETTLE_MS } from './unionpay.sandbox.ts';
