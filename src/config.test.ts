@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.ts';
 
@@ -43,6 +44,17 @@ describe('configuration', () => {
     expect(loadConfig({}).sandbox).toBe(true);
     expect(loadConfig({ DATABASE_URL: 'postgres://x@h/db', MALLPAY_SANDBOX: '1' }).sandbox).toBe(true);
     expect(loadConfig({ MALLPAY_SANDBOX: '0', PAYMENT_METHODS: 'alipay', ...alipayCreds }).sandbox).toBe(false);
+  });
+
+  it('runs one process per core on PostgreSQL, one on PGlite, and refuses more on PGlite', () => {
+    expect(loadConfig({}).workers).toBe(1);
+    expect(loadConfig({ DATABASE_URL: 'postgres://x@h/db', MALLPAY_SANDBOX: '1' }).workers).toBe(
+      availableParallelism(),
+    );
+    expect(loadConfig({ DATABASE_URL: 'postgres://x@h/db', MALLPAY_SANDBOX: '1', MALLPAY_WORKERS: '3' }).workers).toBe(
+      3,
+    );
+    expect(() => loadConfig({ MALLPAY_WORKERS: '2' })).toThrow(/MALLPAY_WORKERS: embedded PGlite is one process/);
   });
 
   it('without sandboxes, stops when an offered method lacks credentials, naming every missing setting', () => {

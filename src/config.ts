@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 export const PAYMENT_METHODS = ['alipay', 'wechatpay', 'unionpay'] as const;
@@ -85,6 +86,8 @@ const envSchema = z.object({
       .pipe(z.array(z.enum(PAYMENT_METHODS)).min(1)),
   ),
   MALLPAY_DEMO: optional(z.enum(['0', '1'])),
+  /** Processes serving one instance (node:cluster); PGlite is embedded in one process, so 1 there. */
+  MALLPAY_WORKERS: optional(z.coerce.number().int().min(1).max(64)),
   /** `1`: a method without credentials is served by its built-in sandbox; `0`: no sandbox exists at all. */
   MALLPAY_SANDBOX: optional(z.enum(['0', '1'])),
   ORDER_TTL_SECONDS: optional(
@@ -167,6 +170,8 @@ export interface Config {
   demo: boolean;
   /** Serve the built-in sandboxes for the methods without credentials (never in production). */
   sandbox: boolean;
+  /** Worker processes of this instance (node:cluster); 1 serves in the process itself. */
+  workers: number;
   orderTtlSeconds: number;
   logLevel: string;
   refundDualApprovalAbove: number | undefined;
@@ -226,6 +231,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     paymentMethods: env.PAYMENT_METHODS ?? [...PAYMENT_METHODS],
     demo: env.MALLPAY_DEMO ? env.MALLPAY_DEMO === '1' : !env.DATABASE_URL,
     sandbox: env.MALLPAY_SANDBOX ? env.MALLPAY_SANDBOX === '1' : !env.DATABASE_URL,
+    workers: env.MALLPAY_WORKERS ?? (env.DATABASE_URL ? availableParallelism() : 1),
     orderTtlSeconds: env.ORDER_TTL_SECONDS ?? 1800,
     logLevel: env.LOG_LEVEL ?? 'info',
     refundDualApprovalAbove: env.REFUND_DUAL_APPROVAL_ABOVE,
@@ -264,6 +270,11 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       gateway: env.UNIONPAY_GATEWAY!,
     })),
   };
+  if (config.workers > 1 && !config.databaseUrl) {
+    throw new ConfigError(
+      'invalid configuration:\n  MALLPAY_WORKERS: embedded PGlite is one process; set DATABASE_URL for more',
+    );
+  }
   // Without sandboxes, a method that is offered must be able to reach its real provider.
   const unserved = config.sandbox ? [] : config.paymentMethods.filter((m) => !config[m]);
   if (unserved.length) {

@@ -1,5 +1,7 @@
-import { ConfigError, loadConfig } from './config.ts';
-import { createLogger } from './lib/log.ts';
+import cluster from 'node:cluster';
+import { followPrimary, runPrimary } from './cluster.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { createLogger, type Logger } from './lib/log.ts';
 import { loadSandboxFactory } from './sandbox-loader.ts';
 import { startMall } from './server.ts';
 
@@ -15,19 +17,29 @@ try {
 }
 
 const log = createLogger(config.logLevel);
-const mall = await startMall(config, { log, sandbox: await loadSandboxFactory(config) });
-// No password here, not even the demo ones: logs never carry credentials (the README lists the demo accounts).
-log.info(
-  `mallpay is up: ${mall.url}${config.demo ? ' (demo mode: accounts in the README)' : ''}${config.sandbox ? ' (built-in sandboxes: no real money)' : ''}`,
-);
+if (config.workers > 1 && cluster.isPrimary) runPrimary(config.workers, log);
+else await serve(config, log);
 
-const SHUTDOWN_DEADLINE_MS = 25_000;
-let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
+async function serve(config: Config, log: Logger): Promise<void> {
+  const mall = await startMall(config, { log, sandbox: await loadSandboxFactory(config) });
+  // No password here, not even the demo ones: logs never carry credentials (the README lists the demo accounts).
+  const notes = [
+    config.demo && 'demo mode: accounts in the README',
+    config.sandbox && 'built-in sandboxes: no real money',
+  ];
+  log.info(
+    `mallpay is up: ${mall.url}${notes
+      .filter(Boolean)
+      .map((n) => ` (${n})`)
+      .join('')}`,
+  );
+
+  const SHUTDOWN_DEADLINE_MS = 25_000;
+  let stopping = false;
+  const shutdown = (reason: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'shutting down');
+    log.info({ reason }, 'shutting down');
     // Within the usual 30 s an orchestrator allows: a job that will not finish is left to its lease, which
     // lets another instance take it, rather than holding this process up forever.
     setTimeout(() => {
@@ -42,5 +54,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
         process.exit(1);
       },
     );
-  });
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => shutdown(signal));
+  followPrimary(() => shutdown('primary gone'));
 }

@@ -79,6 +79,8 @@ export async function startMallProcess(env: Record<string, string>): Promise<Mal
         LOG_LEVEL: 'warn',
         JOB_LEASE_SECONDS: '2',
         SANDBOX_TIME_SCALE: '600',
+        // One process unless a test asks for more: a kill -9 then ends the whole instance.
+        MALLPAY_WORKERS: '1',
         ...env,
       },
       stdio: ['pipe', 'pipe', 'pipe'],
