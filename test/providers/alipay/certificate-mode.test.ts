@@ -14,7 +14,7 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 const provider = (creds: AlipayCredentials) =>
-  createAlipayProvider(creds, { clock: h.clock, log: silentLogger, timeoutMs: 5000 });
+  createAlipayProvider(creds, { clock: h.clock, log: silentLogger, timeoutMs: 15_000 });
 const certs = () => h.sandbox.credentials.certificates!;
 
 describe('Alipay in certificate mode (公钥证书) through the sandbox', () => {

@@ -18,7 +18,7 @@ const setMode = (gatewayErrors: string) => h.control('modes', { gatewayErrors })
 const wrongApp = () =>
   createAlipayProvider(
     { ...h.sandbox.credentials, appId: '2021000000000001' },
-    { clock: h.clock, log: silentLogger, timeoutMs: 5000 },
+    { clock: h.clock, log: silentLogger, timeoutMs: 15_000 },
   );
 
 describe('Alipay gateway refusals', () => {
@@ -48,7 +48,7 @@ describe('Alipay gateway refusals', () => {
     });
     const provider = createAlipayProvider(
       { ...h.sandbox.credentials, privateKey },
-      { clock: h.clock, log: silentLogger, timeoutMs: 5000 },
+      { clock: h.clock, log: silentLogger, timeoutMs: 15_000 },
     );
     expect(await provider.createPayment(h.attempt('qr'))).toMatchObject({
       kind: 'failed',
