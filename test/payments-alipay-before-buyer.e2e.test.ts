@@ -34,22 +34,31 @@ describe('an Alipay page payment before the buyer acts at the cashier', () => {
     expect((await t.control('alipay', `trades/${paymentNo}`)).body).toMatchObject({ opened: false });
   });
 
-  it('closes at the order timeout with nothing to close at Alipay, once, and stops asking', async () => {
-    const { orderNo, paymentNo } = await openedNotActed('wap');
-    t.clock.advance(1800_000);
-    await t.settle();
-    const order = await t.order(orderNo);
-    expect(order.status).toBe('closed');
-    expect(order.payments[0]).toMatchObject({ paymentNo, status: 'closed' });
-    // Past the watch window after the TTL, no job is left to retry anything about this order.
-    t.clock.advance(11 * 60_000);
-    await t.settle();
-    const left = await t.db.query<{ kind: string; last_error: string | null }>(
-      `SELECT kind, last_error FROM jobs WHERE payload->>'paymentNo' = $1 OR payload->>'orderNo' = $2`,
-      [paymentNo, orderNo],
-    );
-    expect(left.filter((j) => j.last_error !== null)).toEqual([]);
-  });
+  it.each(['buyer', 'request'])(
+    'closes at the order timeout, once, and stops asking, whether the trade exists yet or not (tradeCreation %s)',
+    async (tradeCreation) => {
+      await t.control('alipay', 'modes', { tradeCreation });
+      try {
+        const { orderNo, paymentNo } = await openedNotActed('wap');
+        t.clock.advance(1800_000);
+        await t.settle();
+        const order = await t.order(orderNo);
+        expect(order.status).toBe('closed');
+        expect(order.payments[0]).toMatchObject({ paymentNo, status: 'closed' });
+        expect((await t.control('alipay', `trades/${paymentNo}`)).body.status).toBe('TRADE_CLOSED');
+        // Past the watch window after the TTL, no job is left about this order: none failed, none is still asking.
+        t.clock.advance(11 * 60_000);
+        await t.settle();
+        const left = await t.db.query<{ kind: string; last_error: string | null }>(
+          `SELECT kind, last_error FROM jobs WHERE payload->>'paymentNo' = $1 OR payload->>'orderNo' = $2`,
+          [paymentNo, orderNo],
+        );
+        expect(left).toEqual([]);
+      } finally {
+        await t.control('alipay', 'modes', { tradeCreation: 'buyer' });
+      }
+    },
+  );
 
   it('lets the customer cancel, and a buyer who still pays afterwards gets the money back automatically', async () => {
     await t.control('alipay', 'modes', { closeBeforeBuyer: 'no_effect' });
