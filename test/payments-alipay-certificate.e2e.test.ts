@@ -6,7 +6,7 @@ describe('an Alipay order paid and refunded in certificate mode, over HTTP', () 
   let t: TestMall;
   beforeAll(async () => {
     t = await startTestMall({ PAYMENT_METHODS: 'alipay' }, { sandboxes: { alipayKeyMode: 'certificate' } });
-  });
+  }, 180_000); // four RSA-2048 key pairs for the certificates
   afterAll(() => t.close());
 
   it('takes the payment, applies its notification, refunds it and applies the refund notice', async () => {

@@ -37,5 +37,5 @@ describe('the Alipay sandbox certificates', () => {
     } finally {
       await db.close();
     }
-  });
+  }, 180_000); // four RSA-2048 key pairs: slow on a loaded machine, not a timing assertion
 });

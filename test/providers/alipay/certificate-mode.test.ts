@@ -8,9 +8,10 @@ import { createAlipayProvider } from '../../../src/providers/alipay/provider.ts'
 import { startAlipayHarness, type AlipayHarness } from '../../support/providers/alipay.harness.ts';
 
 let h: AlipayHarness;
+// Issuing the certificates generates four RSA-2048 key pairs: slow on a loaded machine.
 beforeAll(async () => {
   h = await startAlipayHarness({ keyMode: 'certificate' });
-});
+}, 180_000);
 afterAll(() => h.close());
 
 const provider = (creds: AlipayCredentials) =>

@@ -82,5 +82,5 @@ describe('Alipay gateway refusals', () => {
     } finally {
       await t.close();
     }
-  });
+  }, 120_000); // a second app on its own database, and five job rounds
 });
