@@ -22,6 +22,8 @@ export async function createSandboxes(opts: {
   timeScale: number;
   methods: PaymentMethod[];
   chaos?: SandboxChaos | undefined;
+  /** The Alipay sandbox's merchant app in certificate mode (公钥证书) instead of public-key mode. */
+  alipayKeyMode?: 'public_key' | 'certificate';
 }) {
   // One generator for the process: every sandbox's calls and the shared notifier draw from it.
   const chaos = opts.chaos ? new Chaos(opts.chaos) : undefined;
@@ -42,7 +44,9 @@ export async function createSandboxes(opts: {
   const app = new Hono();
   const has = (m: PaymentMethod) => opts.methods.includes(m);
   const sandboxOpts = { timeScale: opts.timeScale };
-  const alipay = has('alipay') ? await createAlipaySandbox(deps, sandboxOpts) : undefined;
+  const alipay = has('alipay')
+    ? await createAlipaySandbox(deps, { ...sandboxOpts, keyMode: opts.alipayKeyMode ?? 'public_key' })
+    : undefined;
   const wechatpay = has('wechatpay') ? await createWechatpaySandbox(deps, sandboxOpts) : undefined;
   const unionpay = has('unionpay') ? await createUnionpaySandbox(deps, sandboxOpts) : undefined;
   for (const s of [alipay, wechatpay, unionpay]) if (s) s.faults.useChaos(chaos);

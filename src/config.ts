@@ -1,3 +1,4 @@
+import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
@@ -18,6 +19,7 @@ const pem = z
     }
   })
   .refine((v) => v.includes('-----BEGIN '), 'must be a PEM');
+const certificatePem = pem.refine((v) => v.includes('-----BEGIN CERTIFICATE-----'), 'must be a PEM certificate');
 const gatewayUrl = z.url().refine((v) => !v.endsWith('/'), 'must not end with a slash');
 const optional = <T extends z.ZodTypeAny>(t: T) => z.preprocess((v) => (v === '' ? undefined : v), t.optional());
 
@@ -113,6 +115,10 @@ const envSchema = z.object({
   ALIPAY_APP_ID: optional(z.string()),
   ALIPAY_PRIVATE_KEY: optional(pem),
   ALIPAY_PUBLIC_KEY: optional(pem),
+  /** Certificate mode (公钥证书), instead of ALIPAY_PUBLIC_KEY: the app's, Alipay's and Alipay's root certificates. */
+  ALIPAY_APP_CERT: optional(certificatePem),
+  ALIPAY_PUBLIC_CERT: optional(certificatePem),
+  ALIPAY_ROOT_CERT: optional(certificatePem),
   ALIPAY_GATEWAY: optional(gatewayUrl),
   ALIPAY_SELLER_ID: optional(z.string()),
 
@@ -133,10 +139,18 @@ const envSchema = z.object({
   UNIONPAY_GATEWAY: optional(gatewayUrl),
 });
 
+/** Certificate mode (公钥证书): PEMs as downloaded from the Alipay console; the root file may hold several. */
+export interface AlipayCertificates {
+  appCert: string;
+  alipayPublicCert: string;
+  alipayRootCert: string;
+}
+/** Exactly one of `alipayPublicKey` (public-key mode) and `certificates` (certificate mode) is set. */
 export interface AlipayCredentials {
   appId: string;
   privateKey: string;
-  alipayPublicKey: string;
+  alipayPublicKey?: string | undefined;
+  certificates?: AlipayCertificates | undefined;
   gateway: string;
   sellerId?: string | undefined;
 }
@@ -211,6 +225,11 @@ const REQUIRED: Record<PaymentMethod, (keyof Env)[]> = {
   ],
 };
 
+/** Where a provider accepts another set of settings in place of part of REQUIRED. */
+const ALTERNATIVE: Partial<Record<PaymentMethod, string>> = {
+  alipay: ' (or ALIPAY_APP_CERT, ALIPAY_PUBLIC_CERT and ALIPAY_ROOT_CERT instead of ALIPAY_PUBLIC_KEY)',
+};
+
 type Env = z.infer<typeof envSchema>;
 
 export function loadConfig(source: Record<string, string | undefined>): Config {
@@ -244,13 +263,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       loginsPerMinute: env.RATE_LIMIT_LOGINS_PER_MINUTE ?? 30,
       ordersPerMinute: env.RATE_LIMIT_ORDERS_PER_MINUTE ?? 60,
     },
-    alipay: credentials(env, 'ALIPAY', REQUIRED.alipay, () => ({
-      appId: env.ALIPAY_APP_ID!,
-      privateKey: env.ALIPAY_PRIVATE_KEY!,
-      alipayPublicKey: env.ALIPAY_PUBLIC_KEY!,
-      gateway: env.ALIPAY_GATEWAY ?? 'https://openapi.alipay.com/gateway.do',
-      sellerId: env.ALIPAY_SELLER_ID,
-    })),
+    alipay: alipayCredentials(env),
     wechatpay: credentials(env, 'WECHATPAY', REQUIRED.wechatpay, () => ({
       mchId: env.WECHATPAY_MCH_ID!,
       appId: env.WECHATPAY_APP_ID!,
@@ -278,10 +291,69 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
   // Without sandboxes, a method that is offered must be able to reach its real provider.
   const unserved = config.sandbox ? [] : config.paymentMethods.filter((m) => !config[m]);
   if (unserved.length) {
-    const lines = unserved.map((m) => `  ${m}: set ${REQUIRED[m].join(', ')} (MALLPAY_SANDBOX=0 serves no sandbox)`);
+    const lines = unserved.map(
+      (m) => `  ${m}: set ${REQUIRED[m].join(', ')}${ALTERNATIVE[m] ?? ''} (MALLPAY_SANDBOX=0 serves no sandbox)`,
+    );
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   return config;
+}
+
+const ALIPAY_CERTS = ['ALIPAY_APP_CERT', 'ALIPAY_PUBLIC_CERT', 'ALIPAY_ROOT_CERT'] as const;
+
+/**
+ * Alipay's two key modes (公钥 / 公钥证书): the app id and private key, then exactly one of Alipay's public key
+ * or the three certificates. Half a set, or both modes at once, stops the start naming what to fix.
+ */
+function alipayCredentials(env: Env): AlipayCredentials | undefined {
+  const certs = ALIPAY_CERTS.filter((k) => env[k] !== undefined);
+  const fail = (msg: string): never => {
+    throw new ConfigError(`invalid configuration:\n  ALIPAY: ${msg}`);
+  };
+  if (env.ALIPAY_PUBLIC_KEY !== undefined && certs.length)
+    fail(`set either ALIPAY_PUBLIC_KEY (public-key mode) or ${ALIPAY_CERTS.join(', ')} (certificate mode), not both`);
+  const base = (['ALIPAY_APP_ID', 'ALIPAY_PRIVATE_KEY'] as const).filter((k) => env[k] === undefined);
+  if (env.ALIPAY_PUBLIC_KEY === undefined && certs.length === 0) {
+    if (base.length === 2) return undefined;
+    fail(
+      `set ${[...base, `ALIPAY_PUBLIC_KEY (public-key mode) or ${ALIPAY_CERTS.join(', ')} (certificate mode)`].join(', ')} too, or none of the ALIPAY_* credentials`,
+    );
+  }
+  const missing = [...base, ...(certs.length ? ALIPAY_CERTS.filter((k) => env[k] === undefined) : [])];
+  if (missing.length) fail(`set ${missing.join(', ')} too, or none of the ALIPAY_* credentials`);
+  if (certs.length) checkAppCertificate(env.ALIPAY_APP_CERT!, env.ALIPAY_PRIVATE_KEY!, fail);
+  return {
+    appId: env.ALIPAY_APP_ID!,
+    privateKey: env.ALIPAY_PRIVATE_KEY!,
+    ...(certs.length
+      ? {
+          certificates: {
+            appCert: env.ALIPAY_APP_CERT!,
+            alipayPublicCert: env.ALIPAY_PUBLIC_CERT!,
+            alipayRootCert: env.ALIPAY_ROOT_CERT!,
+          },
+        }
+      : { alipayPublicKey: env.ALIPAY_PUBLIC_KEY! }),
+    gateway: env.ALIPAY_GATEWAY ?? 'https://openapi.alipay.com/gateway.do',
+    sellerId: env.ALIPAY_SELLER_ID,
+  };
+}
+
+/** The certificate downloaded from the console must certify the very key mallpay signs with. */
+function checkAppCertificate(certPem: string, privateKeyPem: string, fail: (msg: string) => never): void {
+  let cert: X509Certificate;
+  try {
+    cert = new X509Certificate(certPem);
+  } catch {
+    return fail('ALIPAY_APP_CERT is not a readable X.509 certificate');
+  }
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(privateKeyPem);
+  } catch {
+    return fail('ALIPAY_PRIVATE_KEY is not a readable private key');
+  }
+  if (!cert.checkPrivateKey(key)) fail('ALIPAY_APP_CERT does not certify the key in ALIPAY_PRIVATE_KEY');
 }
 
 /** All of a provider's required settings, or none of them (sandbox); half a set stops the start. */

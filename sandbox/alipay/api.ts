@@ -6,6 +6,7 @@ import type { Notifier } from '../shared/notifier.ts';
 import type { RecordStore } from '../shared/store.ts';
 import { business, invalidParameter, success, tradeNotExist, type ApiResult } from './errors.ts';
 import type { AlipaySandboxKeys } from './keys.ts';
+import type { AlipayModes } from './modes.ts';
 import { tradeNotifyFields, type AlipayNotifyPayload } from './notify.ts';
 import {
   expireIfDue,
@@ -25,6 +26,8 @@ export interface AlipayApiDeps {
   notifier: Notifier;
   clock: Clock;
   keys: AlipaySandboxKeys;
+  /** Read at each call: the controls change them at run time. */
+  modes: AlipayModes;
   /** `${publicUrl}/sandbox/alipay` */
   baseUrl: string;
   /** Divides the default trade lifetimes (2 h QR codes, 1 d cashier trades). */
@@ -111,7 +114,7 @@ export function createAlipayApis(deps: AlipayApiDeps) {
         if (existing.status === 'TRADE_CLOSED')
           return { result: business('ACQ.TRADE_HAS_CLOSE', '交易已经关闭'), save: false };
         if (!same) return { result: business('ACQ.CONTEXT_INCONSISTENT', '交易信息被篡改'), save: false };
-        if (kind !== 'precreate') existing.opened = true;
+        if (deps.modes.tradeCreation === 'request') existing.opened = true;
         return {
           result: { ...success({ out_trade_no: outTradeNo, qr_code: existing.qrCode }), trade: existing },
           save: true,
@@ -129,7 +132,9 @@ export function createAlipayApis(deps: AlipayApiDeps) {
         returnUrl: common.return_url || null,
         passbackParams: str(biz.passback_params) ?? null,
         qrCode: kind === 'precreate' ? `${deps.baseUrl}/qr/${newQrToken()}` : null,
-        opened: kind !== 'precreate',
+        // page/wap: Alipay records the trade once the buyer logs in or pays at the cashier; precreate: once the
+        // QR code is scanned. Until then query and close answer ACQ.TRADE_NOT_EXIST (modes.ts, tradeCreation).
+        opened: deps.modes.tradeCreation === 'request',
         status: 'WAIT_BUYER_PAY',
         expiresAt: expiresAt.toISOString(),
         gmtCreate: beijingDateTime(at),
@@ -177,10 +182,11 @@ export function createAlipayApis(deps: AlipayApiDeps) {
     return withTrade(outTradeNo, async (t, sql) => {
       if (!t) return { result: tradeNotExist(), save: false };
       if (!t.opened) {
-        // PROTOCOLS §7 item 3: the close "fails" (no trade yet) but the QR code can no longer be paid.
-        if (t.status === 'WAIT_BUYER_PAY')
-          Object.assign(t, { status: 'TRADE_CLOSED', gmtClose: beijingDateTime(now()) });
-        return { result: tradeNotExist(), save: true };
+        // PROTOCOLS §7 item 3: the close "fails" (no trade yet); whether a later payment is still possible is
+        // unconfirmed: modes.closeBeforeBuyer offers both.
+        const block = t.status === 'WAIT_BUYER_PAY' && deps.modes.closeBeforeBuyer === 'blocks_payment';
+        if (block) Object.assign(t, { status: 'TRADE_CLOSED', gmtClose: beijingDateTime(now()) });
+        return { result: tradeNotExist(), save: block };
       }
       // §7 item 4: a paid or already closed trade answers ACQ.TRADE_STATUS_ERROR.
       if (t.status !== 'WAIT_BUYER_PAY')

@@ -10,14 +10,18 @@ export type BuyerOutcome = { ok: true; trade: SandboxTrade } | { ok: false; erro
 
 /** What the buyer does at the cashier (and the scripted controls do for tests): scan, pay, fail, and time passing. */
 export function createBuyerActions(apis: AlipayApis, clock: Clock, keys: AlipaySandboxKeys) {
-  /** Scanning the QR code (or opening the cashier) is what makes a precreated trade exist (§1.5). */
-  function open(outTradeNo: string): Promise<BuyerOutcome> {
+  /**
+   * The buyer reaches the cashier. Scanning a QR code makes a precreated trade exist (§1.5, A11), so does
+   * logging in at a page/wap cashier (`loggedIn`); merely opening the page/wap cashier does not.
+   */
+  function open(outTradeNo: string, how: 'scan' | 'view' | 'login'): Promise<BuyerOutcome> {
     return apis.withTrade<BuyerOutcome>(outTradeNo, async (t) => {
       if (!t) return { result: { ok: false, error: 'no such trade' }, save: false };
       if (t.status !== 'WAIT_BUYER_PAY')
         return { result: { ok: false, error: `trade is ${t.status}`, trade: t }, save: false };
-      const save = !t.opened;
-      t.opened = true;
+      const exists = how === 'login' || (how === 'scan' && t.kind === 'precreate');
+      const save = exists && !t.opened;
+      if (exists) t.opened = true;
       return { result: { ok: true, trade: t }, save };
     });
   }
@@ -37,9 +41,12 @@ export function createBuyerActions(apis: AlipayApis, clock: Clock, keys: AlipayS
     });
   }
 
-  /** A failed attempt at the cashier: Alipay has no failed trade status and sends nothing; the trade stays payable. */
+  /**
+   * A failed attempt at the cashier (the buyer logged in, the payment did not go through): the trade now
+   * exists; Alipay has no failed trade status and sends nothing; the trade stays payable.
+   */
   async function fail(outTradeNo: string): Promise<BuyerOutcome> {
-    return open(outTradeNo);
+    return open(outTradeNo, 'login');
   }
 
   /** The refund window ends: TRADE_SUCCESS becomes TRADE_FINISHED, notified (§1.6). */

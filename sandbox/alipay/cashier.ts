@@ -47,8 +47,8 @@ export function mountCashier(
   buyer: BuyerActions,
   keys: AlipaySandboxKeys,
 ): void {
-  const show = async (outTradeNo: string | undefined) => {
-    const opened = outTradeNo ? await buyer.open(outTradeNo) : { ok: false as const, error: 'no such trade' };
+  const show = async (outTradeNo: string | undefined, how: 'scan' | 'view') => {
+    const opened = outTradeNo ? await buyer.open(outTradeNo, how) : { ok: false as const, error: 'no such trade' };
     if (!opened.ok)
       return page(
         'This payment cannot be made',
@@ -58,8 +58,8 @@ export function mountCashier(
     return cashier(base, opened.trade, keys.sellerId);
   };
   // Opening the QR code's URL is the "scan" that makes a precreated trade exist.
-  app.get('/qr/:token', async (c) => show(await store.get<string>('qr', c.req.param('token'))));
-  app.get('/cashier', (c) => show(c.req.query('out_trade_no')));
+  app.get('/qr/:token', async (c) => show(await store.get<string>('qr', c.req.param('token')), 'scan'));
+  app.get('/cashier', (c) => show(c.req.query('out_trade_no'), 'view'));
 
   app.post('/cashier/pay', async (c) => {
     const form = await c.req.parseBody();

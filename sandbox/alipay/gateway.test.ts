@@ -60,6 +60,12 @@ async function rawCall(params: Record<string, string>): Promise<string> {
   });
   return res.text();
 }
+/** A gateway refusal as Alipay sends it by default: an unsigned error_response (§1.4). */
+function unsignedError(raw: string): Record<string, string> {
+  const doc = JSON.parse(raw) as Record<string, Record<string, string>>;
+  expect(Object.keys(doc)).toEqual(['error_response']);
+  return doc.error_response!;
+}
 const signedParams = (method: string, biz: Record<string, unknown>, extra: Record<string, string> = {}) =>
   Object.fromEntries(new URLSearchParams(sdk.sdkExecute(method, { bizContent: biz, timestamp: ts(), ...extra })));
 
@@ -89,9 +95,7 @@ describe('the Alipay sandbox gateway', () => {
 
   it('refuses a request with a tampered parameter as 40002 isv.invalid-signature, naming the string it verified', async () => {
     const params = signedParams('alipay.trade.precreate', precreateBiz());
-    const body = JSON.parse(
-      await rawCall({ ...params, biz_content: params.biz_content!.replace('12.30', '0.01') }),
-    ).alipay_trade_precreate_response;
+    const body = unsignedError(await rawCall({ ...params, biz_content: params.biz_content!.replace('12.30', '0.01') }));
     expect(body).toMatchObject({ code: '40002', msg: 'Invalid Arguments', sub_code: 'isv.invalid-signature' });
     expect(body.sub_msg).toContain('sign_type=RSA2');
   });
@@ -105,16 +109,16 @@ describe('the Alipay sandbox gateway', () => {
       .map((k) => `${k}=${params[k]}`)
       .join('&');
     const sign = createSign('RSA-SHA256').update(withoutType).sign(creds.privateKey, 'base64');
-    const body = JSON.parse(await rawCall({ ...params, sign })).alipay_trade_precreate_response;
-    expect(body.sub_code).toBe('isv.invalid-signature');
+    expect(unsignedError(await rawCall({ ...params, sign })).sub_code).toBe('isv.invalid-signature');
   });
 
   it('leaves empty values out of the signed string, so alipay-sdk signing an empty return_url is refused', async () => {
-    const res = await sdk.exec(
-      'alipay.trade.precreate',
-      { bizContent: precreateBiz(), timestamp: ts(), returnUrl: '' },
-      { validateSign: true },
-    );
+    // Unsigned: alipay-sdk's exec() with validateSign would throw instead of answering; read it without.
+    const res = await sdk.exec('alipay.trade.precreate', {
+      bizContent: precreateBiz(),
+      timestamp: ts(),
+      returnUrl: '',
+    });
     expect(res).toMatchObject({ code: '40002', sub_code: 'isv.invalid-signature' });
   });
 
@@ -123,7 +127,7 @@ describe('the Alipay sandbox gateway', () => {
     const saved = clock.now();
     clock.set(new Date());
     try {
-      const res = await sdk.exec('alipay.trade.precreate', { bizContent: precreateBiz() }, { validateSign: true });
+      const res = await sdk.exec('alipay.trade.precreate', { bizContent: precreateBiz() });
       expect(res).toMatchObject({ code: '40002', sub_code: 'isv.invalid-timestamp' });
       expect(await precreate()).toMatchObject({ code: '10000' });
     } finally {
@@ -134,7 +138,7 @@ describe('the Alipay sandbox gateway', () => {
   it('answers missing and unknown common parameters with 40001 and 40002', async () => {
     const params = signedParams('alipay.trade.query', { out_trade_no: 'X1' });
     delete params.app_id;
-    expect(JSON.parse(await rawCall(params)).alipay_trade_query_response).toMatchObject({
+    expect(unsignedError(await rawCall(params))).toMatchObject({
       code: '40001',
       sub_code: 'isv.missing-app-id',
     });
@@ -146,12 +150,13 @@ describe('the Alipay sandbox gateway', () => {
       gateway: creds.gateway,
       camelcase: false,
     });
-    const res = await other.exec(
-      'alipay.trade.query',
-      { bizContent: { out_trade_no: 'X1' }, timestamp: ts() },
-      { validateSign: true },
-    );
-    expect(res).toMatchObject({ code: '40002', sub_code: 'isv.invalid-app-id' });
+    const query = { bizContent: { out_trade_no: 'X1' }, timestamp: ts() };
+    // An unsigned refusal makes alipay-sdk's verifying exec() throw, not answer: mallpay reads the raw text.
+    await expect(other.exec('alipay.trade.query', query, { validateSign: true })).rejects.toThrow();
+    expect(await other.exec('alipay.trade.query', query)).toMatchObject({
+      code: '40002',
+      sub_code: 'isv.invalid-app-id',
+    });
     const unknownMethod = await sdk.exec('alipay.trade.pay', { bizContent: { out_trade_no: 'X1' }, timestamp: ts() });
     expect(unknownMethod).toMatchObject({ code: '40002', sub_code: 'isv.invalid-method' });
   });
@@ -236,6 +241,111 @@ describe('the Alipay sandbox gateway', () => {
     expect(html).toMatch(/<button type="submit"[^>]*>Pay<\/button>/);
     expect(html).toMatch(/<button type="submit"[^>]*>Fail<\/button>/);
     expect(html).toContain('¥12.30');
+  });
+
+  it('shapes its gateway refusals by mode: unsigned error_response, unsigned method response, or signed once the app is known', async () => {
+    const control = (path: string, body: unknown) =>
+      fetch(`${server.url}/sandbox/alipay/_control/${path}`, { method: 'POST', body: JSON.stringify(body) });
+    const tampered = () => {
+      const params = signedParams('alipay.trade.query', { out_trade_no: 'X1' });
+      return rawCall({ ...params, biz_content: '{"out_trade_no":"X2"}' });
+    };
+    const wrongApp = () => {
+      const params = signedParams('alipay.trade.query', { out_trade_no: 'X1' });
+      return rawCall({ ...params, app_id: '2021000000000001' });
+    };
+    try {
+      expect(unsignedError(await tampered())).toMatchObject({ code: '40002', sub_code: 'isv.invalid-signature' });
+      expect((await control('modes', { gatewayErrors: 'unsigned_method_response' })).status).toBe(200);
+      expect(JSON.parse(await tampered())).toEqual({
+        alipay_trade_query_response: expect.objectContaining({ sub_code: 'isv.invalid-signature' }),
+      });
+      await control('modes', { gatewayErrors: 'signed_when_app_known' });
+      const signed = await tampered();
+      const doc = JSON.parse(signed) as { sign: string; alipay_trade_query_response: { sub_code: string } };
+      expect(doc.alipay_trade_query_response.sub_code).toBe('isv.invalid-signature');
+      expect(() => sdk.checkResponseSign(signed, 'alipay_trade_query_response', doc.sign, 't')).not.toThrow();
+      // A wrong app_id leaves no key of the merchant's to sign with: unsigned in every mode.
+      expect(JSON.parse(await wrongApp())).toEqual({
+        alipay_trade_query_response: expect.objectContaining({ sub_code: 'isv.invalid-app-id' }),
+      });
+    } finally {
+      await control('modes', { gatewayErrors: 'unsigned_error_response' });
+    }
+  });
+
+  it('lets a page.pay trade exist only once the buyer logs in at the cashier, or at once in request mode', async () => {
+    const call = (method: string, b: Record<string, unknown>) =>
+      sdk.exec(method, { bizContent: b, timestamp: ts() }, { validateSign: true });
+    const follow = async (no: string) => {
+      const url = sdk.pageExecute('alipay.trade.page.pay', 'GET', {
+        bizContent: { out_trade_no: no, total_amount: '3.00', subject: 'Tea', product_code: 'FAST_INSTANT_TRADE_PAY' },
+        timestamp: ts(),
+        notifyUrl: `${server.url}/notify`,
+        returnUrl: `${server.url}/return`,
+      });
+      const res = await fetch(url, { redirect: 'manual' });
+      expect(res.status).toBe(302);
+      expect((await fetch(new URL(res.headers.get('location')!, server.url))).status).toBe(200);
+    };
+    const no = `G${++seq}`;
+    await follow(no);
+    expect(await call('alipay.trade.query', { out_trade_no: no })).toMatchObject({ sub_code: 'ACQ.TRADE_NOT_EXIST' });
+    expect(await call('alipay.trade.close', { out_trade_no: no })).toMatchObject({ sub_code: 'ACQ.TRADE_NOT_EXIST' });
+
+    const loggedIn = `G${++seq}`;
+    await follow(loggedIn);
+    await fetch(`${server.url}/sandbox/alipay/cashier/fail`, {
+      method: 'POST',
+      body: new URLSearchParams({ out_trade_no: loggedIn }),
+    });
+    expect(await call('alipay.trade.query', { out_trade_no: loggedIn })).toMatchObject({
+      code: '10000',
+      trade_status: 'WAIT_BUYER_PAY',
+    });
+
+    const setMode = (tradeCreation: string) =>
+      fetch(`${server.url}/sandbox/alipay/_control/modes`, { method: 'POST', body: JSON.stringify({ tradeCreation }) });
+    await setMode('request');
+    try {
+      const early = `G${++seq}`;
+      await follow(early);
+      expect(await call('alipay.trade.query', { out_trade_no: early })).toMatchObject({
+        trade_status: 'WAIT_BUYER_PAY',
+      });
+      const biz = precreateBiz();
+      await precreate(biz);
+      expect(await call('alipay.trade.query', { out_trade_no: biz.out_trade_no })).toMatchObject({ code: '10000' });
+    } finally {
+      await setMode('buyer');
+    }
+  });
+
+  it('answers malformed control input with 400, unknown trades with 404 and steps the trade does not allow with 409', async () => {
+    const post = async (path: string, body?: string) => {
+      const res = await fetch(`${server.url}/sandbox/alipay/_control/${path}`, { method: 'POST', body });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    for (const action of ['pay', 'fail', 'finish']) {
+      expect(await post(`${action}/NOPE_${seq}`)).toEqual({ status: 404, body: { error: 'unknown_trade' } });
+      expect((await post(`${action}/has-dash`)).status).toBe(400);
+    }
+    expect((await fetch(`${server.url}/sandbox/alipay/_control/trades/NOPE`)).status).toBe(404);
+    const biz = precreateBiz();
+    await precreate(biz);
+    expect(await post(`finish/${biz.out_trade_no}`)).toMatchObject({ status: 409, body: { ok: false } });
+    expect((await post(`pay/${biz.out_trade_no}`)).status).toBe(200);
+    expect(await post(`pay/${biz.out_trade_no}`)).toMatchObject({ status: 409, body: { ok: false } });
+    for (const bad of ['not json', '{"badSignature":-1}', '{"badSignature":"2"}', '{"badSignature":1,"x":1}', '']) {
+      expect((await post('notify-faults', bad)).status).toBe(400);
+    }
+    expect(await post('notify-faults', '{"badSignature":0}')).toEqual({
+      status: 200,
+      body: { ok: true, badSignature: 0 },
+    });
+    expect((await post('modes', '{"gatewayErrors":"sometimes"}')).status).toBe(400);
+    expect((await post('modes', '{"tradeCreation":"buyer","other":1}')).status).toBe(400);
+    expect((await post('modes', '{}')).body).toMatchObject({ tradeCreation: 'buyer' });
   });
 
   it('keeps the keys and credentials it issued across a restart on the same database', async () => {

@@ -4,7 +4,15 @@ import type { Faults } from '../shared/faults.ts';
 import type { AlipayApis } from './api.ts';
 import { invalid, missing, systemError, type AlipayError, type ApiResult } from './errors.ts';
 import type { AlipaySandboxKeys } from './keys.ts';
-import { REQUEST_UNSIGNED, responseKeyOf, rsa2Verify, signContent, signedResponse } from './signing.ts';
+import type { AlipayModes } from './modes.ts';
+import {
+  REQUEST_UNSIGNED,
+  responseKeyOf,
+  rsa2Verify,
+  signContent,
+  signedResponse,
+  unsignedResponse,
+} from './signing.ts';
 import { parseBeijing } from './trades.ts';
 
 /** The server APIs of §1.5; page.pay and wap.pay are browser flows, answered with the cashier instead. */
@@ -34,12 +42,15 @@ export interface GatewayDeps {
   faults: Faults;
   clock: Clock;
   keys: AlipaySandboxKeys;
+  modes: AlipayModes;
   base: string;
   bill: { downloadUrlQuery(biz: Record<string, unknown>): ApiResult };
 }
 
 /** §1.2–1.3 checks shared by server and browser calls; answers the error or the parsed biz_content. */
 type Checked = { error: AlipayError } | { biz: Record<string, unknown> };
+/** A refusal before the app is known leaves the gateway no key of the merchant's to answer for. */
+const APP_UNKNOWN = ['isv.missing-app-id', 'isv.invalid-app-id'];
 
 function checkCommon(p: Record<string, string>, keys: AlipaySandboxKeys, now: Date): Checked {
   const e = checkSignedCommon(p, keys, now);
@@ -56,6 +67,8 @@ function checkCommon(p: Record<string, string>, keys: AlipaySandboxKeys, now: Da
 function checkSignedCommon(p: Record<string, string>, keys: AlipaySandboxKeys, now: Date): AlipayError | null {
   for (const [name, subCode] of REQUIRED) if (!p[name]) return missing(subCode, `缺少${name}参数`);
   if (p.app_id !== keys.appId) return invalid('isv.invalid-app-id', '无效的AppID参数');
+  const certError = checkCertSerials(p, keys);
+  if (certError) return certError;
   if (!SERVER_APIS.includes(p.method!) && !PAGE_APIS[p.method!]) return invalid('isv.invalid-method', '不存在的方法名');
   if (p.sign_type !== 'RSA2') return invalid('isv.invalid-signature-type', '无效的签名类型');
   const content = signContent(p, REQUEST_UNSIGNED);
@@ -74,6 +87,25 @@ function checkSignedCommon(p: Record<string, string>, keys: AlipaySandboxKeys, n
   return null;
 }
 
+/**
+ * Certificate mode (公钥证书): both serial numbers are signed parameters and must name the app's certificate
+ * and Alipay's root file. Codes from Alipay's public error list (opendocs common/02kdnf, 公共错误码): a wrong
+ * app SN is `isv.app-cert-not-exist` (40002, seen in alipay-sdk-nodejs-all #56), a wrong root SN
+ * `isv.invalid-alipay-root-cert-sn` (yansongda/pay #491); missing ones `isv.missing-app-cert-sn` /
+ * `isv.missing-alipay-root-cert-sn` (40001 assumed from "缺少"). An app in public-key mode sent an app SN has
+ * no certificate: `isv.app-cert-not-exist` too.
+ */
+function checkCertSerials(p: Record<string, string>, keys: AlipaySandboxKeys): AlipayError | null {
+  const cert = keys.certMode;
+  if (!cert) return p.app_cert_sn ? invalid('isv.app-cert-not-exist', '应用公钥证书不存在') : null;
+  if (!p.app_cert_sn) return missing('isv.missing-app-cert-sn', '缺少应用公钥证书序列号');
+  if (!p.alipay_root_cert_sn) return missing('isv.missing-alipay-root-cert-sn', '缺少支付宝根证书序列号');
+  if (p.app_cert_sn !== cert.appCertSn) return invalid('isv.app-cert-not-exist', '应用公钥证书不存在');
+  if (p.alipay_root_cert_sn !== cert.rootCertSn)
+    return invalid('isv.invalid-alipay-root-cert-sn', '无效支付宝根证书序列号');
+  return null;
+}
+
 /** Decodes each part once: common parameters arrive in the URL query, biz_content in the body (§1.1). */
 async function params(c: Context): Promise<Record<string, string>> {
   const merged: Record<string, string> = {};
@@ -84,14 +116,25 @@ async function params(c: Context): Promise<Record<string, string>> {
 
 export function mountGateway(app: Hono, deps: GatewayDeps): void {
   const { apis, faults, keys } = deps;
-  const respond = (method: string | undefined, result: ApiResult, status = 200) => {
-    const key =
-      method && (SERVER_APIS.includes(method) || PAGE_APIS[method]) ? responseKeyOf(method) : 'error_response';
-    const body: Record<string, unknown> = 'ok' in result ? result.ok : { ...result.error };
-    return new Response(signedResponse(key, body, keys.alipayPrivateKey), {
-      status,
-      headers: { 'content-type': 'text/html;charset=utf-8' },
-    });
+  const known = (method: string | undefined) => !!method && (SERVER_APIS.includes(method) || !!PAGE_APIS[method]);
+  const html = (text: string) => new Response(text, { headers: { 'content-type': 'text/html;charset=utf-8' } });
+  const sign = (key: string, body: Record<string, unknown>) =>
+    html(signedResponse(key, body, keys.alipayPrivateKey, keys.certMode?.alipayCertSn));
+  /** An answer of the API itself (success, business failure, system error): always signed. */
+  const respond = (method: string | undefined, result: ApiResult) =>
+    sign(known(method) ? responseKeyOf(method!) : 'error_response', 'ok' in result ? result.ok : { ...result.error });
+  /** The gateway's own refusal of a request it did not process, shaped by the gatewayErrors mode. */
+  const refuse = (method: string | undefined, e: AlipayError) => {
+    const body = { ...e };
+    const methodKey = known(method) ? responseKeyOf(method!) : 'error_response';
+    switch (deps.modes.gatewayErrors) {
+      case 'unsigned_error_response':
+        return html(unsignedResponse('error_response', body));
+      case 'unsigned_method_response':
+        return html(unsignedResponse(methodKey, body));
+      case 'signed_when_app_known':
+        return APP_UNKNOWN.includes(e.sub_code) ? html(unsignedResponse(methodKey, body)) : sign(methodKey, body);
+    }
   };
   const errorPage = (e: AlipayError) =>
     new Response(
@@ -112,8 +155,8 @@ export function mountGateway(app: Hono, deps: GatewayDeps): void {
       if ('error' in created) return errorPage(created.error);
       return c.redirect(`${deps.base}/cashier?out_trade_no=${encodeURIComponent(created.trade!.outTradeNo)}`, 302);
     }
-    if (c.req.method !== 'POST') return respond(p.method, { error: invalid('isv.invalid-parameter', '请使用POST') });
-    if ('error' in checked) return respond(p.method, { error: checked.error });
+    if (c.req.method !== 'POST') return refuse(p.method, invalid('isv.invalid-parameter', '请使用POST'));
+    if ('error' in checked) return refuse(p.method, checked.error);
     const method = p.method!;
     const fault = faults.takeCallFault(method);
     if (fault === 'error') return respond(method, { error: systemError() });

@@ -11,6 +11,11 @@ export interface AlipaySandboxKeys {
   appPublicKey: string;
   /** The merchant's Alipay user id (PID), `seller_id` on notifications: 16 digits starting 2088. */
   sellerId: string;
+  /**
+   * Set when the sandbox runs in certificate mode (公钥证书): the serial numbers a request must carry and the
+   * one responses name; the key pairs above are then the certificates' (sandbox/alipay/certs.ts).
+   */
+  certMode?: { appCertSn: string; rootCertSn: string; alipayCertSn: string };
 }
 
 function rsaPair() {

@@ -5,10 +5,19 @@ import { createAlipayApis } from './api.ts';
 import { createAlipayBill } from './bill.ts';
 import { createBuyerActions } from './buyer.ts';
 import { mountCashier } from './cashier.ts';
+import { certSerials, loadAlipayCerts, publicKeyOf } from './certs.ts';
+import { mountAlipayControls } from './controls.ts';
 import { mountGateway } from './gateway.ts';
-import { loadAlipayKeys } from './keys.ts';
+import { loadAlipayKeys, type AlipaySandboxKeys } from './keys.ts';
+import { DEFAULT_MODES, type AlipayModes } from './modes.ts';
 import { alipayNotifyProtocol } from './notify.ts';
 import type { SandboxTrade } from './trades.ts';
+
+export interface AlipaySandboxOptions {
+  timeScale?: number;
+  /** `certificate`: the merchant app is in certificate mode (公钥证书), as set in Alipay's console. */
+  keyMode?: 'public_key' | 'certificate';
+}
 
 /**
  * Alipay's side of OpenAPI v2 (PROTOCOLS §1), mounted at `${publicUrl}/sandbox/alipay`: gateway.do, the
@@ -16,20 +25,22 @@ import type { SandboxTrade } from './trades.ts';
  */
 export async function createAlipaySandbox(
   deps: SandboxDeps,
-  opts: { timeScale?: number } = {},
-): Promise<Sandbox<AlipayCredentials>> {
+  opts: AlipaySandboxOptions = {},
+): Promise<Sandbox<AlipayCredentials> & { modes: AlipayModes }> {
   const base = `${deps.publicUrl}/sandbox/alipay`;
-  const keys = await loadAlipayKeys(deps.db);
+  const keys = await sandboxKeys(deps, opts.keyMode ?? 'public_key');
   const store = createRecordStore(deps.db, deps.clock, 'alipay');
   const { app, faults } = newSandboxApp();
   deps.notifier.register('alipay', alipayNotifyProtocol(keys.alipayPrivateKey), faults);
 
+  const modes: AlipayModes = { ...DEFAULT_MODES };
   const notifyFaults = { badSignature: 0 };
   const apis = createAlipayApis({
     store,
     notifier: deps.notifier,
     clock: deps.clock,
     keys,
+    modes,
     baseUrl: base,
     timeScale: opts.timeScale ?? 1,
     notifyFaults,
@@ -43,37 +54,48 @@ export async function createAlipaySandbox(
     secret: keys.alipayPrivateKey,
     baseUrl: base,
   });
-  mountGateway(app, { apis, faults, clock: deps.clock, keys, base, bill });
+  mountGateway(app, { apis, faults, clock: deps.clock, keys, modes, base, bill });
   bill.mount(app);
   mountCashier(app, base, store, buyer, keys);
-
-  const outcome = (r: Awaited<ReturnType<typeof buyer.pay>>) =>
-    r.ok ? { ok: true, trade: r.trade } : { ok: false, error: r.error };
+  // Alipay's validated controls come first: Hono answers with the first route that matches.
+  mountAlipayControls(app, { buyer, store, modes, notifyFaults });
   mountControls(app, faults, deps.notifier, {
-    pay: async (no) => outcome(await buyer.pay(no)),
-    fail: async (no) => outcome(await buyer.fail(no)),
+    pay: (no) => buyer.pay(no),
+    fail: (no) => buyer.fail(no),
     trade: (no) => store.get<SandboxTrade>('trade', no),
-  });
-  // Alipay-only controls: the refund window ends (TRADE_FINISHED, notified); badly signed notifications.
-  app.post('/_control/finish/:paymentNo', async (c) =>
-    Response.json(outcome(await buyer.finish(c.req.param('paymentNo')))),
-  );
-  app.post('/_control/notify-faults', async (c) => {
-    const body = (await c.req.json().catch(() => ({}))) as { badSignature?: number };
-    notifyFaults.badSignature = Math.max(0, Math.floor(body.badSignature ?? 0));
-    return Response.json({ ok: true, ...notifyFaults });
   });
 
   return {
     provider: 'alipay',
     app,
     faults,
+    modes,
     credentials: {
       appId: keys.appId,
       privateKey: keys.appPrivateKey,
-      alipayPublicKey: keys.alipayPublicKey,
+      ...(keys.certMode ? { certificates: await issuedCertificates(deps) } : { alipayPublicKey: keys.alipayPublicKey }),
       gateway: `${base}/gateway.do`,
       sellerId: keys.sellerId,
     },
   };
+}
+
+/** In certificate mode the app's and Alipay's key pairs are those of the certificates the sandbox issued. */
+async function sandboxKeys(deps: SandboxDeps, mode: 'public_key' | 'certificate'): Promise<AlipaySandboxKeys> {
+  const keys = await loadAlipayKeys(deps.db);
+  if (mode === 'public_key') return keys;
+  const certs = await loadAlipayCerts(deps.db, deps.clock.now());
+  return {
+    ...keys,
+    alipayPrivateKey: certs.alipayPrivateKey,
+    alipayPublicKey: publicKeyOf(certs.alipayCert),
+    appPrivateKey: certs.appPrivateKey,
+    appPublicKey: publicKeyOf(certs.appCert),
+    certMode: certSerials(certs),
+  };
+}
+
+async function issuedCertificates(deps: SandboxDeps) {
+  const certs = await loadAlipayCerts(deps.db, deps.clock.now());
+  return { appCert: certs.appCert, alipayPublicCert: certs.alipayCert, alipayRootCert: certs.rootCert };
 }

@@ -41,11 +41,22 @@ export function signedResponse(
   responseKey: string,
   body: Record<string, unknown>,
   alipayPrivateKeyPem: string,
+  alipayCertSn?: string,
 ): string {
-  const inner = JSON.stringify(body).replace(/\//g, '\\/');
+  const inner = escapedJson(body);
   const sign = rsa2Sign(inner, alipayPrivateKeyPem);
-  return `{"${responseKey}":${inner},"sign":"${sign}"}`;
+  // Certificate mode: the serial number of the certificate whose key signed, between the node and the sign
+  // (`{"…_response":{…},"alipay_cert_sn":"…","sign":"…"}`, as alipay-sdk-java's certificateExecute reads it).
+  const sn = alipayCertSn ? `"alipay_cert_sn":"${alipayCertSn}",` : '';
+  return `{"${responseKey}":${inner},${sn}"sign":"${sign}"}`;
 }
+
+/** A gateway refusal as Alipay sends it when it does not sign: the node alone, no `sign` (§1.4). */
+export function unsignedResponse(responseKey: string, body: Record<string, unknown>): string {
+  return `{"${responseKey}":${escapedJson(body)}}`;
+}
+
+const escapedJson = (body: Record<string, unknown>) => JSON.stringify(body).replace(/\//g, '\\/');
 
 export function responseKeyOf(method: string): string {
   return `${method.replaceAll('.', '_')}_response`;

@@ -26,8 +26,9 @@ export interface SandboxTrade {
   passbackParams: string | null;
   qrCode: string | null;
   /**
-   * Scanned (precreate) or cashier opened (page/wap). Until then no trade exists at Alipay: query, close and
-   * refund answer ACQ.TRADE_NOT_EXIST (§1.5, A11).
+   * The trade exists at Alipay: the QR code was scanned (precreate), or the buyer logged in or paid at the
+   * cashier (page/wap; merely opening the cashier is not enough). Until then query, close and refund answer
+   * ACQ.TRADE_NOT_EXIST (§1.5, A11). With modes.tradeCreation `request`, true from the start.
    */
   opened: boolean;
   status: TradeStatus;

@@ -11,7 +11,10 @@ type Who = 'customer' | 'support' | 'admin' | { token: string } | undefined;
  * The whole mall on a loopback port: real HTTP between mallpay, its adapters and the sandboxes, a fresh
  * database, a fake clock, and the job worker and the sandbox notifier driven by hand (`settle()`).
  */
-export async function startTestMall(env: Record<string, string> = {}) {
+export async function startTestMall(
+  env: Record<string, string> = {},
+  opts: { sandboxes?: Partial<Parameters<typeof createSandboxes>[0]> } = {},
+) {
   const clock = new FakeClock();
   const db = await freshDb();
   const config = loadConfig({ MALLPAY_DEMO: '1', PORT: '0', ...env });
@@ -21,7 +24,7 @@ export async function startTestMall(env: Record<string, string> = {}) {
     log: silentLogger,
     background: false,
     providerTimeoutMs: 5000,
-    sandbox: createSandboxes,
+    sandbox: (o) => createSandboxes({ ...o, ...opts.sandboxes }),
   });
   const tokens = new Map<string, string>();
 

@@ -2,15 +2,10 @@ import { AlipaySdk } from 'alipay-sdk';
 import type { AlipayCredentials } from '../../config.ts';
 import { beijingDateTime, type Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/log.ts';
-import { gatewayVerdict } from './status.ts';
+import { readGatewayAnswer, type GatewayAnswer } from './gateway-answer.ts';
 import { keyTypeOf } from './wire.ts';
 
-export type GatewayAnswer =
-  | { kind: 'ok'; body: Record<string, unknown> }
-  /** A definitive refusal: 40001/40002/40004/40006 with its sub_code. */
-  | { kind: 'refused'; code: string; subCode: string; message: string }
-  /** 20000, a timeout, a non-200, an unsigned or badly signed answer: nothing is known. */
-  | { kind: 'unknown'; reason: string; message: string };
+export type { GatewayAnswer } from './gateway-answer.ts';
 
 export interface AlipayClientDeps {
   clock: Clock;
@@ -19,55 +14,99 @@ export interface AlipayClientDeps {
 }
 
 /**
- * alipay-sdk with the two settings that matter: responses are ALWAYS verified (§1.4, `validateSign` is off
- * by default), and `timestamp` is passed explicitly in Beijing time: the SDK formats the process's local time
- * (§1.3), and its `sign()` lets an explicit `timestamp` parameter override that.
+ * Common parameters that travel in the URL query, biz_content in the form body: alipay-sdk's own split
+ * (`formatUrl` in alipay-sdk@4.14.0), which the gateway merges before it verifies (§1.1).
+ */
+const URL_PARAMS = new Set([
+  'app_id',
+  'method',
+  'format',
+  'charset',
+  'sign_type',
+  'sign',
+  'timestamp',
+  'version',
+  'notify_url',
+  'return_url',
+  'app_auth_token',
+  'app_cert_sn',
+  'alipay_root_cert_sn',
+]);
+
+/**
+ * alipay-sdk signs (public-key or certificate mode: with `appCertContent` … it adds `app_cert_sn` and
+ * `alipay_root_cert_sn` and takes Alipay's key from its certificate) and verifies; the HTTP exchange is ours,
+ * because `exec()` throws away the raw answer when it cannot verify it, and Alipay's gateway refusals come back
+ * unsigned (§1.4): only the raw text tells a refusal from a forgery. `timestamp` is passed in Beijing time:
+ * the SDK formats the process's local time (§1.3).
  */
 export function createAlipayClient(creds: AlipayCredentials, deps: AlipayClientDeps) {
+  const certs = creds.certificates;
   const sdk = new AlipaySdk({
     appId: creds.appId,
     privateKey: creds.privateKey,
     keyType: keyTypeOf(creds.privateKey),
-    alipayPublicKey: creds.alipayPublicKey,
+    ...(certs
+      ? {
+          appCertContent: certs.appCert,
+          alipayPublicCertContent: certs.alipayPublicCert,
+          alipayRootCertContent: certs.alipayRootCert,
+        }
+      : { alipayPublicKey: creds.alipayPublicKey }),
     gateway: creds.gateway,
     timeout: deps.timeoutMs ?? 10_000,
     camelcase: false,
   });
+  const timeoutMs = deps.timeoutMs ?? 10_000;
   const timestamp = () => beijingDateTime(deps.clock.now());
+  const check = {
+    verify(raw: string, responseKey: string, sign: string): boolean {
+      try {
+        sdk.checkResponseSign(raw, responseKey, sign, '');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    alipayCertSn: sdk.config.alipayCertSn,
+  };
 
   async function call(
     method: string,
     biz: Record<string, unknown>,
     common: { notifyUrl?: string } = {},
   ): Promise<GatewayAnswer> {
-    let body: Record<string, unknown>;
+    const signed = new URLSearchParams(sdk.sdkExecute(method, { bizContent: biz, timestamp: timestamp(), ...common }));
+    const url = new URL(creds.gateway);
+    const form = new URLSearchParams();
+    for (const [k, v] of signed) (URL_PARAMS.has(k) ? url.searchParams : form).set(k, v);
+    let raw: string;
     try {
-      body = (await sdk.exec(
-        method,
-        { bizContent: biz, timestamp: timestamp(), ...common },
-        { validateSign: true },
-      )) as Record<string, unknown>;
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded;charset=utf-8',
+          accept: 'application/json',
+        },
+        body: form,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      raw = await res.text();
+      if (res.status !== 200) return unknown(method, 'http_error', `HTTP ${res.status}`);
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      const reason = /验签失败|sign/i.test(message)
-        ? 'bad_response_signature'
-        : /status/i.test(message)
-          ? 'http_error'
-          : 'transport_error';
-      deps.log.warn({ method, reason }, 'alipay call without a trustworthy answer');
-      return { kind: 'unknown', reason, message: message.slice(0, 300) };
+      return unknown(method, 'transport_error', String(err));
     }
-    const code = typeof body.code === 'string' ? body.code : undefined;
-    const subCode = typeof body.sub_code === 'string' ? body.sub_code : undefined;
-    const message = [body.msg, body.sub_msg].filter((v) => typeof v === 'string').join(': ');
-    switch (gatewayVerdict(code, subCode)) {
-      case 'ok':
-        return { kind: 'ok', body };
-      case 'refused':
-        return { kind: 'refused', code: code!, subCode: subCode ?? code!, message };
-      case 'unknown':
-        return { kind: 'unknown', reason: subCode ?? `code_${code ?? 'missing'}`, message };
-    }
+    const answer = readGatewayAnswer(raw, method, check);
+    if (answer.kind === 'unknown')
+      deps.log.warn({ method, reason: answer.reason }, 'alipay call without a trustworthy answer');
+    if (answer.kind === 'refused' && !answer.signed)
+      deps.log.error({ method, code: answer.code, subCode: answer.subCode }, 'alipay gateway refused the request');
+    return answer;
+  }
+
+  function unknown(method: string, reason: string, message: string): GatewayAnswer {
+    deps.log.warn({ method, reason }, 'alipay call without a trustworthy answer');
+    return { kind: 'unknown', reason, message: message.slice(0, 300) };
   }
 
   /** page.pay / wap.pay: a signed GET URL to the gateway; nothing is sent until the browser follows it. */
@@ -79,7 +118,10 @@ export function createAlipayClient(creds: AlipayCredentials, deps: AlipayClientD
     return sdk.pageExecute(method, 'GET', { bizContent: biz, ...urls, timestamp: timestamp() });
   }
 
-  /** §1.6: checkNotifySignV2 (no second decoding; sign and sign_type left out) with the Alipay public key. */
+  /**
+   * §1.6: checkNotifySignV2 (no second decoding; sign and sign_type left out) with Alipay's public key, which
+   * in certificate mode alipay-sdk took from the Alipay public certificate.
+   */
   function verifyNotify(fields: Record<string, string>): boolean {
     try {
       return sdk.checkNotifySignV2(fields);

@@ -23,12 +23,15 @@ export interface Received {
   parsed: ParsedNotification;
 }
 
-export async function startAlipayHarness() {
+export async function startAlipayHarness(opts: { keyMode?: 'public_key' | 'certificate' } = {}) {
   const db = await freshDb();
   const clock = new FakeClock('2026-11-25T12:00:00Z');
   const server = await lateBoundServer();
   const notifier = createNotifier({ db, clock, log: silentLogger, timeScale: 1 });
-  const sandbox = await createAlipaySandbox({ db, clock, log: silentLogger, notifier, publicUrl: server.url });
+  const sandbox = await createAlipaySandbox(
+    { db, clock, log: silentLogger, notifier, publicUrl: server.url },
+    { keyMode: opts.keyMode ?? 'public_key' },
+  );
   const provider = createAlipayProvider(sandbox.credentials, { clock, log: silentLogger, timeoutMs: 5000 });
 
   const received: Received[] = [];
@@ -103,7 +106,10 @@ export async function startAlipayHarness() {
     const input = attempt(channel, amount);
     const created = await provider.createPayment(input);
     if (created.kind !== 'created') throw new Error(`create failed: ${JSON.stringify(created)}`);
-    await control(`pay/${input.paymentNo}`);
+    // page/wap: the browser follows the signed URL to the gateway first; only then does the sandbox know the order.
+    if (created.action.type === 'redirect') await fetch(created.action.url, { redirect: 'manual' });
+    const paid = await control(`pay/${input.paymentNo}`);
+    if (paid.ok !== true) throw new Error(`pay control failed: ${JSON.stringify(paid)}`);
     await notifier.flush();
     return input;
   }
