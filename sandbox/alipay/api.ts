@@ -51,7 +51,8 @@ export function createAlipayApis(deps: AlipayApiDeps) {
 
   async function notify(t: SandboxTrade, sql: Sql, refund?: SandboxRefund): Promise<void> {
     if (!t.notifyUrl) return;
-    const payload: AlipayNotifyPayload = { url: t.notifyUrl, fields: tradeNotifyFields(t, keys.sellerId, refund) };
+    const fields = tradeNotifyFields(t, keys.sellerId, refund, deps.modes.notifyEmptyFields);
+    const payload: AlipayNotifyPayload = { url: t.notifyUrl, fields };
     if (deps.notifyFaults.badSignature > 0) {
       deps.notifyFaults.badSignature--;
       payload.badSignature = true;

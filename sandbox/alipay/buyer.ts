@@ -76,7 +76,7 @@ export function createBuyerActions(apis: AlipayApis, clock: Clock, keys: AlipayS
       seller_id: keys.sellerId,
       timestamp: beijingDateTime(clock.now()),
     };
-    params.sign = rsa2Sign(signContent(params, NOTIFY_UNSIGNED), keys.alipayPrivateKey);
+    params.sign = rsa2Sign(signContent(params, NOTIFY_UNSIGNED, { keepEmpty: true }), keys.alipayPrivateKey);
     return `${t.returnUrl}${t.returnUrl.includes('?') ? '&' : '?'}${new URLSearchParams(params)}`;
   }
 

@@ -24,6 +24,11 @@ export const modesSchema = z
      * `blocks_payment` — the cashier refuses it; `no_effect` — the buyer can still pay until the trade expires.
      */
     closeBeforeBuyer: z.enum(['blocks_payment', 'no_effect']),
+    /**
+     * Whether a notification carries the optional fields it has no value for (unconfirmed, docs/protocols/alipay.md
+     * #u-empty): `send` — as `passback_params=`, signed as `key=` like every parameter sent; `omit` — left out.
+     */
+    notifyEmptyFields: z.enum(['send', 'omit']),
   })
   .strict();
 
@@ -33,4 +38,5 @@ export const DEFAULT_MODES: AlipayModes = {
   gatewayErrors: 'unsigned_error_response',
   tradeCreation: 'buyer',
   closeBeforeBuyer: 'blocks_payment',
+  notifyEmptyFields: 'send',
 };

@@ -27,7 +27,7 @@ export function alipayNotifyProtocol(alipayPrivateKey: string): NotifyProtocol {
     render(payload, now) {
       const p = payload as unknown as AlipayNotifyPayload;
       const fields: Record<string, string> = { ...p.fields, notify_time: beijingDateTime(now), sign_type: 'RSA2' };
-      const content = signContent(fields, NOTIFY_UNSIGNED);
+      const content = signContent(fields, NOTIFY_UNSIGNED, { keepEmpty: true });
       fields.sign = rsa2Sign(p.badSignature ? `${content}&forged=1` : content, alipayPrivateKey);
       return {
         url: p.url,
@@ -40,7 +40,12 @@ export function alipayNotifyProtocol(alipayPrivateKey: string): NotifyProtocol {
 }
 
 /** The trade_status_sync fields for the trade as it is now; a refund adds refund_fee, gmt_refund, out_biz_no. */
-export function tradeNotifyFields(t: SandboxTrade, sellerId: string, refund?: SandboxRefund): Record<string, string> {
+export function tradeNotifyFields(
+  t: SandboxTrade,
+  sellerId: string,
+  refund?: SandboxRefund,
+  emptyFields: 'send' | 'omit' = 'omit',
+): Record<string, string> {
   const total = toYuanString(t.totalFen);
   const paid = t.gmtPayment !== null;
   const fields: Record<string, string | null> = {
@@ -66,10 +71,12 @@ export function tradeNotifyFields(t: SandboxTrade, sellerId: string, refund?: Sa
     gmt_payment: t.gmtPayment,
     gmt_close: t.gmtClose,
     fund_bill_list: paid ? JSON.stringify([{ amount: total, fundChannel: 'ALIPAYACCOUNT' }]) : null,
-    passback_params: t.passbackParams,
+    // The one optional field a trade may have no value for that is sent as `key=` in `send` mode (modes.ts).
+    passback_params: t.passbackParams ?? (emptyFields === 'send' ? '' : null),
     refund_fee: refund ? toYuanString(t.refundFen) : null,
     gmt_refund: refund ? `${refund.gmtRefund}.000` : null,
     out_biz_no: refund ? refund.outRequestNo : null,
   };
-  return Object.fromEntries(Object.entries(fields).filter((e): e is [string, string] => e[1] !== null && e[1] !== ''));
+  // null: not part of this notification; '' is sent as `key=` and signed so (signing.ts).
+  return Object.fromEntries(Object.entries(fields).filter((e): e is [string, string] => e[1] !== null));
 }

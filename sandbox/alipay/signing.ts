@@ -2,13 +2,19 @@ import { createSign, createVerify } from 'node:crypto';
 
 /**
  * Alipay's RSA2 content string (PROTOCOLS §1.3 for requests, §1.6 for notifications): keys sorted by byte
- * order, `k=v` joined with `&`, raw values. Empty values are left out, as the Alipay docs and the official
- * .NET SDK do (PROTOCOLS §7 item 1: this sandbox chose the documented rule, so alipay-sdk's habit of
- * signing `return_url=` fails here, as it may at the real gateway).
+ * order, `k=v` joined with `&`, raw values. In a request empty values are left out, as the Alipay docs and the
+ * official .NET SDK do (PROTOCOLS §7 item 1: this sandbox chose the documented rule, so alipay-sdk's habit of
+ * signing `return_url=` fails here, as it may at the real gateway). In a notification every parameter sent is
+ * signed, an empty one as `key=` (`keepEmpty`): the notification docs sign "every parameter returned but sign
+ * and sign_type", and Alipay's Java SDK and alipay-sdk's checkNotifySignV2 keep empty values.
  */
-export function signContent(params: Record<string, string>, exclude: readonly string[]): string {
+export function signContent(
+  params: Record<string, string>,
+  exclude: readonly string[],
+  opts: { keepEmpty?: boolean } = {},
+): string {
   return Object.keys(params)
-    .filter((k) => !exclude.includes(k) && params[k] !== '')
+    .filter((k) => !exclude.includes(k) && (opts.keepEmpty || params[k] !== ''))
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
     .map((k) => `${k}=${params[k]}`)
     .join('&');

@@ -5,13 +5,12 @@ import type { AlipayClient } from './client.ts';
 import { isWireTradeStatus, mapTradeStatus } from './status.ts';
 import { parseBeijingDateTime } from '../../lib/clock.ts';
 
-/**
- * Decodes a form once (§1.6, §1.9: never twice) and leaves out empty values, which Alipay does not sign
- * (A1 "剔除空值"; alipay-sdk's checkNotifySignV2 would otherwise include `k=`).
- */
+/** Decodes a form once (§1.6, §1.9: never twice); the first of a repeated key counts. */
 function decodeOnce(form: URLSearchParams): Record<string, string> {
   const fields: Record<string, string> = {};
-  for (const [k, v] of form) if (v !== '' && !(k in fields)) fields[k] = v;
+  // Empty values stay: Alipay signs every parameter it sends, an empty one as `key=`, and so does
+  // checkNotifySignV2 (docs/protocols/alipay.md, notification verification).
+  for (const [k, v] of form) if (!Object.hasOwn(fields, k)) fields[k] = v;
   return fields;
 }
 
