@@ -15,6 +15,7 @@ const STATUS = {
   out_of_stock: 409,
   invalid_state: 409,
   order_expired: 409,
+  payment_in_progress: 409,
   method_not_enabled: 422,
   channel_not_supported: 422,
   amount_exceeds_refundable: 422,

@@ -1,14 +1,13 @@
 import type { User } from '../accounts/accounts.ts';
 import { isStaff } from '../accounts/accounts.ts';
-import { lockProducts, releaseOrderStock, takeStock } from '../catalog/catalog.repository.ts';
+import { lockProducts, takeStock } from '../catalog/catalog.repository.ts';
 import type { Db, Sql } from '../db/client.ts';
 import type { Clock } from '../lib/clock.ts';
 import { AppError } from '../lib/errors.ts';
 import { idempotent, type StoredResponse } from '../lib/idempotency.ts';
 import { merchantNo } from '../lib/ids.ts';
 import { enqueue } from '../lib/jobs.ts';
-import { guardedUpdate } from '../lib/transitions.ts';
-import { MAX_QUANTITY, orderTransitions, type OrderItemRow, type OrderRow } from './order.ts';
+import { MAX_QUANTITY, type OrderItemRow, type OrderRow } from './order.ts';
 import * as repo from './orders.repository.ts';
 
 export interface OrderLine {
@@ -101,24 +100,6 @@ export function createOrdersService(deps: { db: Db; clock: Clock; orderTtlSecond
     },
 
     list: (user: User, limit = 100) => repo.listOrders(db, { userId: isStaff(user) ? undefined : user.id, limit }),
-
-    /**
-     * Closes an unpaid order and gives its stock back, once: a second call finds it closed (or paid) and
-     * does nothing. Answers the order as it now is.
-     */
-    async closeUnpaid(sql: Sql, orderNo: string): Promise<{ closed: boolean; order: OrderRow | undefined }> {
-      const now = clock.now();
-      const closed = await guardedUpdate<OrderRow['status'], OrderRow>(sql, {
-        table: 'orders',
-        transitions: orderTransitions,
-        key: { order_no: orderNo },
-        to: 'closed',
-        set: { closed_at: now, updated_at: now },
-      });
-      if (!closed) return { closed: false, order: await repo.findOrder(sql, orderNo) };
-      await releaseOrderStock(sql, closed.id);
-      return { closed: true, order: closed };
-    },
   };
 }
 

@@ -29,6 +29,8 @@ export interface PaymentRow {
   provider_trade_no: string | null;
   failure_reason: string | null;
   surplus: boolean;
+  /** While a payment request closes the order's other attempts and creates this one (migration 010). */
+  busy_until: Date | null;
   created_at: Date;
   updated_at: Date;
   succeeded_at: Date | null;

@@ -5,6 +5,7 @@ import { merchantNo } from '../lib/ids.ts';
 import { enqueue, type JobOutcome } from '../lib/jobs.ts';
 import type { Logger } from '../lib/log.ts';
 import type { NotificationOutcome } from '../notifications/notifications.repository.ts';
+import { addRefundToOrder } from '../orders/order-state.ts';
 import type { PaymentRow } from '../payments/payment.ts';
 import { toAttemptRef } from '../payments/attempt-ref.ts';
 import type { ParsedNotification, PaymentProvider, RefundInput, RefundState } from '../providers/provider.ts';
@@ -81,11 +82,7 @@ export function createRefundProcessing(deps: {
         provider_refund_no: result.providerRefundNo,
       });
       if (!refund.automatic) {
-        await sql.query('UPDATE orders SET refunded_amount = refunded_amount + $1, updated_at = $2 WHERE id = $3', [
-          refund.amount,
-          now,
-          refund.order_id,
-        ]);
+        await addRefundToOrder(sql, refund.order_id, refund.amount, now);
         await settleOrderIfIdle(sql, refund.order_id, refund.id, now);
       }
       await tellCustomer(

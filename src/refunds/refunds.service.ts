@@ -6,8 +6,8 @@ import { idempotent, type StoredResponse } from '../lib/idempotency.ts';
 import { merchantNo } from '../lib/ids.ts';
 import { enqueue } from '../lib/jobs.ts';
 import { guardedUpdate } from '../lib/transitions.ts';
-import { orderTransitions, type OrderRow, type OrderStatus } from '../orders/order.ts';
-import { lockOrder } from '../orders/orders.repository.ts';
+import type { OrderStatus } from '../orders/order.ts';
+import { holdOrderForRefund, lockOrder } from '../orders/order-state.ts';
 import type { PaymentRow } from '../payments/payment.ts';
 import { refundTransitions, type RefundRow, type RefundStatus } from './refund.ts';
 import { REFUND_LIMITS } from './refund-limits.ts';
@@ -88,14 +88,7 @@ export function createRefundsService(deps: { db: Db; clock: Clock; dualApprovalA
             to: 'pending_review',
             note: req.reason,
           });
-          await guardedUpdate<OrderStatus, OrderRow>(sql, {
-            table: 'orders',
-            transitions: orderTransitions,
-            key: { id: order.id },
-            to: 'refund_pending',
-            from: ['paid', 'partially_refunded'],
-            set: { status_before_refund: order.status, updated_at: now },
-          });
+          await holdOrderForRefund(sql, order.id, now);
           return {
             status: 201,
             body: {
