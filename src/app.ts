@@ -59,7 +59,12 @@ export function createApp(deps: AppDeps) {
   const limiter = createRateLimiter({ db, clock });
   const limits = limitsOf(config.rateLimits);
   const accounts = createAccountsService({ db, clock, limiter, limits });
-  const orders = createOrdersService({ db, clock, orderTtlSeconds: config.orderTtlSeconds });
+  const orders = createOrdersService({
+    db,
+    clock,
+    orderTtlSeconds: config.orderTtlSeconds,
+    stockHolds: config.stockHolds,
+  });
   const state = createPaymentStateService({ db, clock });
   const payments = createPaymentsService({ db, clock, log, providers, orders, state, publicUrl: config.publicUrl });
   const refunds = createRefundsService({ db, clock, dualApprovalAbove: config.refundDualApprovalAbove });

@@ -13,6 +13,8 @@ const STATUS = {
   refund_not_found: 404,
   unknown_sku: 422,
   out_of_stock: 409,
+  quantity_limit_exceeded: 422,
+  hold_limit_reached: 409,
   invalid_state: 409,
   order_expired: 409,
   payment_in_progress: 409,
