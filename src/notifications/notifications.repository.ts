@@ -15,22 +15,27 @@ export interface NotificationRecord {
   rawBody: string;
 }
 
-export const recordNotification = (sql: Sql, n: NotificationRecord) =>
-  sql.query(
-    `INSERT INTO notifications (provider, received_at, outcome, reason, message, kind, event_id, out_trade_no, headers, raw_body)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [
-      n.provider,
-      n.receivedAt,
-      n.outcome,
-      n.reason ?? null,
-      n.message ?? null,
-      n.kind ?? null,
-      n.eventId ?? null,
-      n.outTradeNo ?? null,
-      JSON.stringify(n.headers),
-      n.rawBody,
-    ],
+/** Records one delivery; answers its id (the result a replay reports). */
+export const recordNotification = async (sql: Sql, n: NotificationRecord): Promise<number> =>
+  Number(
+    (
+      await sql.query<{ id: number }>(
+        `INSERT INTO notifications (provider, received_at, outcome, reason, message, kind, event_id, out_trade_no, headers, raw_body)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+        [
+          n.provider,
+          n.receivedAt,
+          n.outcome,
+          n.reason ?? null,
+          n.message ?? null,
+          n.kind ?? null,
+          n.eventId ?? null,
+          n.outTradeNo ?? null,
+          JSON.stringify(n.headers),
+          n.rawBody,
+        ],
+      )
+    )[0]!.id,
   );
 
 export interface NotificationRow {

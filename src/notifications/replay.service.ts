@@ -41,22 +41,19 @@ export function createNotificationReplay(deps: { db: Db; providers: Providers; n
       [n.provider, n.raw_body, n.id],
     );
     const firstReceivedAt = first?.at ? new Date(first.at) : n.received_at;
-    await deps.notifications.receive(provider, {
+    const replayed = await deps.notifications.receive(provider, {
       method: 'POST',
       headers: new Headers(n.headers),
       rawBody: n.raw_body,
       query: new URLSearchParams(),
       firstReceivedAt,
     });
-    const [replayed] = await deps.db.query<{ id: number; outcome: string; reason: string | null }>(
-      'SELECT id, outcome, reason FROM notifications WHERE provider = $1 AND raw_body = $2 AND id > $3 ORDER BY id DESC LIMIT 1',
-      [n.provider, n.raw_body, n.id],
-    );
+    // The result of this very replay, not the newest row with these bytes (a redelivery may land meanwhile).
     return {
       replayOf: Number(n.id),
-      id: Number(replayed!.id),
-      outcome: replayed!.outcome,
-      ...(replayed!.reason ? { reason: replayed!.reason } : {}),
+      id: replayed.id,
+      outcome: replayed.outcome,
+      ...(replayed.reason ? { reason: replayed.reason } : {}),
     };
   };
 }

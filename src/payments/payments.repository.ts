@@ -58,3 +58,6 @@ export const saveAction = async (sql: Sql, id: number, action: unknown, now: Dat
       [JSON.stringify(action), now, id],
     )
   ).length === 1;
+
+export const findPaymentById = async (sql: Sql, id: number) =>
+  (await sql.query<PaymentRow>('SELECT * FROM payments WHERE id = $1', [id]))[0];

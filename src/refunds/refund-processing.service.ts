@@ -4,7 +4,6 @@ import { failpoint } from '../lib/failpoints.ts';
 import { merchantNo } from '../lib/ids.ts';
 import { enqueue, type JobOutcome } from '../lib/jobs.ts';
 import type { Logger } from '../lib/log.ts';
-import type { NotificationOutcome } from '../notifications/notifications.repository.ts';
 import { addRefundToOrder } from '../orders/order-state.ts';
 import type { PaymentRow } from '../payments/payment.ts';
 import { toAttemptRef } from '../payments/attempt-ref.ts';
@@ -16,6 +15,12 @@ import * as repo from './refunds.repository.ts';
 import { DRIVE_REFUND_JOB, move } from './refunds.service.ts';
 
 type RefundWithPayment = RefundRow & { order_no: string; payment: PaymentRow };
+
+/** What a notification's refund event comes to (the notifications feature's Verdict, by shape). */
+export type RefundEventVerdict =
+  | { outcome: 'rejected'; reason: string; message: string }
+  | { outcome: 'duplicate' }
+  | { outcome: 'applied'; apply: (sql: Sql) => Promise<'applied' | 'duplicate'> };
 
 /** How long a refund the provider has not heard of may be sent again with the same number. */
 const RESEND_WINDOW_MS = 24 * 3600_000;
@@ -56,45 +61,45 @@ export function createRefundProcessing(deps: {
     notifyUrl: `${deps.publicUrl}/notify/${r.payment.method}`,
   });
 
-  /** Applies a provider's answer; answers whether anything changed. */
-  async function applyResult(
+  /** Applies a provider's answer in its own transaction; answers whether anything changed. */
+  const applyResult = (refundNo: string, result: RefundState, actor = PROVIDER) =>
+    db.tx((sql) => applyResultIn(sql, refundNo, result, actor));
+
+  /** Applies a provider's answer in the caller's transaction (a notification's verdict). */
+  async function applyResultIn(
+    sql: Sql,
     refundNo: string,
     result: RefundState,
     actor = PROVIDER,
   ): Promise<'applied' | 'duplicate'> {
     if (result.kind !== 'succeeded' && result.kind !== 'failed') return 'duplicate';
-    return db.tx(async (sql) => {
-      const [refund] = await sql.query<RefundRow & { order_no: string }>(
-        'SELECT r.*, o.order_no FROM refunds r JOIN orders o ON o.id = r.order_id WHERE r.refund_no = $1 FOR UPDATE OF r',
-        [refundNo],
-      );
-      if (!refund || refund.status !== 'processing') return 'duplicate';
-      const now = clock.now();
-      if (result.kind === 'failed') {
-        const failed = await move(sql, refund, 'failed', actor, 'failed', now, result.message, {
-          failure_reason: result.reason,
-        });
-        await tellCustomer(sql, failed, refund.order_no, 'refund_failed', now, result.message);
-        return 'applied';
-      }
-      const done = await move(sql, refund, 'succeeded', actor, 'succeeded', now, null, {
-        finished_at: now,
-        provider_refund_no: result.providerRefundNo,
+    const refund = await repo.findRefundWithOrder(sql, refundNo, { lock: true });
+    if (!refund || refund.status !== 'processing') return 'duplicate';
+    const now = clock.now();
+    if (result.kind === 'failed') {
+      const failed = await move(sql, refund, 'failed', actor, 'failed', now, result.message, {
+        failure_reason: result.reason,
       });
-      if (!refund.automatic) {
-        await addRefundToOrder(sql, refund.order_id, refund.amount, now);
-        await settleOrderIfIdle(sql, refund.order_id, refund.id, now);
-      }
-      await tellCustomer(
-        sql,
-        done,
-        refund.order_no,
-        'refund_succeeded',
-        now,
-        refund.automatic ? 'returned automatically' : null,
-      );
+      await tellCustomer(sql, failed, refund.order_no, 'refund_failed', now, result.message);
       return 'applied';
+    }
+    const done = await move(sql, refund, 'succeeded', actor, 'succeeded', now, null, {
+      finished_at: now,
+      provider_refund_no: result.providerRefundNo,
     });
+    if (!refund.automatic) {
+      await addRefundToOrder(sql, refund.order_id, refund.amount, now);
+      await settleOrderIfIdle(sql, refund.order_id, refund.id, now);
+    }
+    await tellCustomer(
+      sql,
+      done,
+      refund.order_no,
+      'refund_succeeded',
+      now,
+      refund.automatic ? 'returned automatically' : null,
+    );
+    return 'applied';
   }
 
   /**
@@ -129,15 +134,18 @@ export function createRefundProcessing(deps: {
     return { again: new Date(now.getTime() + Math.min(Math.max(age / 2, 5_000), 10 * 60_000)) };
   }
 
-  /** A refund event carried by a notification: verified already; matched, confirmed and applied here. */
-  async function onRefundEvent(provider: PaymentProvider, event: Extract<ParsedNotification, { kind: 'refund' }>) {
+  /**
+   * A refund event carried by a notification: verified already; matched and confirmed here (a query, when the
+   * provider advises one, is asked now), applied by the verdict's `apply` in the notification's transaction.
+   */
+  async function onRefundEvent(
+    provider: PaymentProvider,
+    event: Extract<ParsedNotification, { kind: 'refund' }>,
+  ): Promise<RefundEventVerdict> {
     const candidates = event.refundNo
       ? [await load(event.refundNo)]
-      : await db
-          .query<{ refund_no: string }>(
-            `SELECT r.refund_no FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE p.payment_no = $1 AND r.status = 'processing'`,
-            [event.paymentNo],
-          )
+      : await repo
+          .processingRefundsOfPayment(db, event.paymentNo)
           .then((rows) => Promise.all(rows.map((x) => load(x.refund_no))));
     // Some refund notifications do not name the payment (UnionPay's carries only origQryId): the refund
     // number then identifies it alone.
@@ -146,15 +154,15 @@ export function createRefundProcessing(deps: {
     );
     if (refunds.length === 0)
       return {
-        outcome: 'rejected' as NotificationOutcome,
+        outcome: 'rejected',
         reason: 'unknown_refund',
         message: `no refund ${event.refundNo ?? 'in flight'} for ${event.paymentNo}`,
       };
-    let outcome: NotificationOutcome = 'duplicate';
+    const results: [string, RefundState][] = [];
     for (const r of refunds) {
       if (event.amount !== null && event.refundNo && event.amount !== r.amount) {
         return {
-          outcome: 'rejected' as NotificationOutcome,
+          outcome: 'rejected',
           reason: 'amount_mismatch',
           message: `notified ${event.amount}, refund is ${r.amount}`,
         };
@@ -168,9 +176,18 @@ export function createRefundProcessing(deps: {
             : event.state === 'succeeded'
               ? { kind: 'succeeded', providerRefundNo: null }
               : { kind: 'failed', reason: 'provider_closed', message: 'the provider closed the refund' };
-      if ((await applyResult(r.refund_no, result)) === 'applied') outcome = 'applied';
+      results.push([r.refund_no, result]);
     }
-    return { outcome };
+    if (results.length === 0) return { outcome: 'duplicate' };
+    return {
+      outcome: 'applied',
+      async apply(sql) {
+        let outcome: 'applied' | 'duplicate' = 'duplicate';
+        for (const [refundNo, result] of results)
+          if ((await applyResultIn(sql, refundNo, result)) === 'applied') outcome = 'applied';
+        return outcome;
+      },
+    };
   }
 
   /** Money that should not have arrived (late, or a second attempt) goes back without review, once. */

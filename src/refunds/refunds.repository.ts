@@ -118,11 +118,39 @@ export const countApprovals = async (sql: Sql, refundId: number) =>
 export const listRefundsOfOrder = (sql: Sql, orderId: number) =>
   sql.query<RefundRow>('SELECT * FROM refunds WHERE order_id = $1 ORDER BY id', [orderId]);
 
-export const listRefundsByStatus = (sql: Sql, status: RefundStatus | undefined, limit: number) =>
-  sql.query<RefundRow & { order_no: string }>(
-    `SELECT r.*, o.order_no FROM refunds r JOIN orders o ON o.id = r.order_id
-     WHERE ($1::text IS NULL OR r.status = $1) ORDER BY r.id LIMIT $2`,
-    [status ?? null, limit],
+/** A refund with what every reader needs of its order: the one place refunds and orders are joined. */
+export type RefundWithOrder = RefundRow & {
+  order_no: string;
+  order_user_id: number;
+  order_status: string;
+  paid_amount: number;
+  refunded_amount: number;
+};
+const REFUND_WITH_ORDER = `SELECT r.*, o.order_no, o.user_id AS order_user_id, o.status AS order_status, o.paid_amount, o.refunded_amount
+  FROM refunds r JOIN orders o ON o.id = r.order_id`;
+
+/** `lock`: the refund's row (not the order's) is held for the rest of the transaction. */
+export const findRefundWithOrder = async (sql: Sql, refundNo: string, opts: { lock?: boolean } = {}) =>
+  (
+    await sql.query<RefundWithOrder>(
+      `${REFUND_WITH_ORDER} WHERE r.refund_no = $1${opts.lock ? ' FOR UPDATE OF r' : ''}`,
+      [refundNo],
+    )
+  )[0];
+
+/**
+ * Refunds with their orders: of one status or any (`status`), only failed ones staff have not given up on
+ * (`openFailed`), oldest first by id, or by creation for the review queue (`byCreation`).
+ */
+export const listRefundsWithOrder = (
+  sql: Sql,
+  filter: { status?: RefundStatus | undefined; openFailed?: boolean; byCreation?: boolean; limit: number },
+) =>
+  sql.query<RefundWithOrder>(
+    `${REFUND_WITH_ORDER}
+     WHERE ($1::text IS NULL OR r.status = $1) AND (NOT $2 OR (r.status = 'failed' AND r.abandoned_at IS NULL))
+     ORDER BY ${filter.byCreation ? 'r.created_at, r.id' : 'r.id'} LIMIT $3`,
+    [filter.status ?? null, filter.openFailed ?? false, filter.limit],
   );
 
 export const insertMessage = (
@@ -156,4 +184,11 @@ export const listMessages = (sql: Sql, userId: number) =>
   }>(
     'SELECT id, kind, order_no, refund_no, amount, currency, note, created_at FROM customer_messages WHERE user_id = $1 ORDER BY id DESC LIMIT 200',
     [userId],
+  );
+
+/** The refunds of an attempt still at the provider (a refund notice that does not name its refund). */
+export const processingRefundsOfPayment = (sql: Sql, paymentNo: string) =>
+  sql.query<{ refund_no: string }>(
+    `SELECT r.refund_no FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE p.payment_no = $1 AND r.status = 'processing'`,
+    [paymentNo],
   );

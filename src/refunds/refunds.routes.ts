@@ -82,10 +82,7 @@ export function refundsRoutes(deps: { db: Db; refunds: RefundsService }) {
       }),
       async (c) => {
         const user = requireUser(c);
-        const [refund] = await db.query<Parameters<typeof refundDetail>[1] & { order_user_id: number }>(
-          'SELECT r.*, o.order_no, o.user_id AS order_user_id FROM refunds r JOIN orders o ON o.id = r.order_id WHERE r.refund_no = $1',
-          [c.req.valid('param').refundNo],
-        );
+        const refund = await repo.findRefundWithOrder(db, c.req.valid('param').refundNo);
         if (!refund || (refund.order_user_id !== user.id && !isStaff(user)))
           throw new AppError('refund_not_found', 'refund not found');
         return c.json(await refundDetail(db, refund), 200);
@@ -108,7 +105,7 @@ export function refundsRoutes(deps: { db: Db; refunds: RefundsService }) {
       async (c) => {
         requireStaff(c);
         const { status, limit } = c.req.valid('query');
-        return c.json((await repo.listRefundsByStatus(db, status, limit)).map(refundSummary), 200);
+        return c.json((await repo.listRefundsWithOrder(db, { status, limit })).map(refundSummary), 200);
       },
     )
     .openapi(review('approve', 'Approve a refund application (then it goes to the provider)'), async (c) => {

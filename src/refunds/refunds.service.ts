@@ -1,5 +1,5 @@
 import type { User } from '../accounts/accounts.ts';
-import type { Db } from '../db/client.ts';
+import type { Db, Sql } from '../db/client.ts';
 import type { Clock } from '../lib/clock.ts';
 import { AppError } from '../lib/errors.ts';
 import { idempotent, type StoredResponse } from '../lib/idempotency.ts';
@@ -23,11 +23,8 @@ const staffActor = (u: User): Actor => ({ id: u.id, role: u.role });
 export function createRefundsService(deps: { db: Db; clock: Clock; dualApprovalAbove: number | undefined }) {
   const { db, clock } = deps;
 
-  async function lockRefund(sql: Parameters<Parameters<Db['tx']>[0]>[0], refundNo: string) {
-    const [refund] = await sql.query<RefundRow & { order_no: string }>(
-      'SELECT r.*, o.order_no FROM refunds r JOIN orders o ON o.id = r.order_id WHERE r.refund_no = $1 FOR UPDATE OF r',
-      [refundNo],
-    );
+  async function lockRefund(sql: Sql, refundNo: string) {
+    const refund = await repo.findRefundWithOrder(sql, refundNo, { lock: true });
     if (!refund) throw new AppError('refund_not_found', 'refund not found');
     return refund;
   }
