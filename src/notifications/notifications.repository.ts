@@ -85,3 +85,25 @@ export const findNotification = async (sql: Sql, id: number) =>
       [id],
     )
   )[0];
+
+/** A delivery as it arrived, for a replay: the provider's headers and the raw body. */
+export const findDeliveryForReplay = async (sql: Sql, id: number) =>
+  (
+    await sql.query<{
+      id: number;
+      provider: string;
+      outcome: string;
+      headers: Record<string, string>;
+      raw_body: string;
+      received_at: Date;
+    }>('SELECT id, provider, outcome, headers, raw_body, received_at FROM notifications WHERE id = $1', [id])
+  )[0];
+
+/** When these bytes first arrived from this provider (this row or an earlier copy of it). */
+export const firstArrivalOf = async (sql: Sql, n: { id: number; provider: string; raw_body: string }) => {
+  const [first] = await sql.query<{ at: Date | null }>(
+    'SELECT min(received_at) AS at FROM notifications WHERE provider = $1 AND raw_body = $2 AND id <= $3',
+    [n.provider, n.raw_body, n.id],
+  );
+  return first?.at ? new Date(first.at) : undefined;
+};

@@ -1,3 +1,4 @@
+import { followUpDelayMs } from '../job-kinds.ts';
 import type { PaymentMethod } from '../config.ts';
 import type { PaymentAction } from '../providers/provider.ts';
 import type { Transitions } from '../lib/transitions.ts';
@@ -57,7 +58,5 @@ export function paymentView(p: PaymentRow) {
   };
 }
 
-/** How often a pending attempt is asked about: soon at first, then less, at most every 5 minutes. */
-export function nextPollDelayMs(age: number): number {
-  return Math.min(Math.max(age / 2, 5_000), 5 * 60_000);
-}
+/** How often a pending attempt is asked about: soon at first, then less, at most every 5 minutes (job-kinds.ts). */
+export const nextPollDelayMs = (age: number): number => followUpDelayMs('payment.poll', age);

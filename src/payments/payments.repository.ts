@@ -61,3 +61,21 @@ export const saveAction = async (sql: Sql, id: number, action: unknown, now: Dat
 
 export const findPaymentById = async (sql: Sql, id: number) =>
   (await sql.query<PaymentRow>('SELECT * FROM payments WHERE id = $1', [id]))[0];
+
+/** A succeeded surplus payment, locked: the automatic refund that returns it is opened once. */
+export const lockSurplusPayment = async (sql: Sql, paymentNo: string) =>
+  (
+    await sql.query<PaymentRow>(
+      `SELECT * FROM payments WHERE payment_no = $1 AND status = 'succeeded' AND surplus FOR UPDATE`,
+      [paymentNo],
+    )
+  )[0];
+
+/** The payment a refund of the order is taken from: its first succeeded attempt that is not surplus. */
+export const findRefundablePayment = async (sql: Sql, orderId: number) =>
+  (
+    await sql.query<PaymentRow>(
+      `SELECT * FROM payments WHERE order_id = $1 AND status = 'succeeded' AND NOT surplus ORDER BY id LIMIT 1`,
+      [orderId],
+    )
+  )[0];

@@ -1,3 +1,4 @@
+import { followUpDelayMs } from '../job-kinds.ts';
 import type { Db, Sql } from '../db/client.ts';
 import type { Clock } from '../lib/clock.ts';
 import { failpoint } from '../lib/failpoints.ts';
@@ -7,14 +8,14 @@ import type { Logger } from '../lib/log.ts';
 import { addRefundToOrder } from '../orders/order-state.ts';
 import type { PaymentRow } from '../payments/payment.ts';
 import { toAttemptRef } from '../payments/attempt-ref.ts';
+import { lockSurplusPayment } from '../payments/payments.repository.ts';
 import type { ParsedNotification, PaymentProvider, RefundInput, RefundState } from '../providers/provider.ts';
 import { providerFor, type Providers } from '../providers/registry.ts';
-import type { RefundRow } from './refund.ts';
 import { PROVIDER, record, settleOrderIfIdle, SYSTEM, tellCustomer } from './refund-history.ts';
 import * as repo from './refunds.repository.ts';
 import { DRIVE_REFUND_JOB, move } from './refunds.service.ts';
 
-type RefundWithPayment = RefundRow & { order_no: string; payment: PaymentRow };
+type RefundWithPayment = repo.RefundWithPayment;
 
 /** What a notification's refund event comes to (the notifications feature's Verdict, by shape). */
 export type RefundEventVerdict =
@@ -40,11 +41,7 @@ export function createRefundProcessing(deps: {
   const { db, clock } = deps;
 
   async function load(refundNo: string): Promise<RefundWithPayment | undefined> {
-    const [row] = await db.query<RefundWithPayment>(
-      `SELECT r.*, o.order_no, row_to_json(p) AS payment FROM refunds r
-       JOIN orders o ON o.id = r.order_id JOIN payments p ON p.id = r.payment_id WHERE r.refund_no = $1`,
-      [refundNo],
-    );
+    const row = await repo.findRefundWithPayment(db, refundNo);
     if (!row) return undefined;
     const p = row.payment as unknown as Record<string, string>;
     // row_to_json gives timestamps as text; the provider needs the attempt's creation time (UnionPay txnTime).
@@ -116,7 +113,7 @@ export function createRefundProcessing(deps: {
     if (r.status === 'approved' || !r.sent_at) {
       await db.tx(async (sql) => {
         if (r.status === 'approved') await move(sql, r, 'processing', SYSTEM, 'sent', now, null, { sent_at: now });
-        else await sql.query('UPDATE refunds SET sent_at = $1 WHERE id = $2', [now, r.id]);
+        else await repo.markSent(sql, r.id, now);
       });
       result = await provider.refund(inputOf(r));
     } else {
@@ -131,7 +128,7 @@ export function createRefundProcessing(deps: {
     await applyResult(refundNo, result);
     if (result.kind === 'succeeded' || result.kind === 'failed') return;
     const age = now.getTime() - (r.sent_at ?? now).getTime();
-    return { again: new Date(now.getTime() + Math.min(Math.max(age / 2, 5_000), 10 * 60_000)) };
+    return { again: new Date(now.getTime() + followUpDelayMs('refund.drive', age)) };
   }
 
   /**
@@ -193,18 +190,10 @@ export function createRefundProcessing(deps: {
   /** Money that should not have arrived (late, or a second attempt) goes back without review, once. */
   async function returnSurplus(paymentNo: string): Promise<void> {
     await db.tx(async (sql: Sql) => {
-      const [p] = await sql.query<PaymentRow>(
-        `SELECT * FROM payments WHERE payment_no = $1 AND status = 'succeeded' AND surplus FOR UPDATE`,
-        [paymentNo],
-      );
+      const p = await lockSurplusPayment(sql, paymentNo);
       if (!p) return;
       const now = clock.now();
-      const [refund] = await sql.query<RefundRow>(
-        `INSERT INTO refunds (refund_no, order_id, payment_id, user_id, automatic, status, amount, currency, reason, created_at, updated_at)
-         VALUES ($1, $2, $3, NULL, true, 'approved', $4, $5, 'money that should not have arrived: returned automatically', $6, $6)
-         ON CONFLICT (payment_id) WHERE automatic DO NOTHING RETURNING *`,
-        [merchantNo('R', now), p.order_id, p.id, p.amount, p.currency, now],
-      );
+      const refund = await repo.insertAutomaticRefund(sql, { refundNo: merchantNo('R', now), payment: p, at: now });
       if (!refund) return;
       await record(sql, refund, now, SYSTEM, 'opened_automatically', {
         to: 'approved',

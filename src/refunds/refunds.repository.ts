@@ -1,3 +1,4 @@
+import type { PaymentRow } from '../payments/payment.ts';
 import type { Sql } from '../db/client.ts';
 import type { CustomerNotice, RefundRow, RefundStatus } from './refund.ts';
 import { HOLDING_STATUSES } from './refund.ts';
@@ -192,3 +193,60 @@ export const processingRefundsOfPayment = (sql: Sql, paymentNo: string) =>
     `SELECT r.refund_no FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE p.payment_no = $1 AND r.status = 'processing'`,
     [paymentNo],
   );
+
+export type RefundWithPayment = RefundRow & { order_no: string; payment: PaymentRow };
+
+/** The refund with its order's number and its whole payment row (what the provider calls need). */
+export const findRefundWithPayment = async (sql: Sql, refundNo: string) =>
+  (
+    await sql.query<RefundWithPayment>(
+      `SELECT r.*, o.order_no, row_to_json(p) AS payment FROM refunds r
+       JOIN orders o ON o.id = r.order_id JOIN payments p ON p.id = r.payment_id WHERE r.refund_no = $1`,
+      [refundNo],
+    )
+  )[0];
+
+/** Set before each send, so that after a crash the refund is asked about instead of sent blind. */
+export const markSent = (sql: Sql, id: number, at: Date) =>
+  sql.query('UPDATE refunds SET sent_at = $1 WHERE id = $2', [at, id]);
+
+/** The automatic refund of a surplus payment, once per payment (a second insert answers undefined). */
+export const insertAutomaticRefund = async (
+  sql: Sql,
+  r: { refundNo: string; payment: Pick<PaymentRow, 'id' | 'order_id' | 'amount' | 'currency'>; at: Date },
+) =>
+  (
+    await sql.query<RefundRow>(
+      `INSERT INTO refunds (refund_no, order_id, payment_id, user_id, automatic, status, amount, currency, reason, created_at, updated_at)
+       VALUES ($1, $2, $3, NULL, true, 'approved', $4, $5, 'money that should not have arrived: returned automatically', $6, $6)
+       ON CONFLICT (payment_id) WHERE automatic DO NOTHING RETURNING *`,
+      [r.refundNo, r.payment.order_id, r.payment.id, r.payment.amount, r.payment.currency, r.at],
+    )
+  )[0];
+
+/** Staff gave up on a failed refund: it stays failed, marked closed. */
+export const markAbandoned = async (sql: Sql, id: number, at: Date) =>
+  (
+    await sql.query<RefundRow>('UPDATE refunds SET abandoned_at = $1, updated_at = $1 WHERE id = $2 RETURNING *', [
+      at,
+      id,
+    ])
+  )[0];
+
+/** A message to the customer with their e-mail address, for the notice e-mail job. */
+export const findMessageWithEmail = async (sql: Sql, messageId: number) =>
+  (
+    await sql.query<{
+      email: string;
+      kind: string;
+      order_no: string;
+      refund_no: string;
+      amount: number;
+      currency: string;
+      note: string | null;
+    }>(
+      `SELECT u.email, m.kind, m.order_no, m.refund_no, m.amount, m.currency, m.note
+       FROM customer_messages m JOIN users u ON u.id = m.user_id WHERE m.id = $1`,
+      [messageId],
+    )
+  )[0];

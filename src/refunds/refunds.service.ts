@@ -9,6 +9,7 @@ import { guardedUpdate } from '../lib/transitions.ts';
 import type { OrderStatus } from '../orders/order.ts';
 import { holdOrderForRefund, lockOrder } from '../orders/order-state.ts';
 import type { PaymentRow } from '../payments/payment.ts';
+import { findRefundablePayment } from '../payments/payments.repository.ts';
 import { refundTransitions, type RefundRow, type RefundStatus } from './refund.ts';
 import { REFUND_LIMITS } from './refund-limits.ts';
 import { record, settleOrderIfIdle, tellCustomer, type Actor } from './refund-history.ts';
@@ -51,10 +52,7 @@ export function createRefundsService(deps: { db: Db; clock: Clock; dualApprovalA
           if (!order || order.user_id !== user.id) throw new AppError('order_not_found', 'order not found');
           if (!REFUNDABLE_ORDER.includes(order.status))
             throw new AppError('invalid_state', `order is ${order.status}, nothing to refund`);
-          const [payment] = await sql.query<PaymentRow>(
-            `SELECT * FROM payments WHERE order_id = $1 AND status = 'succeeded' AND NOT surplus ORDER BY id LIMIT 1`,
-            [order.id],
-          );
+          const payment = await findRefundablePayment(sql, order.id);
           if (!payment) throw new AppError('invalid_state', 'order has no payment to refund');
           const now = clock.now();
           checkProviderLimits(payment, await repo.countRefundsOfOrder(sql, order.id), now);
@@ -156,10 +154,7 @@ export function createRefundsService(deps: { db: Db; clock: Clock; dualApprovalA
         if (refund.status !== 'failed' || refund.abandoned_at)
           throw new AppError('invalid_state', `refund is ${refund.status}`);
         const now = clock.now();
-        const [closed] = await sql.query<RefundRow>(
-          'UPDATE refunds SET abandoned_at = $1, updated_at = $1 WHERE id = $2 RETURNING *',
-          [now, refund.id],
-        );
+        const closed = await repo.markAbandoned(sql, refund.id, now);
         await record(sql, refund, now, staffActor(staff), 'closed', { note });
         await settleOrderIfIdle(sql, refund.order_id, refund.id, now);
         return closed!;
