@@ -3,7 +3,9 @@ import type { PaymentMethod } from '../config.ts';
 import type { PaymentAction } from '../providers/provider.ts';
 import type { Transitions } from '../lib/transitions.ts';
 
-export type PaymentStatus = 'pending' | 'succeeded' | 'failed' | 'closed';
+/** Every attempt status, once: the type and the API's enum follow it (003_payments.sql checks the same). */
+export const PAYMENT_STATUSES = ['pending', 'succeeded', 'failed', 'closed'] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
 /**
  * One attempt's life. The provider's word that money arrived wins over our own close or failure

@@ -1,6 +1,8 @@
 import type { Transitions } from '../lib/transitions.ts';
 
-export type RefundStatus = 'pending_review' | 'approved' | 'rejected' | 'processing' | 'succeeded' | 'failed';
+/** Every refund status, once: the type and the API's enum follow it. */
+export const REFUND_STATUSES = ['pending_review', 'approved', 'rejected', 'processing', 'succeeded', 'failed'] as const;
+export type RefundStatus = (typeof REFUND_STATUSES)[number];
 
 /** CONTRACT.md: pending_review → approved | rejected; approved → processing → succeeded | failed; failed → processing (staff retry). */
 export const refundTransitions: Transitions<RefundStatus> = {

@@ -5,6 +5,7 @@ import { requireRole, requireStaff, requireUser } from '../http/auth.ts';
 import { errorResponses, newRouter } from '../http/env.ts';
 import { AppError } from '../lib/errors.ts';
 import { OrderNoParam } from '../orders/orders.routes.ts';
+import { REFUND_STATUSES } from './refund.ts';
 import { refundDetail, refundSummary } from './refund.view.ts';
 import * as repo from './refunds.repository.ts';
 import type { RefundsService } from './refunds.service.ts';
@@ -24,7 +25,6 @@ const json = (schema: z.ZodTypeAny, description: string) => ({
   content: { 'application/json': { schema } },
 });
 const Refund = z.record(z.string(), z.unknown()).openapi('Refund');
-const STATUSES = ['pending_review', 'approved', 'rejected', 'processing', 'succeeded', 'failed'] as const;
 
 export function refundsRoutes(deps: { db: Db; refunds: RefundsService }) {
   const { db, refunds } = deps;
@@ -96,7 +96,7 @@ export function refundsRoutes(deps: { db: Db; refunds: RefundsService }) {
         summary: 'Refunds, oldest first, optionally of one status (the review queue: pending_review)',
         request: {
           query: z.object({
-            status: z.enum(STATUSES).optional(),
+            status: z.enum(REFUND_STATUSES).optional(),
             limit: z.coerce.number().int().min(1).max(1000).default(200),
           }),
         },
