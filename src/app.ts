@@ -7,13 +7,14 @@ import { createAccountsService } from './accounts/accounts.service.ts';
 import { catalogRoutes } from './catalog/catalog.routes.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
+import { ping } from './db/health.ts';
 import { authenticate } from './http/auth.ts';
 import { mountDocs } from './http/docs.ts';
 import type { AppEnv } from './http/env.ts';
 import { notFoundHandler, onError } from './http/errors.ts';
 import { createMetrics, observe } from './http/observability.ts';
 import type { Clock } from './lib/clock.ts';
-import type { JobHandler } from './lib/jobs.ts';
+import { jobHandler, type JobHandlers } from './lib/jobs.ts';
 import { createRateLimiter, limitsOf } from './lib/rate-limit.ts';
 import type { Logger } from './lib/log.ts';
 import { createNotificationsService } from './notifications/notifications.service.ts';
@@ -22,18 +23,17 @@ import { notificationReplayRoutes } from './notifications/replay.routes.ts';
 import { createNotificationReplay } from './notifications/replay.service.ts';
 import { providerEndpoints } from './notifications/provider-endpoints.ts';
 import { ordersRoutes } from './orders/orders.routes.ts';
-import { createOrdersService, EXPIRE_ORDER_JOB } from './orders/orders.service.ts';
+import { expireOrderJob } from './orders/order-expiry.job.ts';
+import { createOrdersService } from './orders/orders.service.ts';
 import { createPaymentStateService } from './payments/payment-state.service.ts';
 import { paymentsRoutes } from './payments/payments.routes.ts';
-import { createPaymentsService, POLL_PAYMENT_JOB } from './payments/payments.service.ts';
+import { createPaymentsService } from './payments/payments.service.ts';
 import type { Providers } from './providers/registry.ts';
 import { noticeEmailJob } from './refunds/notice-email.ts';
-import { SEND_NOTICE_EMAIL_JOB } from './refunds/refund-history.ts';
 import { createRefundProcessing } from './refunds/refund-processing.service.ts';
 import { refundsOfOrder } from './refunds/refund.view.ts';
 import { refundsRoutes } from './refunds/refunds.routes.ts';
-import { createRefundsService, DRIVE_REFUND_JOB } from './refunds/refunds.service.ts';
-import { RETURN_SURPLUS_JOB } from './payments/payment-state.service.ts';
+import { createRefundsService } from './refunds/refunds.service.ts';
 import { createConsistencyChecker } from './reconciliation/consistency.service.ts';
 import { createDifferenceLog } from './reconciliation/differences.ts';
 import { reconciliationRoutes } from './reconciliation/reconciliation.routes.ts';
@@ -59,7 +59,12 @@ export function createApp(deps: AppDeps) {
   const limiter = createRateLimiter({ db, clock });
   const limits = limitsOf(config.rateLimits);
   const accounts = createAccountsService({ db, clock, limiter, limits });
-  const orders = createOrdersService({ db, clock, orderTtlSeconds: config.orderTtlSeconds });
+  const orders = createOrdersService({
+    db,
+    clock,
+    orderTtlSeconds: config.orderTtlSeconds,
+    stockHolds: config.stockHolds,
+  });
   const state = createPaymentStateService({ db, clock });
   const payments = createPaymentsService({ db, clock, log, providers, orders, state, publicUrl: config.publicUrl });
   const refunds = createRefundsService({ db, clock, dualApprovalAbove: config.refundDualApprovalAbove });
@@ -124,7 +129,7 @@ export function createApp(deps: AppDeps) {
   mountDocs(app, api);
   app.get('/healthz', async (c) => {
     try {
-      await db.query('SELECT 1');
+      await ping(db);
       return c.json({ status: 'ok', database: db.kind });
     } catch {
       return c.json({ status: 'unavailable' }, 503);
@@ -134,20 +139,16 @@ export function createApp(deps: AppDeps) {
     c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }),
   );
 
-  const jobs: Record<string, JobHandler> = {
-    [EXPIRE_ORDER_JOB]: async (payload) => {
-      const orderNo = String(payload.orderNo);
-      const order = await orders.findOpen(orderNo);
-      if (!order) return;
-      if (order.expires_at > clock.now()) return { again: order.expires_at };
-      const outcome = await payments.closeOrder(orderNo);
-      if (outcome === 'retry') throw new Error(`could not close the attempts of ${orderNo} at their providers yet`);
-    },
-    [POLL_PAYMENT_JOB]: (payload) => payments.poll(String(payload.paymentNo)),
-    [RETURN_SURPLUS_JOB]: (payload) => refundProcessing.returnSurplus(String(payload.paymentNo)),
-    [DRIVE_REFUND_JOB]: (payload) => refundProcessing.drive(String(payload.refundNo)),
-    [SEND_NOTICE_EMAIL_JOB]: noticeEmailJob({ db, smtpUrl: config.smtpUrl, from: config.smtpFrom }),
-    ...operationsJobs({ db, clock, providers, reconciliation, checker }),
+  const ops = operationsJobs({ db, clock, providers, reconciliation, checker });
+  const jobs: JobHandlers = {
+    'order.expire': expireOrderJob({ orders, clock, closeOrder: payments.closeOrder }),
+    'payment.poll': jobHandler('payment.poll', ({ paymentNo }) => payments.poll(paymentNo)),
+    'payment.return_surplus': jobHandler('payment.return_surplus', ({ paymentNo }) =>
+      refundProcessing.returnSurplus(paymentNo),
+    ),
+    'refund.drive': jobHandler('refund.drive', ({ refundNo }) => refundProcessing.drive(refundNo)),
+    'notice.email': noticeEmailJob({ db, smtpUrl: config.smtpUrl, from: config.smtpFrom }),
+    ...ops,
   };
 
   return {

@@ -99,6 +99,9 @@ const envSchema = z.object({
       .min(10)
       .max(7 * 24 * 3600),
   ),
+  /** Issue 21.4: units of one product one order may reserve, and units one customer may hold unpaid in all. */
+  ORDER_MAX_UNITS_PER_PRODUCT: optional(z.coerce.number().int().min(1).max(999)),
+  CUSTOMER_MAX_HELD_UNITS: optional(z.coerce.number().int().min(1)),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   REFUND_DUAL_APPROVAL_ABOVE: optional(z.coerce.number().int().min(1)),
   SMTP_URL: optional(z.url()),
@@ -173,6 +176,12 @@ export interface UnionpayCredentials {
   gateway: string;
 }
 
+/** How much stock unpaid orders may tie up (issue 21.4; docs/operations.md says what a shop should set). */
+export interface StockHoldLimits {
+  maxUnitsPerProduct: number;
+  maxHeldUnitsPerCustomer: number;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -187,6 +196,7 @@ export interface Config {
   /** Worker processes of this instance (node:cluster); 1 serves in the process itself. */
   workers: number;
   orderTtlSeconds: number;
+  stockHolds: StockHoldLimits;
   logLevel: string;
   refundDualApprovalAbove: number | undefined;
   smtpUrl: string | undefined;
@@ -252,6 +262,10 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     sandbox: env.MALLPAY_SANDBOX ? env.MALLPAY_SANDBOX === '1' : !env.DATABASE_URL,
     workers: env.MALLPAY_WORKERS ?? (env.DATABASE_URL ? availableParallelism() : 1),
     orderTtlSeconds: env.ORDER_TTL_SECONDS ?? 1800,
+    stockHolds: {
+      maxUnitsPerProduct: env.ORDER_MAX_UNITS_PER_PRODUCT ?? 20,
+      maxHeldUnitsPerCustomer: env.CUSTOMER_MAX_HELD_UNITS ?? 50,
+    },
     logLevel: env.LOG_LEVEL ?? 'info',
     refundDualApprovalAbove: env.REFUND_DUAL_APPROVAL_ABOVE,
     smtpUrl: env.SMTP_URL,

@@ -34,3 +34,10 @@ export const findSessionUser = async (sql: Sql, tokenHash: string, now: Date) =>
 
 export const deleteSession = (sql: Sql, tokenHash: string) =>
   sql.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash]);
+
+/**
+ * Locks the user's row for the rest of the transaction: one customer's orders are placed one at a time, so
+ * the units they hold unpaid are counted without a race (issue 21.4). Taken before any product row.
+ */
+export const lockUser = (sql: Sql, userId: number) =>
+  sql.query('SELECT id FROM users WHERE id = $1 FOR UPDATE', [userId]);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Db, Sql } from '../db/client.ts';
 import { AppError } from './errors.ts';
+import * as repo from './idempotency.repository.ts';
 
 export interface StoredResponse<T> {
   status: number;
@@ -22,26 +23,16 @@ export async function idempotent<T>(
     throw new AppError('invalid_request', 'Idempotency-Key must be 1 to 255 visible ASCII characters');
   const hash = createHash('sha256').update(canonicalJson(req.body)).digest('hex');
   return db.tx(async (sql) => {
-    const claimed = await sql.query(
-      `INSERT INTO idempotency_keys (user_id, scope, key, request_hash) VALUES ($1, $2, $3, $4)
-       ON CONFLICT DO NOTHING RETURNING key`,
-      [req.userId, req.scope, req.key, hash],
-    );
-    if (claimed.length === 0) {
-      const [first] = await sql.query<{ request_hash: string; response_code: number; response_body: T }>(
-        'SELECT request_hash, response_code, response_body FROM idempotency_keys WHERE user_id = $1 AND scope = $2 AND key = $3',
-        [req.userId, req.scope, req.key],
-      );
+    const k = { userId: req.userId, scope: req.scope, key: req.key! };
+    if (!(await repo.claimKey(sql, k, hash))) {
+      const first = await repo.findKey<T>(sql, k);
       if (!first || first.request_hash !== hash) {
         throw new AppError('idempotency_key_reused', 'this Idempotency-Key was used with another request body');
       }
       return { status: first.response_code, body: first.response_body };
     }
     const response = await run(sql);
-    await sql.query(
-      'UPDATE idempotency_keys SET response_code = $1, response_body = $2 WHERE user_id = $3 AND scope = $4 AND key = $5',
-      [response.status, JSON.stringify(response.body), req.userId, req.scope, req.key],
-    );
+    await repo.saveResponse(sql, k, response.status, response.body);
     return response;
   });
 }

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Db, Sql } from '../db/client.ts';
 import type { Clock } from './clock.ts';
+import { JOB_KINDS, retryBackoffMs, type JobKind, type JobPayload } from '../job-kinds.ts';
 import { createPollLoop } from './poll-loop.ts';
+import * as repo from './jobs.repository.ts';
 
 export interface JobRow {
   id: number;
@@ -23,24 +25,38 @@ export interface EnqueueOptions {
   maxAttempts?: number;
 }
 
-/** Called inside the transaction of the change that causes the job, so both commit or neither. */
-export async function enqueue(
+/**
+ * Called inside the transaction of the change that causes the job, so both commit or neither. A registered
+ * kind (src/job-kinds.ts) takes its typed payload.
+ */
+export async function enqueue<K extends string>(
   sql: Sql,
-  kind: string,
-  payload: Record<string, unknown>,
+  kind: K,
+  payload: K extends JobKind ? JobPayload<K> : Record<string, unknown>,
   opts: EnqueueOptions,
 ): Promise<void> {
-  await sql.query(
-    `INSERT INTO jobs (kind, payload, run_at, dedupe_key, max_attempts) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (dedupe_key) DO NOTHING`,
-    [kind, JSON.stringify(payload), opts.runAt, opts.dedupeKey ?? null, opts.maxAttempts ?? 25],
-  );
+  await repo.insertJob(sql, {
+    kind,
+    payload,
+    runAt: opts.runAt,
+    dedupeKey: opts.dedupeKey ?? null,
+    maxAttempts: opts.maxAttempts ?? 25,
+  });
 }
 
-/** Exponential backoff with a cap: 2 s, 4 s, 8 s … 15 min. */
-export function backoffMs(attempts: number): number {
-  return Math.min(2 ** Math.max(attempts, 1) * 1000, 15 * 60_000);
+/** A handler for a registered kind: the stored payload is checked against the kind's schema first. */
+export function jobHandler<K extends JobKind>(
+  kind: K,
+  run: (payload: JobPayload<K>, job: JobRow) => Promise<JobOutcome>,
+): JobHandler {
+  return (payload, job) => run(JOB_KINDS[kind].parse(payload) as JobPayload<K>, job);
 }
+
+/** One handler for every registered kind: app.ts builds this, and a kind without one does not compile. */
+export type JobHandlers = { [K in JobKind]: JobHandler };
+
+/** Exponential backoff with a cap (src/job-kinds.ts): 2 s, 4 s, 8 s … 15 min. */
+export const backoffMs = retryBackoffMs;
 
 export interface WorkerOptions {
   db: Db;
@@ -60,15 +76,7 @@ export function createWorker(opts: WorkerOptions) {
 
   async function claim(): Promise<JobRow[]> {
     const now = opts.clock.now();
-    return opts.db.query<JobRow>(
-      `UPDATE jobs SET locked_by = $1, locked_until = $2, attempts = attempts + 1
-       WHERE id IN (
-         SELECT id FROM jobs
-         WHERE dead_at IS NULL AND run_at <= $3 AND (locked_until IS NULL OR locked_until <= $3)
-         ORDER BY run_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)
-       RETURNING id, kind, payload, attempts, max_attempts`,
-      [id, new Date(now.getTime() + leaseMs), now, batch],
-    );
+    return repo.claimJobs(opts.db, { worker: id, lockedUntil: new Date(now.getTime() + leaseMs), now, batch });
   }
 
   async function runOne(job: JobRow): Promise<void> {
@@ -77,23 +85,22 @@ export function createWorker(opts: WorkerOptions) {
       if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
       const outcome = await handler(job.payload, job);
       if (outcome && 'again' in outcome) {
-        await opts.db.query(
-          'UPDATE jobs SET run_at = $1, attempts = 0, locked_by = NULL, locked_until = NULL WHERE id = $2 AND locked_by = $3',
-          [outcome.again, job.id, id],
-        );
+        await repo.runAgainAt(opts.db, job.id, id, outcome.again);
       } else {
-        await opts.db.query('DELETE FROM jobs WHERE id = $1 AND locked_by = $2', [job.id, id]);
+        await repo.deleteJob(opts.db, job.id, id);
       }
     } catch (err) {
       const now = opts.clock.now();
       const dead = job.attempts >= job.max_attempts;
       const message = err instanceof Error ? err.message : String(err);
       opts.log.warn({ job: job.id, kind: job.kind, attempts: job.attempts, dead, err: message }, 'job failed');
-      await opts.db.query(
-        `UPDATE jobs SET run_at = $1, last_error = $2, dead_at = $3, locked_by = NULL, locked_until = NULL
-         WHERE id = $4 AND locked_by = $5`,
-        [new Date(now.getTime() + backoffMs(job.attempts)), message.slice(0, 2000), dead ? now : null, job.id, id],
-      );
+      await repo.failJob(opts.db, {
+        id: job.id,
+        worker: id,
+        runAt: new Date(now.getTime() + retryBackoffMs(job.attempts)),
+        error: message.slice(0, 2000),
+        deadAt: dead ? now : null,
+      });
     }
   }
 

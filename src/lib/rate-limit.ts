@@ -1,6 +1,7 @@
 import type { Db } from '../db/client.ts';
 import type { Clock } from './clock.ts';
 import { AppError } from './errors.ts';
+import { countRequest, deleteWindowsBefore } from './rate-limit.repository.ts';
 
 export interface Limit {
   limit: number;
@@ -17,16 +18,12 @@ export function createRateLimiter(deps: { db: Db; clock: Clock }) {
     async check(key: string, rule: Limit): Promise<void> {
       const now = deps.clock.now().getTime();
       const windowStart = new Date(now - (now % rule.windowMs));
-      const [row] = await deps.db.query<{ count: number }>(
-        `INSERT INTO rate_limits (key, window_start, count) VALUES ($1, $2, 1)
-         ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1 RETURNING count`,
-        [key, windowStart],
-      );
+      const count = await countRequest(deps.db, key, windowStart);
       if (now - lastSweep > 10 * 60_000) {
         lastSweep = now;
-        await deps.db.query('DELETE FROM rate_limits WHERE window_start < $1', [new Date(now - 3600_000)]);
+        await deleteWindowsBefore(deps.db, new Date(now - 3600_000));
       }
-      if (row!.count > rule.limit) {
+      if (count > rule.limit) {
         const retryAfter = Math.ceil((windowStart.getTime() + rule.windowMs - now) / 1000);
         throw new AppError('rate_limited', `too many requests; try again in ${retryAfter} s`, { retryAfter });
       }

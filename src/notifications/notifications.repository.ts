@@ -15,22 +15,27 @@ export interface NotificationRecord {
   rawBody: string;
 }
 
-export const recordNotification = (sql: Sql, n: NotificationRecord) =>
-  sql.query(
-    `INSERT INTO notifications (provider, received_at, outcome, reason, message, kind, event_id, out_trade_no, headers, raw_body)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [
-      n.provider,
-      n.receivedAt,
-      n.outcome,
-      n.reason ?? null,
-      n.message ?? null,
-      n.kind ?? null,
-      n.eventId ?? null,
-      n.outTradeNo ?? null,
-      JSON.stringify(n.headers),
-      n.rawBody,
-    ],
+/** Records one delivery; answers its id (the result a replay reports). */
+export const recordNotification = async (sql: Sql, n: NotificationRecord): Promise<number> =>
+  Number(
+    (
+      await sql.query<{ id: number }>(
+        `INSERT INTO notifications (provider, received_at, outcome, reason, message, kind, event_id, out_trade_no, headers, raw_body)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+        [
+          n.provider,
+          n.receivedAt,
+          n.outcome,
+          n.reason ?? null,
+          n.message ?? null,
+          n.kind ?? null,
+          n.eventId ?? null,
+          n.outTradeNo ?? null,
+          JSON.stringify(n.headers),
+          n.rawBody,
+        ],
+      )
+    )[0]!.id,
   );
 
 export interface NotificationRow {
@@ -80,3 +85,25 @@ export const findNotification = async (sql: Sql, id: number) =>
       [id],
     )
   )[0];
+
+/** A delivery as it arrived, for a replay: the provider's headers and the raw body. */
+export const findDeliveryForReplay = async (sql: Sql, id: number) =>
+  (
+    await sql.query<{
+      id: number;
+      provider: string;
+      outcome: string;
+      headers: Record<string, string>;
+      raw_body: string;
+      received_at: Date;
+    }>('SELECT id, provider, outcome, headers, raw_body, received_at FROM notifications WHERE id = $1', [id])
+  )[0];
+
+/** When these bytes first arrived from this provider (this row or an earlier copy of it). */
+export const firstArrivalOf = async (sql: Sql, n: { id: number; provider: string; raw_body: string }) => {
+  const [first] = await sql.query<{ at: Date | null }>(
+    'SELECT min(received_at) AS at FROM notifications WHERE provider = $1 AND raw_body = $2 AND id <= $3',
+    [n.provider, n.raw_body, n.id],
+  );
+  return first?.at ? new Date(first.at) : undefined;
+};

@@ -9,22 +9,32 @@ import { toAttemptRef } from '../payments/attempt-ref.ts';
 import type { InboundRequest, ParsedNotification, PaymentProvider } from '../providers/provider.ts';
 import { recordNotification, type NotificationOutcome } from './notifications.repository.ts';
 
-/** Handles the refund events that notifications carry (the refund feature). */
-export type RefundEventHandler = (
-  provider: PaymentProvider,
-  event: Extract<ParsedNotification, { kind: 'refund' }>,
-) => Promise<{ outcome: NotificationOutcome; reason?: string; message?: string }>;
-
 /**
  * What to do with a notification. `apply` runs in one transaction with the delivery's record, so a crash
- * cannot leave a change applied but its delivery unrecorded.
+ * cannot leave a change applied but its delivery unrecorded, nor recorded but not applied. Whatever asks a
+ * provider (a confirming query) happens while judging, before that transaction opens.
  */
-type Verdict = {
+export type Verdict = {
   outcome: NotificationOutcome;
   reason?: string;
   message?: string;
-  apply?: (sql: Sql) => Promise<NotificationOutcome>;
+  apply?: (sql: Sql) => Promise<'applied' | 'duplicate'>;
 };
+
+/** Judges the refund events that notifications carry (the refund feature); its `apply` joins our transaction. */
+export type RefundEventHandler = (
+  provider: PaymentProvider,
+  event: Extract<ParsedNotification, { kind: 'refund' }>,
+) => Promise<Verdict>;
+
+/** What became of one delivery: the HTTP layer turns it into the provider's acknowledgement; replay reports it. */
+export interface NotificationResult {
+  /** The delivery's row in `notifications`. */
+  id: number;
+  outcome: NotificationOutcome;
+  reason?: string | undefined;
+  message?: string | undefined;
+}
 
 /** Headers kept with each notification: the provider's own (signature, serial …), never cookies. */
 const keptHeaders = (h: Headers) =>
@@ -65,7 +75,8 @@ export function createNotificationsService(deps: {
             message: `notified ${parsed.amount}, attempt is ${payment.amount}`,
           };
         }
-        if (parsed.state === 'closed') return { outcome: await state.close(db, parsed.paymentNo, 'closed') };
+        if (parsed.state === 'closed')
+          return { outcome: 'applied', apply: (sql) => state.close(sql, parsed.paymentNo, 'closed') };
         if (payment.status === 'succeeded') return { outcome: 'duplicate' };
         if (parsed.confirmByQuery) {
           // The provider advises asking before money state moves (UnionPay §3.5).
@@ -80,39 +91,40 @@ export function createNotificationsService(deps: {
   }
 
   return {
-    async receive(provider: PaymentProvider, req: InboundRequest): Promise<Response> {
+    async receive(provider: PaymentProvider, req: InboundRequest): Promise<NotificationResult> {
       const receivedAt = clock.now();
       const parsed = await provider.parseNotification(req);
-      const { apply, ...verdict } = await judge(provider, parsed);
-      const record = (sql: Sql) =>
-        recordNotification(sql, {
+      const { apply, ...judged } = await judge(provider, parsed);
+      // One transaction per verdict: the change (if any) and the delivery's record commit together.
+      const result = await db.tx(async (sql): Promise<NotificationResult> => {
+        const outcome = apply ? await apply(sql) : judged.outcome;
+        const id = await recordNotification(sql, {
           provider: provider.method,
           receivedAt,
-          ...verdict,
+          ...judged,
+          outcome,
           kind: parsed.kind,
           eventId: 'eventId' in parsed ? parsed.eventId : undefined,
           outTradeNo: parsed.paymentNo,
           headers: keptHeaders(req.headers),
           rawBody: req.rawBody,
         });
-      if (apply) {
-        await db.tx(async (sql) => {
-          verdict.outcome = await apply(sql);
-          await record(sql);
-          failpoint('notification.before_commit');
-        });
-      } else {
-        await record(db);
-      }
-      deps.metrics.notifications.inc({ provider: provider.method, outcome: verdict.outcome });
-      if (verdict.outcome === 'rejected') {
+        if (apply) failpoint('notification.before_commit');
+        return { id, outcome, reason: judged.reason, message: judged.message };
+      });
+      deps.metrics.notifications.inc({ provider: provider.method, outcome: result.outcome });
+      if (result.outcome === 'rejected') {
         deps.log.warn(
-          { provider: provider.method, reason: verdict.reason, paymentNo: parsed.paymentNo },
+          { provider: provider.method, reason: result.reason, paymentNo: parsed.paymentNo },
           'notification rejected',
         );
       }
-      return provider.acknowledge(verdict.outcome !== 'rejected', verdict.reason);
+      return result;
     },
+
+    /** The provider's acknowledgement of a result: accepted for applied and duplicate, refused for rejected. */
+    acknowledge: (provider: PaymentProvider, result: NotificationResult): Response =>
+      provider.acknowledge(result.outcome !== 'rejected', result.reason),
   };
 }
 

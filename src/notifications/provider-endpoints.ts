@@ -29,7 +29,7 @@ export function providerEndpoints(deps: {
   app.post('/notify/:method', async (c) => {
     const p = provider(c);
     if (!p) return c.text('unknown payment method', 404);
-    return deps.notifications.receive(p, await inbound(c));
+    return deps.notifications.acknowledge(p, await deps.notifications.receive(p, await inbound(c)));
   });
 
   // The browser's word is never enough to mark anything paid: a verified return only tells us which

@@ -1,16 +1,8 @@
 import type { Db } from '../db/client.ts';
 import { AppError } from '../lib/errors.ts';
 import type { Providers } from '../providers/registry.ts';
+import * as repo from './notifications.repository.ts';
 import type { NotificationsService } from './notifications.service.ts';
-
-type Stored = {
-  id: number;
-  provider: string;
-  outcome: string;
-  headers: Record<string, string>;
-  raw_body: string;
-  received_at: Date;
-};
 
 export interface ReplayResult {
   replayOf: number;
@@ -26,37 +18,27 @@ export interface ReplayResult {
  */
 export function createNotificationReplay(deps: { db: Db; providers: Providers; notifications: NotificationsService }) {
   return async function replay(id: number): Promise<ReplayResult> {
-    const [n] = await deps.db.query<Stored>(
-      'SELECT id, provider, outcome, headers, raw_body, received_at FROM notifications WHERE id = $1',
-      [id],
-    );
+    const n = await repo.findDeliveryForReplay(deps.db, id);
     if (!n) throw new AppError('not_found', `no notification ${id}`);
     if (n.outcome !== 'rejected') throw new AppError('invalid_state', 'only a rejected notification can be replayed');
     const provider = deps.providers[n.provider as keyof Providers];
     if (!provider) throw new AppError('invalid_state', `${n.provider} is not enabled`);
     // Judged as of when these bytes first arrived (also when this row is itself a replay): a notification fresh
     // then is not stale because staff replay it later.
-    const [first] = await deps.db.query<{ at: Date }>(
-      'SELECT min(received_at) AS at FROM notifications WHERE provider = $1 AND raw_body = $2 AND id <= $3',
-      [n.provider, n.raw_body, n.id],
-    );
-    const firstReceivedAt = first?.at ? new Date(first.at) : n.received_at;
-    await deps.notifications.receive(provider, {
+    const firstReceivedAt = (await repo.firstArrivalOf(deps.db, n)) ?? n.received_at;
+    const replayed = await deps.notifications.receive(provider, {
       method: 'POST',
       headers: new Headers(n.headers),
       rawBody: n.raw_body,
       query: new URLSearchParams(),
       firstReceivedAt,
     });
-    const [replayed] = await deps.db.query<{ id: number; outcome: string; reason: string | null }>(
-      'SELECT id, outcome, reason FROM notifications WHERE provider = $1 AND raw_body = $2 AND id > $3 ORDER BY id DESC LIMIT 1',
-      [n.provider, n.raw_body, n.id],
-    );
+    // The result of this very replay, not the newest row with these bytes (a redelivery may land meanwhile).
     return {
       replayOf: Number(n.id),
-      id: Number(replayed!.id),
-      outcome: replayed!.outcome,
-      ...(replayed!.reason ? { reason: replayed!.reason } : {}),
+      id: replayed.id,
+      outcome: replayed.outcome,
+      ...(replayed.reason ? { reason: replayed.reason } : {}),
     };
   };
 }

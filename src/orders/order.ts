@@ -1,6 +1,15 @@
 import type { Transitions } from '../lib/transitions.ts';
 
-export type OrderStatus = 'pending_payment' | 'paid' | 'closed' | 'refund_pending' | 'partially_refunded' | 'refunded';
+/** Every order status, once: the type, the API's enum and the database's CHECK (migration 010) follow it. */
+export const ORDER_STATUSES = [
+  'pending_payment',
+  'paid',
+  'closed',
+  'refund_pending',
+  'partially_refunded',
+  'refunded',
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /**
  * CONTRACT.md: pending_payment → paid | closed; paid → refund_pending → partially_refunded | refunded,
@@ -25,7 +34,6 @@ export interface OrderRow {
   currency: string;
   paid_amount: number;
   refunded_amount: number;
-  status_before_refund: OrderStatus | null;
   expires_at: Date;
   created_at: Date;
   updated_at: Date;
@@ -42,3 +50,9 @@ export interface OrderItemRow {
 
 export const MAX_QUANTITY = 999;
 export const MAX_LINES = 50;
+
+/** Where an order rests once no refund of it is in flight: derived from the money, never remembered. */
+export function settledOrderStatus(paid: number, refunded: number): OrderStatus {
+  if (refunded === 0) return 'paid';
+  return refunded >= paid ? 'refunded' : 'partially_refunded';
+}

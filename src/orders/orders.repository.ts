@@ -44,3 +44,32 @@ export const listOrders = (sql: Sql, filter: { userId?: number; status?: OrderSt
      ORDER BY id DESC LIMIT $3`,
     [filter.userId ?? null, filter.status ?? null, filter.limit],
   );
+
+export const findOrderById = async (sql: Sql, orderId: number) =>
+  (await sql.query<OrderRow>('SELECT * FROM orders WHERE id = $1', [orderId]))[0];
+
+/**
+ * Adds a refund's money to the order, guarded like a status change: only while the order waits on refunds
+ * (`refund_pending`), and never past what was paid. No row back means the order is elsewhere.
+ */
+export const addRefundedAmount = async (
+  sql: Sql,
+  o: { orderId: number; amount: number; from: readonly OrderStatus[]; at: Date },
+) =>
+  (
+    await sql.query<OrderRow>(
+      `UPDATE orders SET refunded_amount = refunded_amount + $1, updated_at = $2
+       WHERE id = $3 AND status = ANY($4) AND refunded_amount + $1 <= paid_amount RETURNING *`,
+      [o.amount, o.at, o.orderId, o.from],
+    )
+  )[0];
+
+/** Units of each sku the customer holds in their unpaid orders (issue 21.4). */
+export const heldUnitsOfCustomer = async (sql: Sql, userId: number) =>
+  (
+    await sql.query<{ held: number }>(
+      `SELECT COALESCE(sum(i.quantity), 0)::int AS held FROM orders o JOIN order_items i ON i.order_id = o.id
+       WHERE o.user_id = $1 AND o.status = 'pending_payment'`,
+      [userId],
+    )
+  )[0]!.held;

@@ -5,7 +5,7 @@ import { errorResponses, newRouter } from '../http/env.ts';
 import type { Limits, RateLimiter } from '../lib/rate-limit.ts';
 import type { PaymentsService } from '../payments/payments.service.ts';
 import { cancelOwnOrder } from './cancel-order.ts';
-import { MAX_LINES, MAX_QUANTITY } from './order.ts';
+import { MAX_LINES, MAX_QUANTITY, ORDER_STATUSES } from './order.ts';
 import { orderDetail, orderList, type RefundsOfOrder } from './order.view.ts';
 import type { OrdersService } from './orders.service.ts';
 
@@ -18,7 +18,7 @@ const ItemSchema = z.object({
 export const OrderSchema = z
   .object({
     orderNo: z.string(),
-    status: z.enum(['pending_payment', 'paid', 'closed', 'refund_pending', 'partially_refunded', 'refunded']),
+    status: z.enum(ORDER_STATUSES),
     amount: z.number().int(),
     currency: z.string(),
     paidAmount: z.number().int(),

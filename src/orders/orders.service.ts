@@ -1,14 +1,15 @@
 import type { User } from '../accounts/accounts.ts';
 import { isStaff } from '../accounts/accounts.ts';
-import { lockProducts, releaseOrderStock, takeStock } from '../catalog/catalog.repository.ts';
+import { lockProducts, takeStock } from '../catalog/catalog.repository.ts';
+import { lockUser } from '../accounts/accounts.repository.ts';
+import type { StockHoldLimits } from '../config.ts';
 import type { Db, Sql } from '../db/client.ts';
 import type { Clock } from '../lib/clock.ts';
 import { AppError } from '../lib/errors.ts';
 import { idempotent, type StoredResponse } from '../lib/idempotency.ts';
 import { merchantNo } from '../lib/ids.ts';
 import { enqueue } from '../lib/jobs.ts';
-import { guardedUpdate } from '../lib/transitions.ts';
-import { MAX_QUANTITY, orderTransitions, type OrderItemRow, type OrderRow } from './order.ts';
+import { MAX_QUANTITY, type OrderItemRow, type OrderRow } from './order.ts';
 import * as repo from './orders.repository.ts';
 
 export interface OrderLine {
@@ -18,12 +19,43 @@ export interface OrderLine {
 
 export const EXPIRE_ORDER_JOB = 'order.expire';
 
-export function createOrdersService(deps: { db: Db; clock: Clock; orderTtlSeconds: number }) {
+export function createOrdersService(deps: {
+  db: Db;
+  clock: Clock;
+  orderTtlSeconds: number;
+  stockHolds: StockHoldLimits;
+}) {
   const { db, clock } = deps;
+
+  /**
+   * Issue 21.4: an unpaid order reserves its stock until its TTL, so without limits one customer could hold a
+   * product's whole stock and place it again every TTL. One order takes at most `maxUnitsPerProduct` of a
+   * product, and one customer holds at most `maxHeldUnitsPerCustomer` units in unpaid orders, this one
+   * included. The customer's row is locked first, so their concurrent orders are counted one after another.
+   */
+  async function checkHoldLimits(sql: Sql, user: User, wanted: Map<string, number>) {
+    const { maxUnitsPerProduct, maxHeldUnitsPerCustomer } = deps.stockHolds;
+    const over = [...wanted].filter(([, q]) => q > maxUnitsPerProduct).map(([sku]) => sku);
+    if (over.length)
+      throw new AppError('quantity_limit_exceeded', `at most ${maxUnitsPerProduct} of a product per order`, {
+        skus: over,
+        maxUnitsPerProduct,
+      });
+    await lockUser(sql, user.id);
+    const units = [...wanted.values()].reduce((a, b) => a + b, 0);
+    const held = await repo.heldUnitsOfCustomer(sql, user.id);
+    if (held + units > maxHeldUnitsPerCustomer)
+      throw new AppError(
+        'hold_limit_reached',
+        `unpaid orders may hold at most ${maxHeldUnitsPerCustomer} units; pay or cancel one first`,
+        { held, maxHeldUnitsPerCustomer },
+      );
+  }
 
   /** Prices come from the catalog; stock is taken in the same transaction, so it can never oversell. */
   async function reserveAndInsert(sql: Sql, user: User, lines: OrderLine[]) {
     const wanted = mergeLines(lines);
+    await checkHoldLimits(sql, user, wanted);
     const skus = [...wanted.keys()].sort();
     const products = await lockProducts(sql, skus);
     const unknown = skus.filter((s) => !products.some((p) => p.sku === s));
@@ -101,24 +133,6 @@ export function createOrdersService(deps: { db: Db; clock: Clock; orderTtlSecond
     },
 
     list: (user: User, limit = 100) => repo.listOrders(db, { userId: isStaff(user) ? undefined : user.id, limit }),
-
-    /**
-     * Closes an unpaid order and gives its stock back, once: a second call finds it closed (or paid) and
-     * does nothing. Answers the order as it now is.
-     */
-    async closeUnpaid(sql: Sql, orderNo: string): Promise<{ closed: boolean; order: OrderRow | undefined }> {
-      const now = clock.now();
-      const closed = await guardedUpdate<OrderRow['status'], OrderRow>(sql, {
-        table: 'orders',
-        transitions: orderTransitions,
-        key: { order_no: orderNo },
-        to: 'closed',
-        set: { closed_at: now, updated_at: now },
-      });
-      if (!closed) return { closed: false, order: await repo.findOrder(sql, orderNo) };
-      await releaseOrderStock(sql, closed.id);
-      return { closed: true, order: closed };
-    },
   };
 }
 

@@ -2,9 +2,10 @@ import type { Db, Sql } from '../db/client.ts';
 import type { Clock } from '../lib/clock.ts';
 import { enqueue } from '../lib/jobs.ts';
 import { guardedUpdate } from '../lib/transitions.ts';
-import { orderTransitions, type OrderRow, type OrderStatus } from '../orders/order.ts';
+import { markOrderPaid } from '../orders/order-state.ts';
 import type { PaymentState } from '../providers/provider.ts';
 import { paymentTransitions, type PaymentRow, type PaymentStatus } from './payment.ts';
+import * as repo from './payments.repository.ts';
 
 /** Money that should not have arrived goes back: the refund feature picks this job up. */
 export const RETURN_SURPLUS_JOB = 'payment.return_surplus';
@@ -34,16 +35,15 @@ export function createPaymentStateService(deps: { db: Db; clock: Clock }) {
       set: { provider_trade_no: paid.providerTradeNo, succeeded_at: paid.paidAt ?? now, updated_at: now },
     });
     if (!payment) return 'duplicate';
-    const order = await guardedUpdate<OrderStatus, OrderRow>(sql, {
-      table: 'orders',
-      transitions: orderTransitions,
-      key: { id: payment.order_id },
-      to: 'paid',
-      set: { paid_amount: payment.amount, paid_at: paid.paidAt ?? now, updated_at: now },
-    });
+    const order = await markOrderPaid(
+      sql,
+      payment.order_id,
+      { amount: payment.amount, paidAt: paid.paidAt ?? now },
+      now,
+    );
     if (!order) {
       // The order was closed, or another attempt paid it first: this money is surplus and goes back.
-      await sql.query('UPDATE payments SET surplus = true WHERE id = $1', [payment.id]);
+      await repo.markSurplus(sql, payment.id);
       await enqueue(sql, RETURN_SURPLUS_JOB, { paymentNo }, { runAt: now, dedupeKey: `surplus:${paymentNo}` });
     }
     return 'applied';

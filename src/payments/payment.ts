@@ -1,8 +1,11 @@
+import { followUpDelayMs } from '../job-kinds.ts';
 import type { PaymentMethod } from '../config.ts';
 import type { PaymentAction } from '../providers/provider.ts';
 import type { Transitions } from '../lib/transitions.ts';
 
-export type PaymentStatus = 'pending' | 'succeeded' | 'failed' | 'closed';
+/** Every attempt status, once: the type and the API's enum follow it (003_payments.sql checks the same). */
+export const PAYMENT_STATUSES = ['pending', 'succeeded', 'failed', 'closed'] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
 /**
  * One attempt's life. The provider's word that money arrived wins over our own close or failure
@@ -29,6 +32,8 @@ export interface PaymentRow {
   provider_trade_no: string | null;
   failure_reason: string | null;
   surplus: boolean;
+  /** While a payment request closes the order's other attempts and creates this one (migration 010). */
+  busy_until: Date | null;
   created_at: Date;
   updated_at: Date;
   succeeded_at: Date | null;
@@ -55,7 +60,5 @@ export function paymentView(p: PaymentRow) {
   };
 }
 
-/** How often a pending attempt is asked about: soon at first, then less, at most every 5 minutes. */
-export function nextPollDelayMs(age: number): number {
-  return Math.min(Math.max(age / 2, 5_000), 5 * 60_000);
-}
+/** How often a pending attempt is asked about: soon at first, then less, at most every 5 minutes (job-kinds.ts). */
+export const nextPollDelayMs = (age: number): number => followUpDelayMs('payment.poll', age);

@@ -40,5 +40,42 @@ export const findPaymentWithOrder = async (sql: Sql, paymentNo: string) =>
 export const listPaymentsOfOrder = (sql: Sql, orderId: number) =>
   sql.query<PaymentRow>('SELECT * FROM payments WHERE order_id = $1 ORDER BY id', [orderId]);
 
-export const setAction = (sql: Sql, id: number, action: unknown, now: Date) =>
-  sql.query('UPDATE payments SET action = $1, updated_at = $2 WHERE id = $3', [JSON.stringify(action), now, id]);
+export const markSurplus = (sql: Sql, id: number) =>
+  sql.query('UPDATE payments SET surplus = true WHERE id = $1', [id]);
+
+/**
+ * The payment request working on this attempt holds it until `until` (or until released): another request
+ * for the same order meanwhile answers 409 payment_in_progress instead of closing or creating over it.
+ */
+export const setBusyUntil = (sql: Sql, id: number, until: Date | null) =>
+  sql.query('UPDATE payments SET busy_until = $1 WHERE id = $2', [until, id]);
+
+/** Saves what the customer pays with, only while the attempt is still pending; false if it moved meanwhile. */
+export const saveAction = async (sql: Sql, id: number, action: unknown, now: Date) =>
+  (
+    await sql.query(
+      `UPDATE payments SET action = $1, busy_until = NULL, updated_at = $2 WHERE id = $3 AND status = 'pending' RETURNING id`,
+      [JSON.stringify(action), now, id],
+    )
+  ).length === 1;
+
+export const findPaymentById = async (sql: Sql, id: number) =>
+  (await sql.query<PaymentRow>('SELECT * FROM payments WHERE id = $1', [id]))[0];
+
+/** A succeeded surplus payment, locked: the automatic refund that returns it is opened once. */
+export const lockSurplusPayment = async (sql: Sql, paymentNo: string) =>
+  (
+    await sql.query<PaymentRow>(
+      `SELECT * FROM payments WHERE payment_no = $1 AND status = 'succeeded' AND surplus FOR UPDATE`,
+      [paymentNo],
+    )
+  )[0];
+
+/** The payment a refund of the order is taken from: its first succeeded attempt that is not surplus. */
+export const findRefundablePayment = async (sql: Sql, orderId: number) =>
+  (
+    await sql.query<PaymentRow>(
+      `SELECT * FROM payments WHERE order_id = $1 AND status = 'succeeded' AND NOT surplus ORDER BY id LIMIT 1`,
+      [orderId],
+    )
+  )[0];

@@ -7,7 +7,7 @@ import { isStaff } from '../accounts/accounts.ts';
 import { AppError } from '../lib/errors.ts';
 import type { Providers } from '../providers/registry.ts';
 import { OrderNoParam } from '../orders/orders.routes.ts';
-import { METHOD_NAMES, paymentView } from './payment.ts';
+import { METHOD_NAMES, PAYMENT_STATUSES, paymentView } from './payment.ts';
 import { findPaymentWithOrder } from './payments.repository.ts';
 import type { PaymentsService } from './payments.service.ts';
 
@@ -21,7 +21,7 @@ const PaymentSchema = z
     paymentNo: z.string(),
     method: z.string(),
     channel: z.string(),
-    status: z.enum(['pending', 'succeeded', 'failed', 'closed']),
+    status: z.enum(PAYMENT_STATUSES),
     amount: z.number().int(),
     currency: z.string(),
     action: ActionSchema.nullable(),

@@ -7,7 +7,7 @@ import { merchantNo } from '../lib/ids.ts';
 import { enqueue } from '../lib/jobs.ts';
 import type { Logger } from '../lib/log.ts';
 import type { OrdersService } from '../orders/orders.service.ts';
-import { lockOrder } from '../orders/orders.repository.ts';
+import { closeUnpaidOrder, lockOrder } from '../orders/order-state.ts';
 import type { CreateResult } from '../providers/provider.ts';
 import { providerFor, type Providers } from '../providers/registry.ts';
 import { nextPollDelayMs, type PaymentRow } from './payment.ts';
@@ -19,6 +19,13 @@ export const POLL_PAYMENT_JOB = 'payment.poll';
 
 /** How long past its order's TTL an attempt is still asked about (see poll). */
 export const WATCH_AFTER_TTL_MS = 10 * 60_000;
+
+/**
+ * How long one payment request may hold the order's attempts: longer than closing the others and creating
+ * one at the providers takes (each call is bounded by the provider timeout), short enough that a crashed
+ * request does not block the customer for long.
+ */
+const ATTEMPT_LEASE_MS = 2 * 60_000;
 
 export interface PaymentsDeps {
   db: Db;
@@ -34,14 +41,6 @@ export function createPaymentsService(deps: PaymentsDeps) {
   const { db, clock, providers, state } = deps;
   const notifyUrl = (method: string) => `${deps.publicUrl}/notify/${method}`;
   const returnUrl = (method: string) => `${deps.publicUrl}/return/${method}`;
-
-  /** Closes the order's other pending attempts at their providers, so only one can still take money. */
-  async function closeOtherAttempts(orderId: number, keep: { method: string; channel: string }): Promise<void> {
-    const others = (await repo.listPaymentsOfOrder(db, orderId)).filter(
-      (p) => p.status === 'pending' && !(p.method === keep.method && p.channel === keep.channel),
-    );
-    for (const other of others) await closeAttempt(other);
-  }
 
   /**
    * Closes one attempt at its provider. If the customer paid it meanwhile, the payment is applied
@@ -75,6 +74,13 @@ export function createPaymentsService(deps: PaymentsDeps) {
   return {
     closeAttempt,
 
+    /**
+     * Gives the customer an attempt to pay the order with by `method` and `channel`. Under the order's row
+     * lock one request at a time takes the order's attempts in hand (a short lease on the attempt it works on):
+     * it picks or inserts the attempt and notes the other pending ones. After the commit, and still holding
+     * the lease, it closes those at their providers and only then creates its own there, so at most one attempt
+     * can take money. A request that finds the lease held answers 409 payment_in_progress (issue 21.7).
+     */
     async create(user: User, orderNo: string, method: string, channel: string, clientIp: string): Promise<PaymentRow> {
       // Whose order it is comes first: someone else's order is a 404 whatever else is wrong.
       const order = await deps.orders.getOwn(user, orderNo);
@@ -82,60 +88,80 @@ export function createPaymentsService(deps: PaymentsDeps) {
       if (!provider.channels.includes(channel)) {
         throw new AppError('channel_not_supported', `${method} offers ${provider.channels.join(', ')}, not ${channel}`);
       }
-      const now = clock.now();
       if (order.status !== 'pending_payment')
         throw new AppError('invalid_state', `order is ${order.status}, not payable`);
-      if (order.expires_at <= now) throw new AppError('order_expired', 'order has expired');
-      await closeOtherAttempts(order.id, { method, channel });
+      if (order.expires_at <= clock.now()) throw new AppError('order_expired', 'order has expired');
 
       // The attempt, with its merchant number, is saved before the provider hears of it.
-      const attempt = await db.tx(async (sql) => {
+      const claim = await db.tx(async (sql) => {
+        const now = clock.now();
         const locked = await lockOrder(sql, orderNo);
         if (locked?.status !== 'pending_payment')
           throw new AppError('invalid_state', `order is ${locked?.status}, not payable`);
-        const existing = (await repo.listPaymentsOfOrder(sql, order.id)).find(
-          (p) => p.status === 'pending' && p.method === method && p.channel === channel,
-        );
-        if (existing) return existing;
-        const created = await repo.insertPayment(sql, {
-          payment_no: merchantNo('P', now),
-          order_id: order.id,
-          method: provider.method,
-          channel,
-          merchant_id: provider.merchantId,
-          amount: order.amount,
-          currency: order.currency,
-          created_at: now,
-        });
-        await enqueue(
-          sql,
-          POLL_PAYMENT_JOB,
-          { paymentNo: created.payment_no },
-          {
-            runAt: new Date(now.getTime() + nextPollDelayMs(0)),
-            dedupeKey: `poll:${created.payment_no}`,
-          },
-        );
-        return created;
+        const pending = (await repo.listPaymentsOfOrder(sql, order.id)).filter((p) => p.status === 'pending');
+        if (pending.some((p) => p.busy_until && p.busy_until > now))
+          throw new AppError('payment_in_progress', 'another payment request for this order is under way; try again');
+        const same = pending.find((p) => p.method === method && p.channel === channel);
+        const others = pending.filter((p) => p !== same);
+        if (same?.action && others.length === 0) return { attempt: same, others, inserted: false, leased: false };
+        const attempt =
+          same ??
+          (await repo.insertPayment(sql, {
+            payment_no: merchantNo('P', now),
+            order_id: order.id,
+            method: provider.method,
+            channel,
+            merchant_id: provider.merchantId,
+            amount: order.amount,
+            currency: order.currency,
+            created_at: now,
+          }));
+        if (!same) {
+          await enqueue(
+            sql,
+            POLL_PAYMENT_JOB,
+            { paymentNo: attempt.payment_no },
+            { runAt: new Date(now.getTime() + nextPollDelayMs(0)), dedupeKey: `poll:${attempt.payment_no}` },
+          );
+        }
+        await repo.setBusyUntil(sql, attempt.id, new Date(now.getTime() + ATTEMPT_LEASE_MS));
+        return { attempt, others, inserted: !same, leased: true };
       });
-      if (attempt.action) return attempt;
+      if (!claim.leased) return claim.attempt;
+      const { attempt } = claim;
+      try {
+        for (const other of claim.others) {
+          const outcome = await closeAttempt(other);
+          if (outcome === 'closed') continue;
+          // Never sent to a provider, the new attempt can simply close; one already sent stays for the poller.
+          if (claim.inserted) await state.close(db, attempt.payment_no, 'closed');
+          if (outcome === 'paid') throw new AppError('invalid_state', 'order was paid meanwhile');
+          throw new AppError('provider_unavailable', `${other.method} did not confirm closing the earlier attempt`);
+        }
+        if (attempt.action) return attempt;
 
-      const result = await callCreate(attempt, `Order ${orderNo}`, order.expires_at, clientIp);
-      failpoint('payment.after_provider_call');
-      if (result.kind === 'created') {
-        await repo.setAction(db, attempt.id, result.action, clock.now());
-        return { ...attempt, action: result.action };
-      }
-      if (result.kind === 'failed') {
-        await state.close(db, attempt.payment_no, 'failed', result.reason);
-        throw new AppError('provider_error', `${method} refused the payment: ${result.message}`, {
-          reason: result.reason,
+        const result = await callCreate(attempt, `Order ${orderNo}`, order.expires_at, clientIp);
+        failpoint('payment.after_provider_call');
+        if (result.kind === 'created') {
+          if (await repo.saveAction(db, attempt.id, result.action, clock.now()))
+            return { ...attempt, action: result.action };
+          // Closed meanwhile (the order expired or was cancelled): the trade just made must not stay open.
+          await closeAttempt({ ...attempt, action: result.action });
+          throw new AppError('invalid_state', 'order was closed meanwhile');
+        }
+        if (result.kind === 'failed') {
+          await state.close(db, attempt.payment_no, 'failed', result.reason);
+          throw new AppError('provider_error', `${method} refused the payment: ${result.message}`, {
+            reason: result.reason,
+          });
+        }
+        // Unknown: the trade may exist. The attempt stays pending; asking again repeats the same request.
+        throw new AppError('provider_unavailable', `${method} did not answer; try again`, {
+          paymentNo: attempt.payment_no,
         });
+      } finally {
+        await repo.setBusyUntil(db, attempt.id, null);
       }
-      // Unknown: the trade may exist. The attempt stays pending; asking again repeats the same request.
-      throw new AppError('provider_unavailable', `${method} did not answer; try again`, {
-        paymentNo: attempt.payment_no,
-      });
     },
 
     /** Asks the provider about a pending attempt: the make-up for a lost notification. */
@@ -168,7 +194,7 @@ export function createPaymentsService(deps: PaymentsDeps) {
         if (outcome === 'paid') return 'paid';
         if (outcome === 'unknown') return 'retry';
       }
-      const { order: after } = await db.tx((sql) => deps.orders.closeUnpaid(sql, orderNo));
+      const { order: after } = await db.tx((sql) => closeUnpaidOrder(sql, orderNo, clock.now()));
       return after?.status === 'closed' ? 'closed' : 'paid';
     },
 

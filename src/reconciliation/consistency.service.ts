@@ -2,12 +2,13 @@ import type { Db } from '../db/client.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/log.ts';
 import { toAttemptRef } from '../payments/attempt-ref.ts';
-import type { PaymentRow } from '../payments/payment.ts';
+import { findPaymentById } from '../payments/payments.repository.ts';
 import type { PaymentStateService } from '../payments/payment-state.service.ts';
 import type { PaymentsService } from '../payments/payments.service.ts';
 import { providerFor, type Providers } from '../providers/registry.ts';
 import type { RefundProcessing } from '../refunds/refund-processing.service.ts';
 import type { DifferenceLog } from './differences.ts';
+import * as repo from './reconciliation.repository.ts';
 
 export const CONSISTENCY_CHECK_JOB = 'consistency.check';
 export const CHECK_EVERY_MS = 10 * 60_000;
@@ -19,8 +20,6 @@ const REFUND_USUAL_MS: Record<string, number> = {
   wechatpay: 2 * 3600_000,
   unionpay: 2 * 3600_000,
 };
-
-type PendingAttempt = PaymentRow & { order_no: string; order_status: string; expires_at: Date };
 
 /**
  * What should not stay as it is: attempts still pending past their order's TTL, refunds processing past
@@ -40,11 +39,7 @@ export function createConsistencyChecker(deps: {
   const { db, clock } = deps;
 
   async function staleAttempts(now: Date) {
-    const rows = await db.query<PendingAttempt>(
-      `SELECT p.*, o.order_no, o.status AS order_status, o.expires_at FROM payments p JOIN orders o ON o.id = p.order_id
-       WHERE p.status = 'pending' AND o.expires_at < $1 ORDER BY p.id LIMIT 200`,
-      [new Date(now.getTime() - 60_000)],
-    );
+    const rows = await repo.listStalePendingAttempts(db, new Date(now.getTime() - 60_000));
     let resolved = 0;
     for (const p of rows) {
       if (!deps.providers[p.method]) continue;
@@ -56,7 +51,7 @@ export function createConsistencyChecker(deps: {
         const state = await providerFor(deps.providers, p.method).queryPayment(toAttemptRef(p));
         if ((await db.tx((sql) => deps.state.applyState(sql, p.payment_no, state))) !== 'unchanged') resolved++;
       }
-      const [after] = await db.query<{ status: string }>('SELECT status FROM payments WHERE id = $1', [p.id]);
+      const after = await findPaymentById(db, p.id);
       if (after?.status === 'pending' && now.getTime() - p.expires_at.getTime() > STUCK_AFTER_MS) {
         await deps.note(
           {
@@ -80,10 +75,7 @@ export function createConsistencyChecker(deps: {
   }
 
   async function slowRefunds(now: Date) {
-    const rows = await db.query<{ refund_no: string; method: string; sent_at: Date }>(
-      `SELECT r.refund_no, p.method, r.sent_at FROM refunds r JOIN payments p ON p.id = r.payment_id
-       WHERE r.status = 'processing' AND r.sent_at IS NOT NULL ORDER BY r.id LIMIT 200`,
-    );
+    const rows = await repo.listRefundsAtProvider(db);
     let driven = 0;
     for (const r of rows) {
       if (
@@ -99,17 +91,8 @@ export function createConsistencyChecker(deps: {
 
   /** Orders whose status says one thing and whose money says another: never fixed blindly, always flagged. */
   async function inconsistentOrders() {
-    const rows = await db.query<{ order_no: string; status: string; why: string; paid: string; refunded: string }>(
-      `SELECT o.order_no, o.status, o.paid_amount AS paid, o.refunded_amount AS refunded,
-         CASE WHEN o.status IN ('paid','refund_pending','partially_refunded','refunded') AND NOT EXISTS
-                (SELECT 1 FROM payments p WHERE p.order_id = o.id AND p.status = 'succeeded' AND NOT p.surplus) THEN 'paid_without_payment'
-              WHEN o.status IN ('pending_payment','closed') AND EXISTS
-                (SELECT 1 FROM payments p WHERE p.order_id = o.id AND p.status = 'succeeded' AND NOT p.surplus) THEN 'payment_without_paid_order'
-              WHEN o.refunded_amount <> COALESCE((SELECT sum(r.amount) FROM refunds r WHERE r.order_id = o.id AND r.status = 'succeeded' AND NOT r.automatic), 0) THEN 'refunded_amount_differs'
-         END AS why
-       FROM orders o WHERE o.updated_at > $1`,
-      [new Date(clock.now().getTime() - 7 * 86_400_000)],
-    );
+    const rows = await repo.listOrdersMoneyDisagrees(db, new Date(clock.now().getTime() - 7 * 86_400_000));
+
     let flagged = 0;
     for (const o of rows.filter((r) => r.why)) {
       const fresh = await deps.note(

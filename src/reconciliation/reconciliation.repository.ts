@@ -119,3 +119,32 @@ export const refundsForBill = (sql: Sql, method: string, refundNos: string[], da
      WHERE p.method = $1 AND (r.refund_no = ANY($2) OR (r.status = 'succeeded' AND r.finished_at >= $3 AND r.finished_at < $4))`,
     [method, refundNos, day.start, day.end],
   );
+
+/** Attempts still pending after their order's TTL (the consistency checker closes or settles them). */
+export const listStalePendingAttempts = (sql: Sql, expiredBefore: Date) =>
+  sql.query<PaymentRow & { order_no: string; order_status: string; expires_at: Date }>(
+    `SELECT p.*, o.order_no, o.status AS order_status, o.expires_at FROM payments p JOIN orders o ON o.id = p.order_id
+     WHERE p.status = 'pending' AND o.expires_at < $1 ORDER BY p.id LIMIT 200`,
+    [expiredBefore],
+  );
+
+/** Refunds sent to their provider and not finished yet. */
+export const listRefundsAtProvider = (sql: Sql) =>
+  sql.query<{ refund_no: string; method: string; sent_at: Date }>(
+    `SELECT r.refund_no, p.method, r.sent_at FROM refunds r JOIN payments p ON p.id = r.payment_id
+     WHERE r.status = 'processing' AND r.sent_at IS NOT NULL ORDER BY r.id LIMIT 200`,
+  );
+
+/** Orders changed since `since` whose status and money disagree (`why` null where they agree). */
+export const listOrdersMoneyDisagrees = (sql: Sql, since: Date) =>
+  sql.query<{ order_no: string; status: string; why: string; paid: string; refunded: string }>(
+    `SELECT o.order_no, o.status, o.paid_amount AS paid, o.refunded_amount AS refunded,
+         CASE WHEN o.status IN ('paid','refund_pending','partially_refunded','refunded') AND NOT EXISTS
+                (SELECT 1 FROM payments p WHERE p.order_id = o.id AND p.status = 'succeeded' AND NOT p.surplus) THEN 'paid_without_payment'
+              WHEN o.status IN ('pending_payment','closed') AND EXISTS
+                (SELECT 1 FROM payments p WHERE p.order_id = o.id AND p.status = 'succeeded' AND NOT p.surplus) THEN 'payment_without_paid_order'
+              WHEN o.refunded_amount <> COALESCE((SELECT sum(r.amount) FROM refunds r WHERE r.order_id = o.id AND r.status = 'succeeded' AND NOT r.automatic), 0) THEN 'refunded_amount_differs'
+         END AS why
+       FROM orders o WHERE o.updated_at > $1`,
+    [since],
+  );

@@ -1,3 +1,4 @@
+import { findPayment } from '../payments/payments.repository.ts';
 import type { Db } from '../db/client.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/log.ts';
@@ -217,9 +218,7 @@ export function createReconciliationService(deps: {
     const state = await provider.queryPayment(toAttemptRef(p));
     if (state.kind !== 'succeeded') return flag(`the bill says paid but a query says ${state.kind}`);
     await db.tx((sql) => deps.state.applyState(sql, p.payment_no, state));
-    const [after] = await db.query<{ surplus: boolean }>('SELECT surplus FROM payments WHERE payment_no = $1', [
-      p.payment_no,
-    ]);
+    const after = await findPayment(db, p.payment_no);
     return {
       status: 'resolved',
       remedy: after?.surplus

@@ -1,13 +1,13 @@
 import type { Db } from '../db/client.ts';
 import type { Clock } from '../lib/clock.ts';
-import { enqueue, type JobHandler } from '../lib/jobs.ts';
+import { enqueue, jobHandler, type JobHandlers } from '../lib/jobs.ts';
 import type { Providers } from '../providers/registry.ts';
 import { CHECK_EVERY_MS, CONSISTENCY_CHECK_JOB, type ConsistencyChecker } from './consistency.service.ts';
 import { previousBeijingDate } from './reconciliation.ts';
 import type { ReconciliationService } from './reconciliation.service.ts';
 
-export const RECONCILE_DAILY_JOB = 'reconciliation.daily';
-export const RECONCILE_JOB = 'reconciliation.run';
+export const RECONCILE_DAILY_JOB = 'reconciliation.daily' as const;
+export const RECONCILE_JOB = 'reconciliation.run' as const;
 /** Bills are ready the next morning (WeChat from 10:00); the daily job starts at 10:30 Beijing, then retries hourly. */
 const DAILY_AT_BEIJING_MINUTES = 10 * 60 + 30;
 
@@ -32,10 +32,10 @@ export function operationsJobs(deps: {
   providers: Providers;
   reconciliation: ReconciliationService;
   checker: ConsistencyChecker;
-}): Record<string, JobHandler> {
+}): Pick<JobHandlers, 'reconciliation.daily' | 'reconciliation.run' | 'consistency.check'> {
   const { db, clock } = deps;
   return {
-    [RECONCILE_DAILY_JOB]: async () => {
+    [RECONCILE_DAILY_JOB]: jobHandler(RECONCILE_DAILY_JOB, async () => {
       const now = clock.now();
       const date = previousBeijingDate(now);
       for (const method of Object.keys(deps.providers)) {
@@ -48,18 +48,18 @@ export function operationsJobs(deps: {
         );
       }
       return { again: nextDailyRun(now) };
-    },
-    [RECONCILE_JOB]: async (payload) => {
-      const provider = deps.providers[String(payload.provider) as keyof Providers];
+    }),
+    [RECONCILE_JOB]: jobHandler(RECONCILE_JOB, async (payload) => {
+      const provider = deps.providers[payload.provider as keyof Providers];
       if (!provider) return;
-      const outcome = await deps.reconciliation.reconcile(provider, String(payload.date));
+      const outcome = await deps.reconciliation.reconcile(provider, payload.date);
       if (outcome.kind === 'not_ready') return { again: new Date(clock.now().getTime() + 3600_000) };
       if (outcome.kind === 'unknown')
-        throw new Error(`bill of ${provider.method} for ${String(payload.date)}: ${outcome.reason}`);
-    },
-    [CONSISTENCY_CHECK_JOB]: async () => {
+        throw new Error(`bill of ${provider.method} for ${payload.date}: ${outcome.reason}`);
+    }),
+    [CONSISTENCY_CHECK_JOB]: jobHandler(CONSISTENCY_CHECK_JOB, async () => {
       await deps.checker.check();
       return { again: new Date(clock.now().getTime() + CHECK_EVERY_MS) };
-    },
+    }),
   };
 }

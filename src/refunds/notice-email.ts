@@ -1,6 +1,7 @@
+import { findMessageWithEmail } from './refunds.repository.ts';
 import nodemailer from 'nodemailer';
 import type { Db } from '../db/client.ts';
-import type { JobHandler } from '../lib/jobs.ts';
+import { jobHandler, type JobHandler } from '../lib/jobs.ts';
 import { formatMoney } from '../lib/money.ts';
 
 const SUBJECTS: Record<string, string> = {
@@ -16,21 +17,9 @@ const SUBJECTS: Record<string, string> = {
  */
 export function noticeEmailJob(deps: { db: Db; smtpUrl: string | undefined; from: string }): JobHandler {
   const transport = deps.smtpUrl ? nodemailer.createTransport(deps.smtpUrl) : undefined;
-  return async (payload) => {
+  return jobHandler('notice.email', async (payload) => {
     if (!transport) return;
-    const [m] = await deps.db.query<{
-      email: string;
-      kind: string;
-      order_no: string;
-      refund_no: string;
-      amount: number;
-      currency: string;
-      note: string | null;
-    }>(
-      `SELECT u.email, m.kind, m.order_no, m.refund_no, m.amount, m.currency, m.note
-       FROM customer_messages m JOIN users u ON u.id = m.user_id WHERE m.id = $1`,
-      [payload.messageId],
-    );
+    const m = await findMessageWithEmail(deps.db, payload.messageId);
     if (!m) return;
     const lines = [
       `Order ${m.order_no}, refund ${m.refund_no}: ${formatMoney(m.amount, m.currency)}.`,
@@ -42,5 +31,5 @@ export function noticeEmailJob(deps: { db: Db; smtpUrl: string | undefined; from
       subject: SUBJECTS[m.kind] ?? 'About your refund',
       text: lines.join('\n'),
     });
-  };
+  });
 }

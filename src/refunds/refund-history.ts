@@ -1,8 +1,7 @@
 import type { Sql } from '../db/client.ts';
 import { enqueue } from '../lib/jobs.ts';
-import { guardedUpdate } from '../lib/transitions.ts';
-import { orderTransitions, type OrderRow, type OrderStatus } from '../orders/order.ts';
-import { settledOrderStatus, type CustomerNotice, type RefundRow, type RefundStatus } from './refund.ts';
+import { orderById, settleOrderAfterRefunds } from '../orders/order-state.ts';
+import type { CustomerNotice, RefundRow, RefundStatus } from './refund.ts';
 import * as repo from './refunds.repository.ts';
 
 export const SEND_NOTICE_EMAIL_JOB = 'notice.email';
@@ -46,9 +45,7 @@ export async function tellCustomer(
   at: Date,
   note: string | null = null,
 ) {
-  const userId =
-    refund.user_id ??
-    (await sql.query<{ user_id: number }>('SELECT user_id FROM orders WHERE id = $1', [refund.order_id]))[0]!.user_id;
+  const userId = refund.user_id ?? (await orderById(sql, refund.order_id))!.user_id;
   const [message] = await repo.insertMessage(sql, {
     userId,
     kind,
@@ -68,14 +65,5 @@ export async function tellCustomer(
  */
 export async function settleOrderIfIdle(sql: Sql, orderId: number, exceptRefundId: number, at: Date): Promise<void> {
   if ((await repo.countInFlight(sql, orderId, exceptRefundId)) > 0) return;
-  const [order] = await sql.query<OrderRow>('SELECT * FROM orders WHERE id = $1', [orderId]);
-  if (!order) return;
-  await guardedUpdate<OrderStatus>(sql, {
-    table: 'orders',
-    transitions: orderTransitions,
-    key: { id: orderId },
-    to: settledOrderStatus(order.paid_amount, order.refunded_amount),
-    from: ['refund_pending'],
-    set: { status_before_refund: null, updated_at: at },
-  });
+  await settleOrderAfterRefunds(sql, orderId, at);
 }

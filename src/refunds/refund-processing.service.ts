@@ -1,20 +1,27 @@
+import { followUpDelayMs } from '../job-kinds.ts';
 import type { Db, Sql } from '../db/client.ts';
 import type { Clock } from '../lib/clock.ts';
 import { failpoint } from '../lib/failpoints.ts';
 import { merchantNo } from '../lib/ids.ts';
 import { enqueue, type JobOutcome } from '../lib/jobs.ts';
 import type { Logger } from '../lib/log.ts';
-import type { NotificationOutcome } from '../notifications/notifications.repository.ts';
+import { addRefundToOrder } from '../orders/order-state.ts';
 import type { PaymentRow } from '../payments/payment.ts';
 import { toAttemptRef } from '../payments/attempt-ref.ts';
+import { lockSurplusPayment } from '../payments/payments.repository.ts';
 import type { ParsedNotification, PaymentProvider, RefundInput, RefundState } from '../providers/provider.ts';
 import { providerFor, type Providers } from '../providers/registry.ts';
-import type { RefundRow } from './refund.ts';
 import { PROVIDER, record, settleOrderIfIdle, SYSTEM, tellCustomer } from './refund-history.ts';
 import * as repo from './refunds.repository.ts';
 import { DRIVE_REFUND_JOB, move } from './refunds.service.ts';
 
-type RefundWithPayment = RefundRow & { order_no: string; payment: PaymentRow };
+type RefundWithPayment = repo.RefundWithPayment;
+
+/** What a notification's refund event comes to (the notifications feature's Verdict, by shape). */
+export type RefundEventVerdict =
+  | { outcome: 'rejected'; reason: string; message: string }
+  | { outcome: 'duplicate' }
+  | { outcome: 'applied'; apply: (sql: Sql) => Promise<'applied' | 'duplicate'> };
 
 /** How long a refund the provider has not heard of may be sent again with the same number. */
 const RESEND_WINDOW_MS = 24 * 3600_000;
@@ -34,11 +41,7 @@ export function createRefundProcessing(deps: {
   const { db, clock } = deps;
 
   async function load(refundNo: string): Promise<RefundWithPayment | undefined> {
-    const [row] = await db.query<RefundWithPayment>(
-      `SELECT r.*, o.order_no, row_to_json(p) AS payment FROM refunds r
-       JOIN orders o ON o.id = r.order_id JOIN payments p ON p.id = r.payment_id WHERE r.refund_no = $1`,
-      [refundNo],
-    );
+    const row = await repo.findRefundWithPayment(db, refundNo);
     if (!row) return undefined;
     const p = row.payment as unknown as Record<string, string>;
     // row_to_json gives timestamps as text; the provider needs the attempt's creation time (UnionPay txnTime).
@@ -55,49 +58,45 @@ export function createRefundProcessing(deps: {
     notifyUrl: `${deps.publicUrl}/notify/${r.payment.method}`,
   });
 
-  /** Applies a provider's answer; answers whether anything changed. */
-  async function applyResult(
+  /** Applies a provider's answer in its own transaction; answers whether anything changed. */
+  const applyResult = (refundNo: string, result: RefundState, actor = PROVIDER) =>
+    db.tx((sql) => applyResultIn(sql, refundNo, result, actor));
+
+  /** Applies a provider's answer in the caller's transaction (a notification's verdict). */
+  async function applyResultIn(
+    sql: Sql,
     refundNo: string,
     result: RefundState,
     actor = PROVIDER,
   ): Promise<'applied' | 'duplicate'> {
     if (result.kind !== 'succeeded' && result.kind !== 'failed') return 'duplicate';
-    return db.tx(async (sql) => {
-      const [refund] = await sql.query<RefundRow & { order_no: string }>(
-        'SELECT r.*, o.order_no FROM refunds r JOIN orders o ON o.id = r.order_id WHERE r.refund_no = $1 FOR UPDATE OF r',
-        [refundNo],
-      );
-      if (!refund || refund.status !== 'processing') return 'duplicate';
-      const now = clock.now();
-      if (result.kind === 'failed') {
-        const failed = await move(sql, refund, 'failed', actor, 'failed', now, result.message, {
-          failure_reason: result.reason,
-        });
-        await tellCustomer(sql, failed, refund.order_no, 'refund_failed', now, result.message);
-        return 'applied';
-      }
-      const done = await move(sql, refund, 'succeeded', actor, 'succeeded', now, null, {
-        finished_at: now,
-        provider_refund_no: result.providerRefundNo,
+    const refund = await repo.findRefundWithOrder(sql, refundNo, { lock: true });
+    if (!refund || refund.status !== 'processing') return 'duplicate';
+    const now = clock.now();
+    if (result.kind === 'failed') {
+      const failed = await move(sql, refund, 'failed', actor, 'failed', now, result.message, {
+        failure_reason: result.reason,
       });
-      if (!refund.automatic) {
-        await sql.query('UPDATE orders SET refunded_amount = refunded_amount + $1, updated_at = $2 WHERE id = $3', [
-          refund.amount,
-          now,
-          refund.order_id,
-        ]);
-        await settleOrderIfIdle(sql, refund.order_id, refund.id, now);
-      }
-      await tellCustomer(
-        sql,
-        done,
-        refund.order_no,
-        'refund_succeeded',
-        now,
-        refund.automatic ? 'returned automatically' : null,
-      );
+      await tellCustomer(sql, failed, refund.order_no, 'refund_failed', now, result.message);
       return 'applied';
+    }
+    const done = await move(sql, refund, 'succeeded', actor, 'succeeded', now, null, {
+      finished_at: now,
+      provider_refund_no: result.providerRefundNo,
     });
+    if (!refund.automatic) {
+      await addRefundToOrder(sql, refund.order_id, refund.amount, now);
+      await settleOrderIfIdle(sql, refund.order_id, refund.id, now);
+    }
+    await tellCustomer(
+      sql,
+      done,
+      refund.order_no,
+      'refund_succeeded',
+      now,
+      refund.automatic ? 'returned automatically' : null,
+    );
+    return 'applied';
   }
 
   /**
@@ -114,7 +113,7 @@ export function createRefundProcessing(deps: {
     if (r.status === 'approved' || !r.sent_at) {
       await db.tx(async (sql) => {
         if (r.status === 'approved') await move(sql, r, 'processing', SYSTEM, 'sent', now, null, { sent_at: now });
-        else await sql.query('UPDATE refunds SET sent_at = $1 WHERE id = $2', [now, r.id]);
+        else await repo.markSent(sql, r.id, now);
       });
       result = await provider.refund(inputOf(r));
     } else {
@@ -129,18 +128,21 @@ export function createRefundProcessing(deps: {
     await applyResult(refundNo, result);
     if (result.kind === 'succeeded' || result.kind === 'failed') return;
     const age = now.getTime() - (r.sent_at ?? now).getTime();
-    return { again: new Date(now.getTime() + Math.min(Math.max(age / 2, 5_000), 10 * 60_000)) };
+    return { again: new Date(now.getTime() + followUpDelayMs('refund.drive', age)) };
   }
 
-  /** A refund event carried by a notification: verified already; matched, confirmed and applied here. */
-  async function onRefundEvent(provider: PaymentProvider, event: Extract<ParsedNotification, { kind: 'refund' }>) {
+  /**
+   * A refund event carried by a notification: verified already; matched and confirmed here (a query, when the
+   * provider advises one, is asked now), applied by the verdict's `apply` in the notification's transaction.
+   */
+  async function onRefundEvent(
+    provider: PaymentProvider,
+    event: Extract<ParsedNotification, { kind: 'refund' }>,
+  ): Promise<RefundEventVerdict> {
     const candidates = event.refundNo
       ? [await load(event.refundNo)]
-      : await db
-          .query<{ refund_no: string }>(
-            `SELECT r.refund_no FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE p.payment_no = $1 AND r.status = 'processing'`,
-            [event.paymentNo],
-          )
+      : await repo
+          .processingRefundsOfPayment(db, event.paymentNo)
           .then((rows) => Promise.all(rows.map((x) => load(x.refund_no))));
     // Some refund notifications do not name the payment (UnionPay's carries only origQryId): the refund
     // number then identifies it alone.
@@ -149,15 +151,15 @@ export function createRefundProcessing(deps: {
     );
     if (refunds.length === 0)
       return {
-        outcome: 'rejected' as NotificationOutcome,
+        outcome: 'rejected',
         reason: 'unknown_refund',
         message: `no refund ${event.refundNo ?? 'in flight'} for ${event.paymentNo}`,
       };
-    let outcome: NotificationOutcome = 'duplicate';
+    const results: [string, RefundState][] = [];
     for (const r of refunds) {
       if (event.amount !== null && event.refundNo && event.amount !== r.amount) {
         return {
-          outcome: 'rejected' as NotificationOutcome,
+          outcome: 'rejected',
           reason: 'amount_mismatch',
           message: `notified ${event.amount}, refund is ${r.amount}`,
         };
@@ -171,26 +173,27 @@ export function createRefundProcessing(deps: {
             : event.state === 'succeeded'
               ? { kind: 'succeeded', providerRefundNo: null }
               : { kind: 'failed', reason: 'provider_closed', message: 'the provider closed the refund' };
-      if ((await applyResult(r.refund_no, result)) === 'applied') outcome = 'applied';
+      results.push([r.refund_no, result]);
     }
-    return { outcome };
+    if (results.length === 0) return { outcome: 'duplicate' };
+    return {
+      outcome: 'applied',
+      async apply(sql) {
+        let outcome: 'applied' | 'duplicate' = 'duplicate';
+        for (const [refundNo, result] of results)
+          if ((await applyResultIn(sql, refundNo, result)) === 'applied') outcome = 'applied';
+        return outcome;
+      },
+    };
   }
 
   /** Money that should not have arrived (late, or a second attempt) goes back without review, once. */
   async function returnSurplus(paymentNo: string): Promise<void> {
     await db.tx(async (sql: Sql) => {
-      const [p] = await sql.query<PaymentRow>(
-        `SELECT * FROM payments WHERE payment_no = $1 AND status = 'succeeded' AND surplus FOR UPDATE`,
-        [paymentNo],
-      );
+      const p = await lockSurplusPayment(sql, paymentNo);
       if (!p) return;
       const now = clock.now();
-      const [refund] = await sql.query<RefundRow>(
-        `INSERT INTO refunds (refund_no, order_id, payment_id, user_id, automatic, status, amount, currency, reason, created_at, updated_at)
-         VALUES ($1, $2, $3, NULL, true, 'approved', $4, $5, 'money that should not have arrived: returned automatically', $6, $6)
-         ON CONFLICT (payment_id) WHERE automatic DO NOTHING RETURNING *`,
-        [merchantNo('R', now), p.order_id, p.id, p.amount, p.currency, now],
-      );
+      const refund = await repo.insertAutomaticRefund(sql, { refundNo: merchantNo('R', now), payment: p, at: now });
       if (!refund) return;
       await record(sql, refund, now, SYSTEM, 'opened_automatically', {
         to: 'approved',

@@ -1,7 +1,8 @@
 import type { Transitions } from '../lib/transitions.ts';
-import type { OrderStatus } from '../orders/order.ts';
 
-export type RefundStatus = 'pending_review' | 'approved' | 'rejected' | 'processing' | 'succeeded' | 'failed';
+/** Every refund status, once: the type and the API's enum follow it. */
+export const REFUND_STATUSES = ['pending_review', 'approved', 'rejected', 'processing', 'succeeded', 'failed'] as const;
+export type RefundStatus = (typeof REFUND_STATUSES)[number];
 
 /** CONTRACT.md: pending_review → approved | rejected; approved → processing → succeeded | failed; failed → processing (staff retry). */
 export const refundTransitions: Transitions<RefundStatus> = {
@@ -35,12 +36,6 @@ export interface RefundRow {
   updated_at: Date;
   sent_at: Date | null;
   finished_at: Date | null;
-}
-
-/** Where an order rests once no refund of it is in flight: derived from the money, never remembered. */
-export function settledOrderStatus(paid: number, refunded: number): OrderStatus {
-  if (refunded === 0) return 'paid';
-  return refunded >= paid ? 'refunded' : 'partially_refunded';
 }
 
 export type CustomerNotice = 'refund_approved' | 'refund_rejected' | 'refund_succeeded' | 'refund_failed';

@@ -1,3 +1,4 @@
+import type { PaymentRow } from '../payments/payment.ts';
 import type { Sql } from '../db/client.ts';
 import type { CustomerNotice, RefundRow, RefundStatus } from './refund.ts';
 import { HOLDING_STATUSES } from './refund.ts';
@@ -118,11 +119,39 @@ export const countApprovals = async (sql: Sql, refundId: number) =>
 export const listRefundsOfOrder = (sql: Sql, orderId: number) =>
   sql.query<RefundRow>('SELECT * FROM refunds WHERE order_id = $1 ORDER BY id', [orderId]);
 
-export const listRefundsByStatus = (sql: Sql, status: RefundStatus | undefined, limit: number) =>
-  sql.query<RefundRow & { order_no: string }>(
-    `SELECT r.*, o.order_no FROM refunds r JOIN orders o ON o.id = r.order_id
-     WHERE ($1::text IS NULL OR r.status = $1) ORDER BY r.id LIMIT $2`,
-    [status ?? null, limit],
+/** A refund with what every reader needs of its order: the one place refunds and orders are joined. */
+export type RefundWithOrder = RefundRow & {
+  order_no: string;
+  order_user_id: number;
+  order_status: string;
+  paid_amount: number;
+  refunded_amount: number;
+};
+const REFUND_WITH_ORDER = `SELECT r.*, o.order_no, o.user_id AS order_user_id, o.status AS order_status, o.paid_amount, o.refunded_amount
+  FROM refunds r JOIN orders o ON o.id = r.order_id`;
+
+/** `lock`: the refund's row (not the order's) is held for the rest of the transaction. */
+export const findRefundWithOrder = async (sql: Sql, refundNo: string, opts: { lock?: boolean } = {}) =>
+  (
+    await sql.query<RefundWithOrder>(
+      `${REFUND_WITH_ORDER} WHERE r.refund_no = $1${opts.lock ? ' FOR UPDATE OF r' : ''}`,
+      [refundNo],
+    )
+  )[0];
+
+/**
+ * Refunds with their orders: of one status or any (`status`), only failed ones staff have not given up on
+ * (`openFailed`), oldest first by id, or by creation for the review queue (`byCreation`).
+ */
+export const listRefundsWithOrder = (
+  sql: Sql,
+  filter: { status?: RefundStatus | undefined; openFailed?: boolean; byCreation?: boolean; limit: number },
+) =>
+  sql.query<RefundWithOrder>(
+    `${REFUND_WITH_ORDER}
+     WHERE ($1::text IS NULL OR r.status = $1) AND (NOT $2 OR (r.status = 'failed' AND r.abandoned_at IS NULL))
+     ORDER BY ${filter.byCreation ? 'r.created_at, r.id' : 'r.id'} LIMIT $3`,
+    [filter.status ?? null, filter.openFailed ?? false, filter.limit],
   );
 
 export const insertMessage = (
@@ -157,3 +186,67 @@ export const listMessages = (sql: Sql, userId: number) =>
     'SELECT id, kind, order_no, refund_no, amount, currency, note, created_at FROM customer_messages WHERE user_id = $1 ORDER BY id DESC LIMIT 200',
     [userId],
   );
+
+/** The refunds of an attempt still at the provider (a refund notice that does not name its refund). */
+export const processingRefundsOfPayment = (sql: Sql, paymentNo: string) =>
+  sql.query<{ refund_no: string }>(
+    `SELECT r.refund_no FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE p.payment_no = $1 AND r.status = 'processing'`,
+    [paymentNo],
+  );
+
+export type RefundWithPayment = RefundRow & { order_no: string; payment: PaymentRow };
+
+/** The refund with its order's number and its whole payment row (what the provider calls need). */
+export const findRefundWithPayment = async (sql: Sql, refundNo: string) =>
+  (
+    await sql.query<RefundWithPayment>(
+      `SELECT r.*, o.order_no, row_to_json(p) AS payment FROM refunds r
+       JOIN orders o ON o.id = r.order_id JOIN payments p ON p.id = r.payment_id WHERE r.refund_no = $1`,
+      [refundNo],
+    )
+  )[0];
+
+/** Set before each send, so that after a crash the refund is asked about instead of sent blind. */
+export const markSent = (sql: Sql, id: number, at: Date) =>
+  sql.query('UPDATE refunds SET sent_at = $1 WHERE id = $2', [at, id]);
+
+/** The automatic refund of a surplus payment, once per payment (a second insert answers undefined). */
+export const insertAutomaticRefund = async (
+  sql: Sql,
+  r: { refundNo: string; payment: Pick<PaymentRow, 'id' | 'order_id' | 'amount' | 'currency'>; at: Date },
+) =>
+  (
+    await sql.query<RefundRow>(
+      `INSERT INTO refunds (refund_no, order_id, payment_id, user_id, automatic, status, amount, currency, reason, created_at, updated_at)
+       VALUES ($1, $2, $3, NULL, true, 'approved', $4, $5, 'money that should not have arrived: returned automatically', $6, $6)
+       ON CONFLICT (payment_id) WHERE automatic DO NOTHING RETURNING *`,
+      [r.refundNo, r.payment.order_id, r.payment.id, r.payment.amount, r.payment.currency, r.at],
+    )
+  )[0];
+
+/** Staff gave up on a failed refund: it stays failed, marked closed. */
+export const markAbandoned = async (sql: Sql, id: number, at: Date) =>
+  (
+    await sql.query<RefundRow>('UPDATE refunds SET abandoned_at = $1, updated_at = $1 WHERE id = $2 RETURNING *', [
+      at,
+      id,
+    ])
+  )[0];
+
+/** A message to the customer with their e-mail address, for the notice e-mail job. */
+export const findMessageWithEmail = async (sql: Sql, messageId: number) =>
+  (
+    await sql.query<{
+      email: string;
+      kind: string;
+      order_no: string;
+      refund_no: string;
+      amount: number;
+      currency: string;
+      note: string | null;
+    }>(
+      `SELECT u.email, m.kind, m.order_no, m.refund_no, m.amount, m.currency, m.note
+       FROM customer_messages m JOIN users u ON u.id = m.user_id WHERE m.id = $1`,
+      [messageId],
+    )
+  )[0];

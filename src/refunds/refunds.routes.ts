@@ -5,6 +5,7 @@ import { requireRole, requireStaff, requireUser } from '../http/auth.ts';
 import { errorResponses, newRouter } from '../http/env.ts';
 import { AppError } from '../lib/errors.ts';
 import { OrderNoParam } from '../orders/orders.routes.ts';
+import { REFUND_STATUSES } from './refund.ts';
 import { refundDetail, refundSummary } from './refund.view.ts';
 import * as repo from './refunds.repository.ts';
 import type { RefundsService } from './refunds.service.ts';
@@ -24,7 +25,6 @@ const json = (schema: z.ZodTypeAny, description: string) => ({
   content: { 'application/json': { schema } },
 });
 const Refund = z.record(z.string(), z.unknown()).openapi('Refund');
-const STATUSES = ['pending_review', 'approved', 'rejected', 'processing', 'succeeded', 'failed'] as const;
 
 export function refundsRoutes(deps: { db: Db; refunds: RefundsService }) {
   const { db, refunds } = deps;
@@ -82,10 +82,7 @@ export function refundsRoutes(deps: { db: Db; refunds: RefundsService }) {
       }),
       async (c) => {
         const user = requireUser(c);
-        const [refund] = await db.query<Parameters<typeof refundDetail>[1] & { order_user_id: number }>(
-          'SELECT r.*, o.order_no, o.user_id AS order_user_id FROM refunds r JOIN orders o ON o.id = r.order_id WHERE r.refund_no = $1',
-          [c.req.valid('param').refundNo],
-        );
+        const refund = await repo.findRefundWithOrder(db, c.req.valid('param').refundNo);
         if (!refund || (refund.order_user_id !== user.id && !isStaff(user)))
           throw new AppError('refund_not_found', 'refund not found');
         return c.json(await refundDetail(db, refund), 200);
@@ -99,7 +96,7 @@ export function refundsRoutes(deps: { db: Db; refunds: RefundsService }) {
         summary: 'Refunds, oldest first, optionally of one status (the review queue: pending_review)',
         request: {
           query: z.object({
-            status: z.enum(STATUSES).optional(),
+            status: z.enum(REFUND_STATUSES).optional(),
             limit: z.coerce.number().int().min(1).max(1000).default(200),
           }),
         },
@@ -108,7 +105,7 @@ export function refundsRoutes(deps: { db: Db; refunds: RefundsService }) {
       async (c) => {
         requireStaff(c);
         const { status, limit } = c.req.valid('query');
-        return c.json((await repo.listRefundsByStatus(db, status, limit)).map(refundSummary), 200);
+        return c.json((await repo.listRefundsWithOrder(db, { status, limit })).map(refundSummary), 200);
       },
     )
     .openapi(review('approve', 'Approve a refund application (then it goes to the provider)'), async (c) => {

@@ -1,14 +1,15 @@
 import type { User } from '../accounts/accounts.ts';
-import type { Db } from '../db/client.ts';
+import type { Db, Sql } from '../db/client.ts';
 import type { Clock } from '../lib/clock.ts';
 import { AppError } from '../lib/errors.ts';
 import { idempotent, type StoredResponse } from '../lib/idempotency.ts';
 import { merchantNo } from '../lib/ids.ts';
 import { enqueue } from '../lib/jobs.ts';
 import { guardedUpdate } from '../lib/transitions.ts';
-import { orderTransitions, type OrderRow, type OrderStatus } from '../orders/order.ts';
-import { lockOrder } from '../orders/orders.repository.ts';
+import type { OrderStatus } from '../orders/order.ts';
+import { holdOrderForRefund, lockOrder } from '../orders/order-state.ts';
 import type { PaymentRow } from '../payments/payment.ts';
+import { findRefundablePayment } from '../payments/payments.repository.ts';
 import { refundTransitions, type RefundRow, type RefundStatus } from './refund.ts';
 import { REFUND_LIMITS } from './refund-limits.ts';
 import { record, settleOrderIfIdle, tellCustomer, type Actor } from './refund-history.ts';
@@ -23,11 +24,8 @@ const staffActor = (u: User): Actor => ({ id: u.id, role: u.role });
 export function createRefundsService(deps: { db: Db; clock: Clock; dualApprovalAbove: number | undefined }) {
   const { db, clock } = deps;
 
-  async function lockRefund(sql: Parameters<Parameters<Db['tx']>[0]>[0], refundNo: string) {
-    const [refund] = await sql.query<RefundRow & { order_no: string }>(
-      'SELECT r.*, o.order_no FROM refunds r JOIN orders o ON o.id = r.order_id WHERE r.refund_no = $1 FOR UPDATE OF r',
-      [refundNo],
-    );
+  async function lockRefund(sql: Sql, refundNo: string) {
+    const refund = await repo.findRefundWithOrder(sql, refundNo, { lock: true });
     if (!refund) throw new AppError('refund_not_found', 'refund not found');
     return refund;
   }
@@ -54,10 +52,7 @@ export function createRefundsService(deps: { db: Db; clock: Clock; dualApprovalA
           if (!order || order.user_id !== user.id) throw new AppError('order_not_found', 'order not found');
           if (!REFUNDABLE_ORDER.includes(order.status))
             throw new AppError('invalid_state', `order is ${order.status}, nothing to refund`);
-          const [payment] = await sql.query<PaymentRow>(
-            `SELECT * FROM payments WHERE order_id = $1 AND status = 'succeeded' AND NOT surplus ORDER BY id LIMIT 1`,
-            [order.id],
-          );
+          const payment = await findRefundablePayment(sql, order.id);
           if (!payment) throw new AppError('invalid_state', 'order has no payment to refund');
           const now = clock.now();
           checkProviderLimits(payment, await repo.countRefundsOfOrder(sql, order.id), now);
@@ -88,14 +83,7 @@ export function createRefundsService(deps: { db: Db; clock: Clock; dualApprovalA
             to: 'pending_review',
             note: req.reason,
           });
-          await guardedUpdate<OrderStatus, OrderRow>(sql, {
-            table: 'orders',
-            transitions: orderTransitions,
-            key: { id: order.id },
-            to: 'refund_pending',
-            from: ['paid', 'partially_refunded'],
-            set: { status_before_refund: order.status, updated_at: now },
-          });
+          await holdOrderForRefund(sql, order.id, now);
           return {
             status: 201,
             body: {
@@ -166,10 +154,7 @@ export function createRefundsService(deps: { db: Db; clock: Clock; dualApprovalA
         if (refund.status !== 'failed' || refund.abandoned_at)
           throw new AppError('invalid_state', `refund is ${refund.status}`);
         const now = clock.now();
-        const [closed] = await sql.query<RefundRow>(
-          'UPDATE refunds SET abandoned_at = $1, updated_at = $1 WHERE id = $2 RETURNING *',
-          [now, refund.id],
-        );
+        const closed = await repo.markAbandoned(sql, refund.id, now);
         await record(sql, refund, now, staffActor(staff), 'closed', { note });
         await settleOrderIfIdle(sql, refund.order_id, refund.id, now);
         return closed!;

@@ -11,7 +11,7 @@ import {
   type DifferenceWithStaff,
   type StatusView,
 } from './pages/console-reconciliation.tsx';
-import { findRefundWithOrder } from './web.repository.ts';
+import { findRefundWithOrder } from '../refunds/refunds.repository.ts';
 import { loadWeb, needStaff, type Web } from './web-context.ts';
 import type { WebDeps } from './web-deps.ts';
 

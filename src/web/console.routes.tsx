@@ -3,10 +3,10 @@ import { currentAlerts } from '../alerts/alerts.ts';
 import { AppError } from '../lib/errors.ts';
 import { listNotifications } from '../notifications/notifications.repository.ts';
 import { listPaymentsOfOrder } from '../payments/payments.repository.ts';
-import { listRefundsOfOrder } from '../refunds/refunds.repository.ts';
+import { listRefundsOfOrder, listRefundsWithOrder, type RefundWithOrder } from '../refunds/refunds.repository.ts';
 import { errorText } from './error-page.tsx';
 import { ConsoleRefundsPage, type ReviewItem } from './pages/console-refunds.tsx';
-import { listOpenFailedRefunds, listPendingReview, type RefundWithOrder } from './web.repository.ts';
+
 import { loadWeb, needStaff, type Web } from './web-context.ts';
 import type { WebDeps } from './web-deps.ts';
 
@@ -30,8 +30,8 @@ export function consoleRoutes(deps: WebDeps) {
 
   const page = async (web: Web, extra: { notice?: string; error?: string } = {}) => {
     const [queue, failed, alerts] = await Promise.all([
-      listPendingReview(deps.db, 100),
-      listOpenFailedRefunds(deps.db, 100),
+      listRefundsWithOrder(deps.db, { status: 'pending_review', byCreation: true, limit: 100 }),
+      listRefundsWithOrder(deps.db, { openFailed: true, limit: 100 }),
       currentAlerts(deps.db, deps.clock),
     ]);
     return ConsoleRefundsPage({

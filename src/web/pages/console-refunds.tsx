@@ -5,7 +5,7 @@ import type { RefundRow } from '../../refunds/refund.ts';
 import { money, time } from '../format.ts';
 import { CsrfField, Layout, ErrorNotice } from '../layout.tsx';
 import type { Web } from '../web-context.ts';
-import type { RefundWithOrder } from '../web.repository.ts';
+import type { RefundWithOrder } from '../../refunds/refunds.repository.ts';
 
 export interface ReviewItem {
   refund: RefundWithOrder;

@@ -1,0 +1,14 @@
+import type { Sql } from '../db/client.ts';
+
+/** One more request in the key's window; answers the window's count so far. */
+export const countRequest = async (sql: Sql, key: string, windowStart: Date) =>
+  (
+    await sql.query<{ count: number }>(
+      `INSERT INTO rate_limits (key, window_start, count) VALUES ($1, $2, 1)
+       ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1 RETURNING count`,
+      [key, windowStart],
+    )
+  )[0]!.count;
+
+export const deleteWindowsBefore = (sql: Sql, before: Date) =>
+  sql.query('DELETE FROM rate_limits WHERE window_start < $1', [before]);
