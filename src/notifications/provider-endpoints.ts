@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../http/env.ts';
 import type { PaymentsService } from '../payments/payments.service.ts';
 import type { InboundRequest } from '../providers/provider.ts';
-import type { Providers } from '../providers/registry.ts';
+import { enabledProvider, type Providers } from '../providers/registry.ts';
 import type { NotificationsService } from './notifications.service.ts';
 
 async function inbound(c: Context): Promise<InboundRequest> {
@@ -24,7 +24,7 @@ export function providerEndpoints(deps: {
   payments: PaymentsService;
 }) {
   const app = new Hono<AppEnv>();
-  const provider = (c: Context) => deps.providers[c.req.param('method') as keyof Providers];
+  const provider = (c: Context) => enabledProvider(deps.providers, c.req.param('method') ?? '');
 
   app.post('/notify/:method', async (c) => {
     const p = provider(c);

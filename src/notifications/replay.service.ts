@@ -1,6 +1,6 @@
 import type { Db } from '../db/client.ts';
 import { AppError } from '../lib/errors.ts';
-import type { Providers } from '../providers/registry.ts';
+import { enabledProvider, type Providers } from '../providers/registry.ts';
 import type { NotificationsService } from './notifications.service.ts';
 
 type Stored = {
@@ -32,7 +32,7 @@ export function createNotificationReplay(deps: { db: Db; providers: Providers; n
     );
     if (!n) throw new AppError('not_found', `no notification ${id}`);
     if (n.outcome !== 'rejected') throw new AppError('invalid_state', 'only a rejected notification can be replayed');
-    const provider = deps.providers[n.provider as keyof Providers];
+    const provider = enabledProvider(deps.providers, n.provider);
     if (!provider) throw new AppError('invalid_state', `${n.provider} is not enabled`);
     // Judged as of when these bytes first arrived (also when this row is itself a replay): a notification fresh
     // then is not stale because staff replay it later.
