@@ -2,6 +2,7 @@
 const STATUS = {
   malformed_json: 400,
   invalid_request: 400,
+  invalid_date: 400,
   validation_failed: 422,
   unauthenticated: 401,
   invalid_credentials: 401,

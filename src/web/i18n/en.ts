@@ -25,6 +25,7 @@ export const en = {
     loginToBuy: 'Log in to place an order.',
     customersOnly: 'Only customer accounts can place orders.',
     nothingChosen: 'Choose a quantity of at least one product.',
+    badQuantity: 'Quantities are whole numbers from 0 to 999.',
   },
   login: {
     title: 'Log in',

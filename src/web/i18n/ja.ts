@@ -24,6 +24,7 @@ export const ja: Messages = {
     loginToBuy: '注文するにはログインしてください。',
     customersOnly: '注文できるのはお客様アカウントのみです。',
     nothingChosen: '少なくとも1つの商品の数量を選んでください。',
+    badQuantity: '数量は0から999までの整数で入力してください。',
   },
   login: {
     title: 'ログイン',

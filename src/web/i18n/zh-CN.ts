@@ -24,6 +24,7 @@ export const zhCN: Messages = {
     loginToBuy: '请先登录再下单。',
     customersOnly: '只有顾客账号可以下单。',
     nothingChosen: '请至少为一件商品选择数量。',
+    badQuantity: '数量须为0到999之间的整数。',
   },
   login: {
     title: '登录',
