@@ -8,6 +8,8 @@ import { catalogRoutes } from './catalog/catalog.routes.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
 import { authenticate } from './http/auth.ts';
+import { edgeBodyLimits } from './http/body-limits.ts';
+import { refuseControlCharactersInUrl } from './http/url-characters.ts';
 import { mountDocs } from './http/docs.ts';
 import type { AppEnv } from './http/env.ts';
 import { notFoundHandler, onError } from './http/errors.ts';
@@ -20,7 +22,7 @@ import { createNotificationsService } from './notifications/notifications.servic
 import { notificationsRoutes } from './notifications/notifications.routes.ts';
 import { notificationReplayRoutes } from './notifications/replay.routes.ts';
 import { createNotificationReplay } from './notifications/replay.service.ts';
-import { providerEndpoints } from './notifications/provider-endpoints.ts';
+import { oversizedNotification, providerEndpoints } from './notifications/provider-endpoints.ts';
 import { ordersRoutes } from './orders/orders.routes.ts';
 import { createOrdersService, EXPIRE_ORDER_JOB } from './orders/orders.service.ts';
 import { createPaymentStateService } from './payments/payment-state.service.ts';
@@ -102,10 +104,27 @@ export function createApp(deps: AppDeps) {
 
   const app = new OpenAPIHono<AppEnv>();
   app.use('*', observe(log, metrics));
+  // The edge (docs/reliability.md, Edges): a body limit for every route, then no control character in an
+  // address outside the provider endpoints (whose messages are judged and answered in their own format).
+  app.use('*', edgeBodyLimits({ providers, onOversizedNotification: oversizedNotification({ providers, metrics }) }));
+  app.use('*', async (c, next) =>
+    /^\/(notify|return)\//.test(c.req.path) ? next() : refuseControlCharactersInUrl(c, next),
+  );
   app.onError(onError);
   app.notFound(notFoundHandler);
   app.route('/api', api);
-  app.route('/', providerEndpoints({ providers, notifications, payments }));
+  app.route(
+    '/',
+    providerEndpoints({
+      db,
+      clock,
+      metrics,
+      providers,
+      notifications,
+      payments,
+      unverifiedPerMinute: config.rateLimits.unverifiedNotificationsPerMinute,
+    }),
+  );
   app.route(
     '/',
     webRoutes({

@@ -94,6 +94,7 @@ export function createNotificationsService(deps: {
           outTradeNo: parsed.paymentNo,
           headers: keptHeaders(req.headers),
           rawBody: req.rawBody,
+          sourceIp: req.sourceIp,
         });
       if (apply) {
         await db.tx(async (sql) => {

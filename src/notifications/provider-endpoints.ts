@@ -1,9 +1,37 @@
 import { Hono, type Context } from 'hono';
+import type { PaymentMethod } from '../config.ts';
+import type { Db } from '../db/client.ts';
+import { clientIp } from '../http/client-ip.ts';
 import type { AppEnv } from '../http/env.ts';
+import type { Metrics } from '../http/observability.ts';
+import type { Clock } from '../lib/clock.ts';
 import type { PaymentsService } from '../payments/payments.service.ts';
 import type { InboundRequest } from '../providers/provider.ts';
+import type { PaymentProvider } from '../providers/provider.ts';
 import { enabledProvider, type Providers } from '../providers/registry.ts';
+import { countUnverifiedFrom } from './notifications.repository.ts';
 import type { NotificationsService } from './notifications.service.ts';
+
+/** Unverifiable notifications (bad signature, malformed, probe) one address may send per minute. */
+export const UNVERIFIED_WINDOW_MS = 60_000;
+
+/** The provider's own failure answer, with the HTTP status that says why (413 too large, 429 too many). */
+export function refusal(provider: PaymentProvider, status: 413 | 429, reason: string): Response {
+  const ack = provider.acknowledge(false, reason);
+  return new Response(ack.body, { status, headers: ack.headers });
+}
+
+/** A notification refused before it was read (body-limits.ts): counted and logged, never stored. */
+export function oversizedNotification(deps: { providers: Providers; metrics: Metrics }) {
+  return (c: Context<AppEnv>, method: PaymentMethod) => {
+    deps.metrics.refusedNotifications.inc({ provider: method, reason: 'payload_too_large' });
+    c.get('log')?.warn(
+      { provider: method, from: clientIp(c), declared: c.req.header('content-length') ?? null },
+      'notification refused: body too large',
+    );
+    return refusal(enabledProvider(deps.providers, method)!, 413, 'payload_too_large');
+  };
+}
 
 async function inbound(c: Context): Promise<InboundRequest> {
   return {
@@ -19,9 +47,14 @@ async function inbound(c: Context): Promise<InboundRequest> {
  * Outside /api: providers speak their own formats, not our JSON errors.
  */
 export function providerEndpoints(deps: {
+  db: Db;
+  clock: Clock;
+  metrics: Metrics;
   providers: Providers;
   notifications: NotificationsService;
   payments: PaymentsService;
+  /** Unverifiable notifications per address per minute before that address's are refused unread. */
+  unverifiedPerMinute: number;
 }) {
   const app = new Hono<AppEnv>();
   const provider = (c: Context) => enabledProvider(deps.providers, c.req.param('method') ?? '');
@@ -29,7 +62,16 @@ export function providerEndpoints(deps: {
   app.post('/notify/:method', async (c) => {
     const p = provider(c);
     if (!p) return c.text('unknown payment method', 404);
-    return deps.notifications.receive(p, await inbound(c));
+    const from = clientIp(c);
+    // Counted from the records themselves: a sender past the limit with unverifiable notifications is refused
+    // unread and unrecorded (a provider's real notification verifies, so it never counts).
+    const since = new Date(deps.clock.now().getTime() - UNVERIFIED_WINDOW_MS);
+    if ((await countUnverifiedFrom(deps.db, from, since)) >= deps.unverifiedPerMinute) {
+      deps.metrics.refusedNotifications.inc({ provider: p.method, reason: 'rate_limited' });
+      c.get('log')?.warn({ provider: p.method, from }, 'notification refused: too many unverifiable from this address');
+      return refusal(p, 429, 'rate_limited');
+    }
+    return deps.notifications.receive(p, { ...(await inbound(c)), sourceIp: from });
   });
 
   // The browser's word is never enough to mark anything paid: a verified return only tells us which

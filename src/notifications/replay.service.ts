@@ -1,16 +1,9 @@
 import type { Db } from '../db/client.ts';
 import { AppError } from '../lib/errors.ts';
 import { enabledProvider, type Providers } from '../providers/registry.ts';
+import { findNotificationBody } from './notifications.repository.ts';
 import type { NotificationsService } from './notifications.service.ts';
-
-type Stored = {
-  id: number;
-  provider: string;
-  outcome: string;
-  headers: Record<string, string>;
-  raw_body: string;
-  received_at: Date;
-};
+import { bodyOf } from './stored-body.ts';
 
 export interface ReplayResult {
   replayOf: number;
@@ -26,12 +19,12 @@ export interface ReplayResult {
  */
 export function createNotificationReplay(deps: { db: Db; providers: Providers; notifications: NotificationsService }) {
   return async function replay(id: number): Promise<ReplayResult> {
-    const [n] = await deps.db.query<Stored>(
-      'SELECT id, provider, outcome, headers, raw_body, received_at FROM notifications WHERE id = $1',
-      [id],
-    );
+    const n = await findNotificationBody(deps.db, id);
     if (!n) throw new AppError('not_found', `no notification ${id}`);
     if (n.outcome !== 'rejected') throw new AppError('invalid_state', 'only a rejected notification can be replayed');
+    // Only the start of an unverifiable body was kept: what is left could never verify.
+    if (n.body_truncated)
+      throw new AppError('invalid_state', `only the first part of notification ${id} was kept; it cannot be replayed`);
     const provider = enabledProvider(deps.providers, n.provider);
     if (!provider) throw new AppError('invalid_state', `${n.provider} is not enabled`);
     // Judged as of when these bytes first arrived (also when this row is itself a replay): a notification fresh
@@ -44,7 +37,7 @@ export function createNotificationReplay(deps: { db: Db; providers: Providers; n
     await deps.notifications.receive(provider, {
       method: 'POST',
       headers: new Headers(n.headers),
-      rawBody: n.raw_body,
+      rawBody: bodyOf(n),
       query: new URLSearchParams(),
       firstReceivedAt,
     });

@@ -3,6 +3,7 @@ import type { Db } from '../db/client.ts';
 import { isCalendarDate } from '../lib/calendar-date.ts';
 import type { Clock } from '../lib/clock.ts';
 import { AppError } from '../lib/errors.ts';
+import { noteText } from '../lib/text.ts';
 import { requireStaff } from '../http/auth.ts';
 import { errorResponses, newRouter } from '../http/env.ts';
 import type { DifferenceRow } from './reconciliation.ts';
@@ -41,7 +42,7 @@ export function reconciliationRoutes(db: Db, clock: Clock) {
           params: z.object({ id: z.coerce.number().int().positive() }),
           body: {
             required: true,
-            content: { 'application/json': { schema: z.object({ note: z.string().trim().min(1).max(1000) }) } },
+            content: { 'application/json': { schema: z.object({ note: noteText().trim().min(1).max(1000) }) } },
           },
         },
         responses: {

@@ -166,6 +166,8 @@ export const en = {
     body: 'Raw body',
     fullBody: 'Full body ({length} characters)',
     cut: '(cut at {length} characters)',
+    kept: 'Only the first {kept} characters of its {size} bytes were kept: it could not be verified.',
+    from: 'From',
     since: 'Since then: {outcome}',
     replay: 'Replay',
     replayed: 'Replayed: recorded as notification {id}, {outcome}.',

@@ -159,6 +159,8 @@ export const zhCN: Messages = {
     body: '原始内容',
     fullBody: '全文（{length} 个字符）',
     cut: '（截取前 {length} 个字符）',
+    kept: '无法验证，{size} 字节中只保存了前 {kept} 个字符。',
+    from: '来源',
     since: '此后：{outcome}',
     replay: '重放',
     replayed: '已重放：记录为通知 {id}，结果 {outcome}。',
