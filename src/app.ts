@@ -122,6 +122,7 @@ export function createApp(deps: AppDeps) {
       providers,
       notifications,
       payments,
+      accounts,
       unverifiedPerMinute: config.rateLimits.unverifiedNotificationsPerMinute,
     }),
   );

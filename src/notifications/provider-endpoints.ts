@@ -1,10 +1,14 @@
 import { Hono, type Context } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { SESSION_COOKIE } from '../accounts/accounts.ts';
+import type { AccountsService } from '../accounts/accounts.service.ts';
 import type { PaymentMethod } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { clientIp } from '../http/client-ip.ts';
 import type { AppEnv } from '../http/env.ts';
 import type { Metrics } from '../http/observability.ts';
 import type { Clock } from '../lib/clock.ts';
+import { findPaymentWithOrder } from '../payments/payments.repository.ts';
 import type { PaymentsService } from '../payments/payments.service.ts';
 import type { InboundRequest } from '../providers/provider.ts';
 import type { PaymentProvider } from '../providers/provider.ts';
@@ -53,6 +57,7 @@ export function providerEndpoints(deps: {
   providers: Providers;
   notifications: NotificationsService;
   payments: PaymentsService;
+  accounts: AccountsService;
   /** Unverifiable notifications per address per minute before that address's are refused unread. */
   unverifiedPerMinute: number;
 }) {
@@ -75,12 +80,20 @@ export function providerEndpoints(deps: {
   });
 
   // The browser's word is never enough to mark anything paid: a verified return only tells us which
-  // attempt to ask the provider about (when the notification has not come yet).
+  // attempt to ask the provider about (when the notification has not come yet). Anyone can call this URL
+  // with any number, so it says nothing and asks no provider unless the return is signed (Alipay's return,
+  // UnionPay's frontUrl POST) or the browser's session owns the payment; otherwise: the neutral /orders.
   const back = async (c: Context) => {
     const p = provider(c);
     if (!p) return c.text('unknown payment method', 404);
     const info = await p.parseReturn(await inbound(c));
     if (!info.paymentNo) return c.redirect('/orders', 303);
+    if (!info.verified) {
+      const token = getCookie(c, SESSION_COOKIE);
+      const user = token ? await deps.accounts.authenticate(token) : undefined;
+      const attempt = user ? await findPaymentWithOrder(deps.db, info.paymentNo) : undefined;
+      if (!user || !attempt || attempt.order_user_id !== user.id) return c.redirect('/orders', 303);
+    }
     const payment = await deps.payments.settleOnReturn(info.paymentNo);
     if (!payment || payment.method !== p.method) return c.redirect('/orders', 303);
     return c.redirect(`/orders/${payment.order_no}/result?paymentNo=${payment.payment_no}`, 303);
