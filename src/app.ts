@@ -7,6 +7,7 @@ import { createAccountsService } from './accounts/accounts.service.ts';
 import { catalogRoutes } from './catalog/catalog.routes.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
+import { apiCsrf } from './http/api-csrf.ts';
 import { authenticate } from './http/auth.ts';
 import { edgeBodyLimits } from './http/body-limits.ts';
 import { refuseControlCharactersInUrl } from './http/url-characters.ts';
@@ -91,7 +92,7 @@ export function createApp(deps: AppDeps) {
   registerAlertGauge(metrics.registry, () => currentAlerts(db, clock), log);
 
   const api = new OpenAPIHono<AppEnv>();
-  api.use('*', authenticate(accounts));
+  api.use('*', apiCsrf(config.publicUrl), authenticate(accounts));
   api.route('/', accountsRoutes(accounts, { secureCookies: config.publicUrl.startsWith('https:') }));
   api.route('/', catalogRoutes(db));
   api.route('/', ordersRoutes({ db, orders, payments, refundsOf, limiter, limits }));
