@@ -8,7 +8,10 @@ import { catalogRoutes } from './catalog/catalog.routes.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
 import { ping } from './db/health.ts';
+import { apiCsrf } from './http/api-csrf.ts';
 import { authenticate } from './http/auth.ts';
+import { edgeBodyLimits } from './http/body-limits.ts';
+import { refuseControlCharactersInUrl } from './http/url-characters.ts';
 import { mountDocs } from './http/docs.ts';
 import type { AppEnv } from './http/env.ts';
 import { notFoundHandler, onError } from './http/errors.ts';
@@ -21,7 +24,7 @@ import { createNotificationsService } from './notifications/notifications.servic
 import { notificationsRoutes } from './notifications/notifications.routes.ts';
 import { notificationReplayRoutes } from './notifications/replay.routes.ts';
 import { createNotificationReplay } from './notifications/replay.service.ts';
-import { providerEndpoints } from './notifications/provider-endpoints.ts';
+import { oversizedNotification, providerEndpoints } from './notifications/provider-endpoints.ts';
 import { ordersRoutes } from './orders/orders.routes.ts';
 import { expireOrderJob } from './orders/order-expiry.job.ts';
 import { createOrdersService } from './orders/orders.service.ts';
@@ -94,7 +97,7 @@ export function createApp(deps: AppDeps) {
   registerAlertGauge(metrics.registry, () => currentAlerts(db, clock), log);
 
   const api = new OpenAPIHono<AppEnv>();
-  api.use('*', authenticate(accounts));
+  api.use('*', apiCsrf(config.publicUrl), authenticate(accounts));
   api.route('/', accountsRoutes(accounts, { secureCookies: config.publicUrl.startsWith('https:') }));
   api.route('/', catalogRoutes(db));
   api.route('/', ordersRoutes({ db, orders, payments, refundsOf, limiter, limits }));
@@ -107,10 +110,28 @@ export function createApp(deps: AppDeps) {
 
   const app = new OpenAPIHono<AppEnv>();
   app.use('*', observe(log, metrics));
+  // The edge (docs/reliability.md, Edges): a body limit for every route, then no control character in an
+  // address outside the provider endpoints (whose messages are judged and answered in their own format).
+  app.use('*', edgeBodyLimits({ providers, onOversizedNotification: oversizedNotification({ providers, metrics }) }));
+  app.use('*', async (c, next) =>
+    /^\/(notify|return)\//.test(c.req.path) ? next() : refuseControlCharactersInUrl(c, next),
+  );
   app.onError(onError);
   app.notFound(notFoundHandler);
   app.route('/api', api);
-  app.route('/', providerEndpoints({ providers, notifications, payments }));
+  app.route(
+    '/',
+    providerEndpoints({
+      db,
+      clock,
+      metrics,
+      providers,
+      notifications,
+      payments,
+      accounts,
+      unverifiedPerMinute: config.rateLimits.unverifiedNotificationsPerMinute,
+    }),
+  );
   app.route(
     '/',
     webRoutes({

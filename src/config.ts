@@ -113,6 +113,8 @@ const envSchema = z.object({
   /** How long a claimed job is held before another process may take it over (a crashed holder). */
   RATE_LIMIT_LOGINS_PER_MINUTE: optional(z.coerce.number().int().min(1)),
   RATE_LIMIT_ORDERS_PER_MINUTE: optional(z.coerce.number().int().min(1)),
+  /** Notifications that fail verification one address may send per minute before the rest are refused unread. */
+  RATE_LIMIT_UNVERIFIED_NOTIFICATIONS_PER_MINUTE: optional(z.coerce.number().int().min(1)),
   JOB_LEASE_SECONDS: optional(z.coerce.number().int().min(1).max(3600)),
 
   ALIPAY_APP_ID: optional(z.string()),
@@ -204,7 +206,7 @@ export interface Config {
   sandboxTimeScale: number;
   sandboxChaos: SandboxChaos | undefined;
   jobLeaseSeconds: number;
-  rateLimits: { loginsPerMinute: number; ordersPerMinute: number };
+  rateLimits: { loginsPerMinute: number; ordersPerMinute: number; unverifiedNotificationsPerMinute: number };
   /** Set where the provider's credentials are complete; unset means its built-in sandbox serves it. */
   alipay: AlipayCredentials | undefined;
   wechatpay: WechatpayCredentials | undefined;
@@ -276,6 +278,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     rateLimits: {
       loginsPerMinute: env.RATE_LIMIT_LOGINS_PER_MINUTE ?? 30,
       ordersPerMinute: env.RATE_LIMIT_ORDERS_PER_MINUTE ?? 60,
+      unverifiedNotificationsPerMinute: env.RATE_LIMIT_UNVERIFIED_NOTIFICATIONS_PER_MINUTE ?? 60,
     },
     alipay: alipayCredentials(env),
     wechatpay: credentials(env, 'WECHATPAY', REQUIRED.wechatpay, () => ({

@@ -1,8 +1,9 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
 import type { Logger } from 'pino';
 import type { Db } from '../../src/db/client.ts';
 import type { Clock } from '../../src/lib/clock.ts';
-import { Faults, type CallFault, type NotificationFault } from './faults.ts';
+import { Faults, type NotificationFault } from './faults.ts';
 import type { Notifier } from './notifier.ts';
 
 /** What every sandbox is built from. A sandbox talks to mallpay only over HTTP. */
@@ -39,31 +40,96 @@ export interface SandboxControls {
   settleRefund?(refundNo: string, outcome: 'succeeded' | 'failed'): Promise<unknown>;
 }
 
-/** Mounts the shared `/_control/*` routes on a sandbox app. */
+/** A merchant number as the controls take it: what every provider's numbers are made of, nothing else. */
+const NUMBER = /^[A-Za-z0-9_-]{1,64}$/;
+const faultsSchema = z
+  .object({
+    call: z
+      .object({
+        fault: z.enum(['error', 'timeout']),
+        api: z.string().min(1).max(128).optional(),
+        times: z.number().int().min(1).max(1000).optional(),
+      })
+      .strict()
+      .optional(),
+    notifications: z
+      .object({
+        fault: z.enum(['drop', 'duplicate', 'delay']),
+        // A day at most: a longer delay is a lost notification, which `drop` already scripts.
+        delayMs: z.number().int().min(0).max(86_400_000).optional(),
+        times: z.number().int().min(1).max(1000).optional(),
+      })
+      .strict()
+      .optional(),
+    clear: z.boolean().optional(),
+  })
+  .strict();
+const settleSchema = z.object({ outcome: z.enum(['succeeded', 'failed']).optional() }).strict();
+
+/** A refused control call: 400 and what was wrong, nothing changed. */
+const invalid = (message: string) => Response.json({ error: 'invalid_control', message }, { status: 400 });
+
+/** The control call's JSON body checked against its schema; an empty body is `{}`. */
+async function controlBody<T>(
+  c: Context,
+  schema: z.ZodType<T>,
+): Promise<{ ok: true; value: T } | { ok: false; res: Response }> {
+  const text = await c.req.text();
+  let json: unknown = {};
+  try {
+    if (text.trim() !== '') json = JSON.parse(text);
+  } catch {
+    return { ok: false, res: invalid('the body is not JSON') };
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, res: invalid(`${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`) };
+  }
+  return { ok: true, value: parsed.data };
+}
+
+/**
+ * Mounts the shared `/_control/*` routes on a sandbox app. Their input is checked like any other endpoint's:
+ * numbers by their shape, fault scripts against the kinds and bounds that exist (a `times` of a billion
+ * would otherwise fill memory), a refused call answers 400 `invalid_control` and changes nothing.
+ */
 export function mountControls(app: Hono, faults: Faults, notifier: Notifier, controls: SandboxControls): void {
   const ok = (body: unknown) => Response.json(body ?? { ok: true });
   const missing = () => Response.json({ error: 'not found' }, { status: 404 });
-  app.post('/_control/pay/:paymentNo', async (c) => ok((await controls.pay(c.req.param('paymentNo'))) ?? null));
-  app.post('/_control/fail/:paymentNo', async (c) => ok((await controls.fail(c.req.param('paymentNo'))) ?? null));
+  const number = (c: Context, name: string): string | Response => {
+    const v = c.req.param(name) ?? '';
+    return NUMBER.test(v) ? v : invalid(`${name} must be 1-64 letters, digits, _ or -`);
+  };
+  app.post('/_control/pay/:paymentNo', async (c) => {
+    const paymentNo = number(c, 'paymentNo');
+    return paymentNo instanceof Response ? paymentNo : ok((await controls.pay(paymentNo)) ?? null);
+  });
+  app.post('/_control/fail/:paymentNo', async (c) => {
+    const paymentNo = number(c, 'paymentNo');
+    return paymentNo instanceof Response ? paymentNo : ok((await controls.fail(paymentNo)) ?? null);
+  });
   app.get('/_control/trades/:paymentNo', async (c) => {
-    const trade = await controls.trade(c.req.param('paymentNo'));
+    const paymentNo = number(c, 'paymentNo');
+    if (paymentNo instanceof Response) return paymentNo;
+    const trade = await controls.trade(paymentNo);
     return trade ? ok(trade) : missing();
   });
   app.post('/_control/refunds/:refundNo', async (c) => {
     if (!controls.settleRefund) return missing();
-    const body = (await c.req.json().catch(() => ({}))) as { outcome?: 'succeeded' | 'failed' };
-    return ok(await controls.settleRefund(c.req.param('refundNo'), body.outcome === 'failed' ? 'failed' : 'succeeded'));
+    const refundNo = number(c, 'refundNo');
+    if (refundNo instanceof Response) return refundNo;
+    const body = await controlBody(c, settleSchema);
+    if (!body.ok) return body.res;
+    return ok(await controls.settleRefund(refundNo, body.value.outcome ?? 'succeeded'));
   });
   app.post('/_control/faults', async (c) => {
-    const body = (await c.req.json().catch(() => ({}))) as {
-      call?: { fault: CallFault; api?: string; times?: number };
-      notifications?: { fault: 'drop' | 'duplicate' | 'delay'; delayMs?: number; times?: number };
-      clear?: boolean;
-    };
-    if (body.clear) faults.clear();
-    if (body.call) faults.failNextCall(body.call.fault, body.call.api ?? null, body.call.times ?? 1);
-    if (body.notifications) {
-      const n = body.notifications;
+    const body = await controlBody(c, faultsSchema);
+    if (!body.ok) return body.res;
+    const { clear, call, notifications: n } = body.value;
+    if (clear) faults.clear();
+    if (call) faults.failNextCall(call.fault, call.api ?? null, call.times ?? 1);
+    if (n) {
       const fault: NotificationFault = n.fault === 'delay' ? { delayMs: n.delayMs ?? 5000 } : n.fault;
       faults.nextNotifications(fault, n.times ?? 1);
     }

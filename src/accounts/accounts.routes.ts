@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { errorResponses, newRouter } from '../http/env.ts';
+import { lineText } from '../lib/text.ts';
 import { requireUser, sessionToken } from '../http/auth.ts';
 import { clientIp } from '../http/client-ip.ts';
 import { SESSION_COOKIE, sessionCookieOptions } from './accounts.ts';
@@ -23,7 +24,7 @@ export function accountsRoutes(accounts: AccountsService, opts: { secureCookies:
             required: true,
             content: {
               'application/json': {
-                schema: z.object({ email: z.string().min(3).max(254), password: z.string().min(1).max(200) }),
+                schema: z.object({ email: lineText().min(3).max(254), password: lineText().min(1).max(200) }),
               },
             },
           },

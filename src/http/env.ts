@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { User } from '../accounts/accounts.ts';
 import type { Logger } from '../lib/log.ts';
 import { AppError } from '../lib/errors.ts';
+import { INVALID_CHARACTERS } from '../lib/text.ts';
 
 export type AppEnv = {
   Variables: {
@@ -16,6 +17,11 @@ export function newRouter() {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) {
+        // A value refused for its characters has its own code (lib/text.ts), whatever field it was in.
+        const bad = result.error.issues.find(
+          (i) => (i as { params?: { code?: string } }).params?.code === INVALID_CHARACTERS,
+        );
+        if (bad) throw new AppError('invalid_characters', `${bad.path.join('.') || 'request'}: ${bad.message}`);
         const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
         const first = issues[0];
         throw new AppError(

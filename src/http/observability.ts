@@ -28,7 +28,13 @@ export function createMetrics() {
     labelNames: ['provider', 'outcome'] as const,
     registers: [registry],
   });
-  return { registry, httpRequests, httpDuration, notifications };
+  const refusedNotifications = new Counter({
+    name: 'mallpay_notifications_refused_total',
+    help: 'Notifications refused unread and unrecorded: payload_too_large, rate_limited (per address)',
+    labelNames: ['provider', 'reason'] as const,
+    registers: [registry],
+  });
+  return { registry, httpRequests, httpDuration, notifications, refusedNotifications };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -2,7 +2,11 @@
 const STATUS = {
   malformed_json: 400,
   invalid_request: 400,
+  invalid_date: 400,
   validation_failed: 422,
+  invalid_characters: 422,
+  payload_too_large: 413,
+  cross_site_request: 403,
   unauthenticated: 401,
   invalid_credentials: 401,
   forbidden: 403,

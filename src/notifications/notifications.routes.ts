@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Db } from '../db/client.ts';
 import { requireStaff } from '../http/auth.ts';
 import { errorResponses, newRouter } from '../http/env.ts';
+import { lineText } from '../lib/text.ts';
 import { listNotifications } from './notifications.repository.ts';
 
 const NotificationSchema = z
@@ -26,7 +27,7 @@ export function notificationsRoutes(db: Db) {
       request: {
         query: z.object({
           provider: z.enum(['alipay', 'wechatpay', 'unionpay']).optional(),
-          outTradeNo: z.string().max(64).optional(),
+          outTradeNo: lineText().max(64).optional(),
           limit: z.coerce.number().int().min(1).max(1000).default(200),
         }),
       },

@@ -108,6 +108,7 @@ export function createNotificationsService(deps: {
           outTradeNo: parsed.paymentNo,
           headers: keptHeaders(req.headers),
           rawBody: req.rawBody,
+          sourceIp: req.sourceIp,
         });
         if (apply) failpoint('notification.before_commit');
         return { id, outcome, reason: judged.reason, message: judged.message };

@@ -1,8 +1,9 @@
 import type { Db } from '../db/client.ts';
 import { AppError } from '../lib/errors.ts';
-import type { Providers } from '../providers/registry.ts';
+import { enabledProvider, type Providers } from '../providers/registry.ts';
 import * as repo from './notifications.repository.ts';
 import type { NotificationsService } from './notifications.service.ts';
+import { bodyOf } from './stored-body.ts';
 
 export interface ReplayResult {
   replayOf: number;
@@ -18,10 +19,13 @@ export interface ReplayResult {
  */
 export function createNotificationReplay(deps: { db: Db; providers: Providers; notifications: NotificationsService }) {
   return async function replay(id: number): Promise<ReplayResult> {
-    const n = await repo.findDeliveryForReplay(deps.db, id);
+    const n = await repo.findNotificationBody(deps.db, id);
     if (!n) throw new AppError('not_found', `no notification ${id}`);
     if (n.outcome !== 'rejected') throw new AppError('invalid_state', 'only a rejected notification can be replayed');
-    const provider = deps.providers[n.provider as keyof Providers];
+    // Only the start of an unverifiable body was kept: what is left could never verify.
+    if (n.body_truncated)
+      throw new AppError('invalid_state', `only the first part of notification ${id} was kept; it cannot be replayed`);
+    const provider = enabledProvider(deps.providers, n.provider);
     if (!provider) throw new AppError('invalid_state', `${n.provider} is not enabled`);
     // Judged as of when these bytes first arrived (also when this row is itself a replay): a notification fresh
     // then is not stale because staff replay it later.
@@ -29,7 +33,7 @@ export function createNotificationReplay(deps: { db: Db; providers: Providers; n
     const replayed = await deps.notifications.receive(provider, {
       method: 'POST',
       headers: new Headers(n.headers),
-      rawBody: n.raw_body,
+      rawBody: bodyOf(n),
       query: new URLSearchParams(),
       firstReceivedAt,
     });

@@ -3,6 +3,7 @@ import type { Db } from '../db/client.ts';
 import { requireRole, requireUser } from '../http/auth.ts';
 import { errorResponses, newRouter } from '../http/env.ts';
 import type { Limits, RateLimiter } from '../lib/rate-limit.ts';
+import { lineText } from '../lib/text.ts';
 import type { PaymentsService } from '../payments/payments.service.ts';
 import { cancelOwnOrder } from './cancel-order.ts';
 import { MAX_LINES, MAX_QUANTITY, ORDER_STATUSES } from './order.ts';
@@ -42,7 +43,7 @@ export const OrderNoParam = z.object({
 
 const PlaceOrderSchema = z.object({
   items: z
-    .array(z.object({ sku: z.string().min(1).max(64), quantity: z.number().int().min(1).max(MAX_QUANTITY) }))
+    .array(z.object({ sku: lineText().min(1).max(64), quantity: z.number().int().min(1).max(MAX_QUANTITY) }))
     .min(1)
     .max(MAX_LINES),
 });

@@ -5,6 +5,7 @@ import { clientIp } from '../http/client-ip.ts';
 import { errorResponses, newRouter } from '../http/env.ts';
 import { isStaff } from '../accounts/accounts.ts';
 import { AppError } from '../lib/errors.ts';
+import { lineText } from '../lib/text.ts';
 import type { Providers } from '../providers/registry.ts';
 import { OrderNoParam } from '../orders/orders.routes.ts';
 import { METHOD_NAMES, PAYMENT_STATUSES, paymentView } from './payment.ts';
@@ -70,7 +71,7 @@ export function paymentsRoutes(deps: { db: Db; providers: Providers; payments: P
           body: {
             required: true,
             content: {
-              'application/json': { schema: z.object({ method: z.string().max(32), channel: z.string().max(32) }) },
+              'application/json': { schema: z.object({ method: lineText().max(32), channel: lineText().max(32) }) },
             },
           },
         },
@@ -94,8 +95,7 @@ export function paymentsRoutes(deps: { db: Db; providers: Providers; payments: P
         summary: 'One attempt with its order status (the pay page polls this)',
         request: {
           params: z.object({
-            paymentNo: z
-              .string()
+            paymentNo: lineText()
               .max(40)
               .openapi({ param: { name: 'paymentNo', in: 'path' } }),
           }),

@@ -145,6 +145,8 @@ export interface InboundRequest {
    * (WeChat's 5 minutes) judge the time it arrived, not the replay's. Absent for a live delivery: now.
    */
   firstReceivedAt?: Date;
+  /** The sending address, kept with the record (unverifiable notifications are limited per address). */
+  sourceIp?: string;
 }
 
 /** Stable reasons for refusing a notification, as shown at /api/admin/notifications. */

@@ -5,7 +5,8 @@ import { toAttemptRef } from '../payments/attempt-ref.ts';
 import { findPaymentById } from '../payments/payments.repository.ts';
 import type { PaymentStateService } from '../payments/payment-state.service.ts';
 import type { PaymentsService } from '../payments/payments.service.ts';
-import { providerFor, type Providers } from '../providers/registry.ts';
+import { own } from '../lib/own.ts';
+import { enabledProvider, providerFor, type Providers } from '../providers/registry.ts';
 import type { RefundProcessing } from '../refunds/refund-processing.service.ts';
 import type { DifferenceLog } from './differences.ts';
 import * as repo from './reconciliation.repository.ts';
@@ -42,7 +43,7 @@ export function createConsistencyChecker(deps: {
     const rows = await repo.listStalePendingAttempts(db, new Date(now.getTime() - 60_000));
     let resolved = 0;
     for (const p of rows) {
-      if (!deps.providers[p.method]) continue;
+      if (!enabledProvider(deps.providers, p.method)) continue;
       if (p.order_status === 'pending_payment') {
         // The expiry path: close at the provider, or apply the payment it reports instead.
         if ((await deps.payments.closeOrder(p.order_no)) !== 'retry') resolved++;
@@ -79,8 +80,8 @@ export function createConsistencyChecker(deps: {
     let driven = 0;
     for (const r of rows) {
       if (
-        now.getTime() - r.sent_at.getTime() < (REFUND_USUAL_MS[r.method] ?? 3600_000) ||
-        !deps.providers[r.method as keyof Providers]
+        now.getTime() - r.sent_at.getTime() < (own(REFUND_USUAL_MS, r.method) ?? 3600_000) ||
+        !enabledProvider(deps.providers, r.method)
       )
         continue;
       await deps.refunds.drive(r.refund_no);

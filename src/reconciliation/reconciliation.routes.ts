@@ -1,6 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Db } from '../db/client.ts';
+import { isCalendarDate } from '../lib/calendar-date.ts';
 import type { Clock } from '../lib/clock.ts';
+import { AppError } from '../lib/errors.ts';
+import { noteText } from '../lib/text.ts';
 import { requireStaff } from '../http/auth.ts';
 import { errorResponses, newRouter } from '../http/env.ts';
 import type { DifferenceRow } from './reconciliation.ts';
@@ -39,7 +42,7 @@ export function reconciliationRoutes(db: Db, clock: Clock) {
           params: z.object({ id: z.coerce.number().int().positive() }),
           body: {
             required: true,
-            content: { 'application/json': { schema: z.object({ note: z.string().trim().min(1).max(1000) }) } },
+            content: { 'application/json': { schema: z.object({ note: noteText().trim().min(1).max(1000) }) } },
           },
         },
         responses: {
@@ -64,10 +67,12 @@ export function reconciliationRoutes(db: Db, clock: Clock) {
         summary: 'Reconciliation runs and the differences they (and the consistency checker) found',
         request: {
           query: z.object({
+            // Checked in the handler: a day that does not exist is a 400 invalid_date, whatever its shape.
             date: z
               .string()
-              .regex(/^\d{4}-\d{2}-\d{2}$/)
-              .optional(),
+              .max(32)
+              .optional()
+              .openapi({ description: 'A Beijing date YYYY-MM-DD', example: '2026-11-24' }),
             provider: z.enum(['alipay', 'wechatpay', 'unionpay']).optional(),
             status: z.enum(['open', 'resolved', 'flagged']).optional(),
           }),
@@ -83,6 +88,8 @@ export function reconciliationRoutes(db: Db, clock: Clock) {
       async (c) => {
         requireStaff(c);
         const q = c.req.valid('query');
+        if (q.date !== undefined && !isCalendarDate(q.date))
+          throw new AppError('invalid_date', `date must be a real day as YYYY-MM-DD, not ${JSON.stringify(q.date)}`);
         const runs = (await listRuns(db, q.date)).filter((r) => !q.provider || r.provider === q.provider);
         return c.json(
           {

@@ -1,3 +1,4 @@
+import { isCalendarDate } from '../lib/calendar-date.ts';
 import type { Transitions } from '../lib/transitions.ts';
 
 /**
@@ -69,4 +70,4 @@ export function previousBeijingDate(at: Date): string {
   return new Date(at.getTime() + 8 * 3600_000 - 86_400_000).toISOString().slice(0, 10);
 }
 
-export const isBillDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(beijingDay(s).start.getTime());
+export const isBillDate = (s: string) => isCalendarDate(s);

@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.ts';
 import type { Clock } from '../lib/clock.ts';
 import { enqueue, jobHandler, type JobHandlers } from '../lib/jobs.ts';
-import type { Providers } from '../providers/registry.ts';
+import { enabledProvider, type Providers } from '../providers/registry.ts';
 import { CHECK_EVERY_MS, CONSISTENCY_CHECK_JOB, type ConsistencyChecker } from './consistency.service.ts';
 import { previousBeijingDate } from './reconciliation.ts';
 import type { ReconciliationService } from './reconciliation.service.ts';
@@ -50,7 +50,7 @@ export function operationsJobs(deps: {
       return { again: nextDailyRun(now) };
     }),
     [RECONCILE_JOB]: jobHandler(RECONCILE_JOB, async (payload) => {
-      const provider = deps.providers[payload.provider as keyof Providers];
+      const provider = enabledProvider(deps.providers, payload.provider);
       if (!provider) return;
       const outcome = await deps.reconciliation.reconcile(provider, payload.date);
       if (outcome.kind === 'not_ready') return { again: new Date(clock.now().getTime() + 3600_000) };

@@ -4,6 +4,7 @@ import { isStaff } from '../accounts/accounts.ts';
 import { requireRole, requireStaff, requireUser } from '../http/auth.ts';
 import { errorResponses, newRouter } from '../http/env.ts';
 import { AppError } from '../lib/errors.ts';
+import { noteText } from '../lib/text.ts';
 import { OrderNoParam } from '../orders/orders.routes.ts';
 import { REFUND_STATUSES } from './refund.ts';
 import { refundDetail, refundSummary } from './refund.view.ts';
@@ -18,7 +19,7 @@ const RefundNoParam = z.object({
 });
 const NoteBody = {
   required: true,
-  content: { 'application/json': { schema: z.object({ note: z.string().trim().min(1).max(1000) }) } },
+  content: { 'application/json': { schema: z.object({ note: noteText().trim().min(1).max(1000) }) } },
 } as const;
 const json = (schema: z.ZodTypeAny, description: string) => ({
   description,
@@ -53,7 +54,7 @@ export function refundsRoutes(deps: { db: Db; refunds: RefundsService }) {
             required: true,
             content: {
               'application/json': {
-                schema: z.object({ amount: z.number().optional(), reason: z.string().trim().min(1).max(500) }),
+                schema: z.object({ amount: z.number().optional(), reason: noteText().trim().min(1).max(500) }),
               },
             },
           },

@@ -1,7 +1,12 @@
 import { Hono } from 'hono';
 import { currentAlerts } from '../alerts/alerts.ts';
 import { AppError } from '../lib/errors.ts';
-import { findNotification, listRejectedNotifications } from '../notifications/notifications.repository.ts';
+import {
+  findNotification,
+  findNotificationBody,
+  listRejectedNotifications,
+} from '../notifications/notifications.repository.ts';
+import { bodyOf } from '../notifications/stored-body.ts';
 import { errorText } from './error-page.tsx';
 import { ConsoleNotificationsPage, PROVIDERS } from './pages/console-notifications.tsx';
 import { loadWeb, needStaff, type Web } from './web-context.ts';
@@ -42,6 +47,19 @@ export function consoleNotificationsRoutes(deps: WebDeps) {
         }
       : undefined;
     return c.html(await page(web, provider, { notice }));
+  });
+
+  // One notification with its whole stored body: the only place a body is read in full.
+  app.get('/console/notifications/:id', async (c) => {
+    const web = await loadWeb(c, deps);
+    needStaff(web);
+    const id = Number(c.req.param('id'));
+    const n = Number.isSafeInteger(id) && id > 0 ? await findNotificationBody(deps.db, id) : undefined;
+    if (!n || n.outcome !== 'rejected')
+      throw new AppError('not_found', `no rejected notification ${c.req.param('id')}`);
+    const alerts = await currentAlerts(deps.db, deps.clock);
+    const item = { ...n, preview: '', later_outcome: null, full: bodyOf(n) };
+    return c.html(ConsoleNotificationsPage({ web, alerts, provider: n.provider, rejected: [item] }));
   });
 
   app.post('/console/notifications/:id/replay', async (c) => {

@@ -3,6 +3,7 @@ import { consoleRoutes } from './console.routes.tsx';
 import { consoleNotificationsRoutes } from './console-notifications.routes.tsx';
 import { consoleReconciliationRoutes } from './console-reconciliation.routes.tsx';
 import { createCsrf } from './csrf.ts';
+import { refuseControlCharactersInForms } from './form-characters.ts';
 import { pageErrorHandler } from './error-page.tsx';
 import { ordersRoutes } from './orders.routes.tsx';
 import { paymentRoutes } from './payment.routes.tsx';
@@ -24,7 +25,7 @@ export function webRoutes(
   const full: WebDeps = { ...deps, csrf: deps.csrf ?? createCsrf(), pollIntervalMs: deps.pollIntervalMs ?? 1500 };
   const app = new Hono();
   app.onError(pageErrorHandler(full));
-  for (const path of PAGE_PATHS) app.use(path, securityHeaders);
+  for (const path of PAGE_PATHS) app.use(path, securityHeaders, refuseControlCharactersInForms);
   app.route('/', shopRoutes(full));
   app.route('/', paymentRoutes(full));
   app.route('/', ordersRoutes(full));

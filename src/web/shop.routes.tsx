@@ -4,12 +4,16 @@ import { randomUUID } from 'node:crypto';
 import { SESSION_COOKIE, sessionCookieOptions } from '../accounts/accounts.ts';
 import { listProducts } from '../catalog/catalog.repository.ts';
 import { AppError } from '../lib/errors.ts';
+import { MAX_QUANTITY } from '../orders/order.ts';
 import { LoginPage } from './pages/login.tsx';
 import { StorefrontPage } from './pages/storefront.tsx';
 import { errorText } from './error-page.tsx';
 import { loadWeb, needCustomer, safeNext } from './web-context.ts';
 import type { WebDeps } from './web-deps.ts';
 import { clientIp } from '../http/client-ip.ts';
+
+/** A quantity field as the number input sends it: empty (not chosen) or up to MAX_QUANTITY's three digits. */
+const QUANTITY = new RegExp(`^(|\\d{1,${String(MAX_QUANTITY).length}})$`);
 
 /** The storefront, placing an order, logging in and out. */
 export function shopRoutes(deps: WebDeps) {
@@ -24,10 +28,14 @@ export function shopRoutes(deps: WebDeps) {
     const form = await c.req.parseBody();
     web.checkCsrf(form);
     const user = needCustomer(web);
-    const lines = Object.entries(form)
-      .filter(([k]) => k.startsWith('qty.'))
+    const fields = Object.entries(form).filter(([k]) => k.startsWith('qty.'));
+    // Plain decimal digits only: Number() would also read `0x10` as 16, `1e1` as 10 and ` 2` as 2.
+    if (fields.some(([, v]) => typeof v !== 'string' || !QUANTITY.test(v)))
+      return c.html(await storefront(web, web.m.shop.badQuantity), 422);
+    const lines = fields
+      .filter(([, v]) => v !== '')
       .map(([k, v]) => ({ sku: k.slice(4), quantity: Number(v) }))
-      .filter((l) => Number.isSafeInteger(l.quantity) && l.quantity > 0);
+      .filter((l) => l.quantity > 0);
     if (lines.length === 0) return c.html(await storefront(web, web.m.shop.nothingChosen), 422);
     try {
       const placed = await deps.orders.place(

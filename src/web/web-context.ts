@@ -108,9 +108,21 @@ export class LoginRequired extends Error {
   }
 }
 
-/** Only our own paths are valid targets after login, never another site. */
+/** A base no request can name: `next` counts as ours only if it resolves against it to this very origin. */
+const OWN_ORIGIN = 'http://mallpay.invalid';
+
+/**
+ * Only our own paths are valid targets after login, never another site. `next` is parsed the way a browser
+ * will parse the Location header (the URL standard strips tabs and newlines and reads `\` as `/`, so
+ * `/\t/evil.example` is `//evil.example`), must stay on this origin, and is re-serialised from its parts,
+ * which leaves no control character to send.
+ */
 export function safeNext(next: unknown): string {
-  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\')
-    ? next
-    : '/';
+  if (typeof next !== 'string' || next.length > 2000) return '/';
+  try {
+    const url = new URL(next, OWN_ORIGIN);
+    return url.origin === OWN_ORIGIN ? `${url.pathname}${url.search}${url.hash}` : '/';
+  } catch {
+    return '/';
+  }
 }

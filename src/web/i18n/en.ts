@@ -25,6 +25,7 @@ export const en = {
     loginToBuy: 'Log in to place an order.',
     customersOnly: 'Only customer accounts can place orders.',
     nothingChosen: 'Choose a quantity of at least one product.',
+    badQuantity: 'Quantities are whole numbers from 0 to 999.',
   },
   login: {
     title: 'Log in',
@@ -165,6 +166,8 @@ export const en = {
     body: 'Raw body',
     fullBody: 'Full body ({length} characters)',
     cut: '(cut at {length} characters)',
+    kept: 'Only the first {kept} characters of its {size} bytes were kept: it could not be verified.',
+    from: 'From',
     since: 'Since then: {outcome}',
     replay: 'Replay',
     replayed: 'Replayed: recorded as notification {id}, {outcome}.',

@@ -1,3 +1,4 @@
+import { own } from '../../lib/own.ts';
 import { en, type Messages } from './en.ts';
 import { ja } from './ja.ts';
 import { zhCN } from './zh-CN.ts';
@@ -56,7 +57,7 @@ export function i18n(lang: Lang): I18n {
     lang,
     m,
     t,
-    method: (method) => METHOD_NAMES[lang][method] ?? method,
-    status: (status) => m.status[status] ?? status,
+    method: (method) => own(METHOD_NAMES[lang], method) ?? method,
+    status: (status) => own(m.status, status) ?? status,
   };
 }

@@ -24,6 +24,7 @@ export const ja: Messages = {
     loginToBuy: '注文するにはログインしてください。',
     customersOnly: '注文できるのはお客様アカウントのみです。',
     nothingChosen: '少なくとも1つの商品の数量を選んでください。',
+    badQuantity: '数量は0から999までの整数で入力してください。',
   },
   login: {
     title: 'ログイン',
@@ -165,6 +166,8 @@ export const ja: Messages = {
     body: '受信内容（生データ）',
     fullBody: '全文（{length} 文字）',
     cut: '（{length} 文字で切り詰め）',
+    kept: '検証できなかったため、{size} バイトのうち先頭 {kept} 文字だけを保存しています。',
+    from: '送信元',
     since: 'その後: {outcome}',
     replay: '再実行',
     replayed: '再実行しました: 通知 {id} として記録、結果は {outcome}。',

@@ -24,6 +24,7 @@ export const zhCN: Messages = {
     loginToBuy: '请先登录再下单。',
     customersOnly: '只有顾客账号可以下单。',
     nothingChosen: '请至少为一件商品选择数量。',
+    badQuantity: '数量须为0到999之间的整数。',
   },
   login: {
     title: '登录',
@@ -158,6 +159,8 @@ export const zhCN: Messages = {
     body: '原始内容',
     fullBody: '全文（{length} 个字符）',
     cut: '（截取前 {length} 个字符）',
+    kept: '无法验证，{size} 字节中只保存了前 {kept} 个字符。',
+    from: '来源',
     since: '此后：{outcome}',
     replay: '重放',
     replayed: '已重放：记录为通知 {id}，结果 {outcome}。',

@@ -1,3 +1,4 @@
+import { own } from '../../lib/own.ts';
 import type { OrderRow } from '../../orders/order.ts';
 import { money, time } from '../format.ts';
 import { CsrfField, Layout, ErrorNotice } from '../layout.tsx';
@@ -43,7 +44,7 @@ export function CheckoutPage({
                   <legend>{web.method(choice.method)}</legend>
                   {choice.channels.map((channel) => (
                     <button type="submit" name="channel" value={channel} class="secondary">
-                      {web.m.checkout.channels[channel] ?? channel}
+                      {own(web.m.checkout.channels, channel) ?? channel}
                     </button>
                   ))}
                 </fieldset>

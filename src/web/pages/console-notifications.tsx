@@ -1,31 +1,50 @@
 import type { Alert } from '../../alerts/alerts.ts';
-import type { RejectedNotificationRow } from '../../notifications/notifications.repository.ts';
+import { PREVIEW_CHARS, type RejectedNotificationRow } from '../../notifications/notifications.repository.ts';
+import { bodyOf, UNVERIFIED_KEPT_CHARS } from '../../notifications/stored-body.ts';
 import { time } from '../format.ts';
 import { CsrfField, Layout, ErrorNotice } from '../layout.tsx';
 import type { Web } from '../web-context.ts';
 
 export const PROVIDERS = ['alipay', 'wechatpay', 'unionpay'] as const;
-/** Enough of a body to recognise it at a glance; the rest waits behind a <details>. */
-const PREVIEW = 400;
-/** A forged delivery can be large: the page shows at most this much of any body. */
+/** A forged delivery can be large: the detail view shows at most this much of any body. */
 const FULL = 20_000;
 
-/** The raw body as text (JSX escapes it): a preview, and the full body (capped) on demand. */
-function RawBody({ web, body }: { web: Web; body: string }) {
-  if (body.length <= PREVIEW) return <pre class="raw">{body}</pre>;
+/** Control characters (a NUL in a forged body) shown as visible symbols; JSX escapes the rest. */
+// eslint-disable-next-line no-control-regex
+const visible = (s: string) => s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd');
+
+/** A list shows each body's preview (all the list reads); one notification's page shows its whole body. */
+export type RejectedItem = RejectedNotificationRow & { full?: string };
+
+function RawBody({ web, n }: { web: Web; n: RejectedItem }) {
+  const p = web.m.notificationsPage;
+  const size = n.raw_size ?? 0;
+  const kept = n.body_truncated ? (
+    <p class="muted">{web.t((m) => m.notificationsPage.kept, { kept: UNVERIFIED_KEPT_CHARS, size })}</p>
+  ) : null;
+  if (n.full !== undefined) {
+    return (
+      <>
+        <pre class="raw">{visible(n.full.slice(0, FULL))}</pre>
+        {n.full.length > FULL ? <p class="muted">{web.t((m) => m.notificationsPage.cut, { length: FULL })}</p> : null}
+        {kept}
+      </>
+    );
+  }
+  const preview = bodyOf({ raw_body: n.preview, body_encoding: n.body_encoding });
+  const whole = n.preview.length < PREVIEW_CHARS && !n.body_truncated;
   return (
     <>
-      <pre class="raw">{`${body.slice(0, PREVIEW)}…`}</pre>
-      <details>
-        <summary>{web.t((m) => m.notificationsPage.fullBody, { length: body.length })}</summary>
-        <pre class="raw">{body.slice(0, FULL)}</pre>
-        {body.length > FULL ? <p class="muted">{web.t((m) => m.notificationsPage.cut, { length: FULL })}</p> : null}
-      </details>
+      <pre class="raw">{visible(whole ? preview : `${preview}…`)}</pre>
+      {whole ? null : (
+        <a href={web.href(`/console/notifications/${n.id}`)}>{web.t(() => p.fullBody, { length: size })}</a>
+      )}
+      {kept}
     </>
   );
 }
 
-function RejectedCard({ web, n }: { web: Web; n: RejectedNotificationRow }) {
+function RejectedCard({ web, n }: { web: Web; n: RejectedItem }) {
   const p = web.m.notificationsPage;
   return (
     <section class="card" data-notification={String(n.id)} aria-labelledby={`n-${n.id}`}>
@@ -43,16 +62,20 @@ function RejectedCard({ web, n }: { web: Web; n: RejectedNotificationRow }) {
         <dd class="order">{n.order_no ?? ''}</dd>
         <dt>{p.payment}</dt>
         <dd>{n.out_trade_no ?? ''}</dd>
+        <dt>{p.from}</dt>
+        <dd>{n.source_ip ?? ''}</dd>
       </dl>
       <h4>{p.body}</h4>
-      <RawBody web={web} body={n.raw_body} />
+      <RawBody web={web} n={n} />
       {n.later_outcome ? (
         <p class="muted later">{web.t((m) => m.notificationsPage.since, { outcome: n.later_outcome ?? '' })}</p>
       ) : null}
-      <form method="post" action={web.href(`/console/notifications/${n.id}/replay`)}>
-        <CsrfField web={web} />
-        <button type="submit">{p.replay}</button>
-      </form>
+      {n.body_truncated ? null : (
+        <form method="post" action={web.href(`/console/notifications/${n.id}/replay`)}>
+          <CsrfField web={web} />
+          <button type="submit">{p.replay}</button>
+        </form>
+      )}
     </section>
   );
 }
@@ -61,7 +84,7 @@ export function ConsoleNotificationsPage(props: {
   web: Web;
   alerts: Alert[];
   provider: string | undefined;
-  rejected: RejectedNotificationRow[];
+  rejected: RejectedItem[];
   notice?: { text: string; ok: boolean } | undefined;
   error?: string | undefined;
 }) {

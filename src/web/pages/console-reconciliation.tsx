@@ -1,3 +1,4 @@
+import { own } from '../../lib/own.ts';
 import type { Alert } from '../../alerts/alerts.ts';
 import type { DifferenceRow } from '../../reconciliation/reconciliation.ts';
 import { money, time } from '../format.ts';
@@ -45,8 +46,8 @@ function DifferenceCard({ web, d, refundPages }: { web: Web; d: DifferenceWithSt
   const p = web.m.reconciliationPage;
   const amount = (n: number | null) => (n === null ? '—' : money(n, 'CNY', web.lang));
   // A kind or status this page does not know yet (a newer mallpay wrote it) shows as its code.
-  const kindLabel = (p.kinds as Record<string, string | undefined>)[d.kind] ?? d.kind;
-  const statusLabel = (p.statuses as Record<string, string | undefined>)[d.status] ?? d.status;
+  const kindLabel = own(p.kinds as Record<string, string>, d.kind) ?? d.kind;
+  const statusLabel = own(p.statuses as Record<string, string>, d.status) ?? d.status;
   const noteId = `note-${d.id}`;
   return (
     <section class="card" data-difference={String(d.id)} data-status={d.status} aria-labelledby={`d-${d.id}`}>
