@@ -111,10 +111,12 @@ export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>();
   app.use('*', observe(log, metrics));
   // The edge (docs/reliability.md, Edges): a body limit for every route, then no control character in an
-  // address outside the provider endpoints (whose messages are judged and answered in their own format).
+  // address outside the provider endpoints (whose messages are judged and answered in their own format) and the
+  // login page (whose `next` is cleaned as the URL standard does and else replaced by `/`: a mangled link still
+  // shows the login form).
   app.use('*', edgeBodyLimits({ providers, onOversizedNotification: oversizedNotification({ providers, metrics }) }));
   app.use('*', async (c, next) =>
-    /^\/(notify|return)\//.test(c.req.path) ? next() : refuseControlCharactersInUrl(c, next),
+    /^\/(notify\/|return\/|login$)/.test(c.req.path) ? next() : refuseControlCharactersInUrl(c, next),
   );
   app.onError(onError);
   app.notFound(notFoundHandler);

@@ -24,9 +24,18 @@ describe('the sandboxes’ shared control endpoints check their input', () => {
     ['an unknown field', 'faults', JSON.stringify({ calls: { fault: 'error' } })],
     ['a body that is not JSON', 'faults', '{"call":'],
     ['a settlement outcome that does not exist', 'refunds/R1234567890', JSON.stringify({ outcome: 'maybe' })],
-    ['a payment number with a NUL', 'pay/P1%00', '{}'],
-    ['a payment number with a quote', 'fail/P1%27x', '{}'],
   ];
+  // Each provider's sandbox checks its own trade numbers with its own stable code (invalid_payment_no…).
+  for (const [what, path] of [
+    ['a payment number with a NUL', 'pay/P1%00'],
+    ['a payment number with a quote', 'fail/P1%27x'],
+  ]) {
+    it(`refuses ${what} with 400 and a stable code`, async () => {
+      const res = await post(path!, '{}');
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: string }).error).toMatch(/^invalid_[a-z_]+$/);
+    });
+  }
   for (const [what, path, body] of refused) {
     it(`refuses ${what} with 400 invalid_control`, async () => {
       const res = await post(path, body);
