@@ -128,6 +128,8 @@ const envSchema = z.object({
   UNIONPAY_ROOT_CERT: optional(pem),
   UNIONPAY_MIDDLE_CERT: optional(pem),
   UNIONPAY_GATEWAY: optional(gatewayUrl),
+  /** fileTransfer (txnType 76) is posted here, to a host of its own (ACPSample acpsdk.fileTransUrl). */
+  UNIONPAY_FILE_URL: optional(z.url()),
 });
 
 export interface AlipayCredentials {
@@ -154,6 +156,8 @@ export interface UnionpayCredentials {
   rootCert: string;
   middleCert: string;
   gateway: string;
+  /** The exact URL fileTransfer is posted to (not under the gateway). */
+  fileUrl: string;
 }
 
 export interface Config {
@@ -262,6 +266,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       rootCert: env.UNIONPAY_ROOT_CERT!,
       middleCert: env.UNIONPAY_MIDDLE_CERT!,
       gateway: env.UNIONPAY_GATEWAY!,
+      fileUrl: env.UNIONPAY_FILE_URL ?? 'https://filedownload.95516.com/',
     })),
   };
   // Without sandboxes, a method that is offered must be able to reach its real provider.

@@ -10,7 +10,7 @@ import {
 import { createRecordStore } from '../shared/store.ts';
 import { mountBack } from './back.routes.ts';
 import type { GatewayContext } from './context.ts';
-import { mountFileTransfer } from './file.routes.ts';
+import { FILE_HOST_PATH, mountFileTransfer } from './file.routes.ts';
 import { mountFront } from './front.routes.ts';
 import { registry } from './gateway-request.ts';
 import { loadUnionpayKeys } from './keys.ts';
@@ -82,6 +82,7 @@ export async function createUnionpaySandbox(
       rootCert: keys.rootCert,
       middleCert: keys.middleCert,
       gateway: base,
+      fileUrl: `${base}${FILE_HOST_PATH}`,
     },
   };
 }

@@ -47,6 +47,16 @@ export function createUnionpayProvider(creds: UnionpayCredentials, deps: Unionpa
     log: deps.log,
     timeoutMs: deps.timeoutMs ?? 10_000,
   });
+  // Settlement files come from their own host (acpsdk.fileTransUrl), posted to that URL as it is.
+  const postFile = createAcpClient({
+    gateway: creds.fileUrl,
+    signKey: creds.signKey,
+    certId,
+    anchors,
+    clock: deps.clock,
+    log: deps.log,
+    timeoutMs: deps.timeoutMs ?? 10_000,
+  });
   const ctx = { merId: creds.merId, anchors, clock: deps.clock };
   const payDeadline = (createdAt: Date, expiresAt: Date) =>
     new Date(Math.min(expiresAt.getTime(), createdAt.getTime() + maxPayWindowMs));
@@ -220,6 +230,6 @@ export function createUnionpayProvider(creds: UnionpayCredentials, deps: Unionpa
       }
     },
 
-    downloadBill: (date) => downloadSettlementFile(post, { merId: creds.merId, clock: deps.clock }, date),
+    downloadBill: (date) => downloadSettlementFile(postFile, { merId: creds.merId, clock: deps.clock }, date),
   };
 }
