@@ -78,6 +78,11 @@ export interface AttemptRef {
   createdAt: Date;
   /** The provider's own number once known: `trade_no`, `transaction_id`, UnionPay `queryId`. */
   providerTradeNo?: string | null;
+  /**
+   * The order's pay deadline, where the caller knows it: until then a UnionPay consume that failed may
+   * still be paid (the cashier takes another card), so its failure is not final.
+   */
+  payBy?: Date | null;
 }
 
 export interface CreatePaymentInput extends AttemptRef {

@@ -74,7 +74,12 @@ export function createUnionpayProvider(creds: UnionpayCredentials, deps: Unionpa
     const answer = await post(PATHS.query, queryFields(ref.paymentNo, ref.createdAt));
     if (!answer.ok) return { kind: 'unknown', reason: why(answer) };
     const f = answer.fields;
-    const pastPayTimeout = deps.clock.now().getTime() > ref.createdAt.getTime() + maxPayWindowMs;
+    // The payTimeout sent was min(order expiry, createdAt + window); without the expiry, the window is the
+    // latest it can be, so a failure is never taken as final too early.
+    const payTimeout = ref.payBy
+      ? payDeadline(ref.createdAt, ref.payBy)
+      : new Date(ref.createdAt.getTime() + maxPayWindowMs);
+    const pastPayTimeout = deps.clock.now().getTime() > payTimeout.getTime();
     const status = mapAcpStatus({
       op: 'payment_query',
       respCode: f.respCode ?? '',
