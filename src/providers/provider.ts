@@ -193,4 +193,9 @@ export type ParsedNotification =
 export interface ReturnInfo {
   paymentNo: string | null;
   verified: boolean;
+  /**
+   * The cashier said, signed, that this try was declined (UnionPay frontUrl respCode ≠ 00). UI only: the
+   * attempt itself stays pending while the provider may still take another card for it.
+   */
+  declined?: boolean;
 }

@@ -37,7 +37,7 @@ describe('UnionPay adapter against the sandbox gateway over HTTP', () => {
     const paidPage = await (await postForm(`${cashierUrl}/pay`, {})).text();
     expect(formAction(paidPage)).toBe(input.returnUrl);
     await postForm(formAction(paidPage), formInputs(paidPage));
-    expect(h.returns.at(-1)).toEqual({ paymentNo: input.paymentNo, verified: true });
+    expect(h.returns.at(-1)).toEqual({ paymentNo: input.paymentNo, verified: true, declined: false });
 
     expect(await h.notifier.flush()).toBe(1);
     const note = h.received.at(-1)!;
@@ -138,6 +138,15 @@ describe('UnionPay adapter against the sandbox gateway over HTTP', () => {
     const again = await h.control(`pay/${input.paymentNo}`);
     expect(again).toMatchObject({ status: 'paid' });
     expect(await h.provider.queryPayment(input)).toMatchObject({ kind: 'succeeded', amount: 310 });
+  });
+
+  it('reads a signed return from a declined cashier as declined, for the page only', async () => {
+    const input = h.attempt(330);
+    const cashierUrl = await h.submitConsume(input);
+    const failedPage = await (await postForm(`${cashierUrl}/fail`, {})).text();
+    await postForm(formAction(failedPage), formInputs(failedPage));
+    expect(h.returns.at(-1)).toEqual({ paymentNo: input.paymentNo, verified: true, declined: true });
+    expect(await h.provider.queryPayment(input)).toEqual({ kind: 'pending' });
   });
 
   it('lets the cashier refuse a failed consume once its payTimeout has passed', async () => {
