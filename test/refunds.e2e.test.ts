@@ -113,6 +113,25 @@ describe('refunds through each provider’s sandbox, over HTTP', () => {
     });
   }
 
+  it('sends a UnionPay refund reviewed two days after the application with the txnTime of sending, and it succeeds', async () => {
+    const o = await paidOrder('unionpay');
+    const applied = await t.call('POST', `/api/orders/${o.orderNo}/refunds`, {
+      as: 'customer',
+      body: { reason: 'arrived broken' },
+    });
+    t.clock.advance(2 * 24 * 3600_000); // the gateway refuses a txnTime this far from its clock (respCode 10)
+    await t.call('POST', `/api/admin/refunds/${applied.body.refundNo}/approve`, {
+      as: 'support',
+      body: { note: 'ok' },
+    });
+    await t.settle();
+    await providerSettles('unionpay', applied.body.refundNo);
+    expect((await t.call('GET', `/api/refunds/${applied.body.refundNo}`, { as: 'customer' })).body.status).toBe(
+      'succeeded',
+    );
+    expect(await t.order(o.orderNo)).toMatchObject({ status: 'refunded', refundedAmount: o.amount });
+  });
+
   it('never refunds more than was paid under 20 concurrent applications and their concurrent approvals', async () => {
     const o = await paidOrder('alipay', [{ sku: 'TEA-LONGJING-250', quantity: 2 }]);
     const applications = await Promise.all(

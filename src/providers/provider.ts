@@ -120,8 +120,14 @@ export interface RefundInput {
   /** Our refund number, saved before the first call and reused on every retry:
    * Alipay `out_request_no`, WeChat `out_refund_no`, UnionPay refund `orderId`. */
   refundNo: string;
-  /** When the refund was saved; UnionPay's refund `txnTime`. */
+  /** When the refund was saved (the customer applied). */
   createdAt: Date;
+  /**
+   * When this request was (or is being) sent to the provider, saved before the send: UnionPay's refund
+   * `txnTime` is the time of sending, after review, and its queries name the refund by orderId + this.
+   * The refund service always sets it; a caller that sends at once (tests) may leave it to `createdAt`.
+   */
+  sentAt?: Date;
   amount: number;
   reason: string;
   /** The payment being refunded, with its provider number (UnionPay `origQryId`). */

@@ -104,7 +104,7 @@ export function createUnionpayProvider(creds: UnionpayCredentials, deps: Unionpa
   }
 
   async function queryRefund(input: RefundInput): Promise<RefundState> {
-    const answer = await post(PATHS.query, queryFields(input.refundNo, input.createdAt));
+    const answer = await post(PATHS.query, queryFields(input.refundNo, input.sentAt ?? input.createdAt));
     if (!answer.ok) return { kind: 'unknown', reason: answer.reason, message: answer.message };
     const f = answer.fields;
     const status = mapAcpStatus({ op: 'refund_query', respCode: f.respCode ?? '', origRespCode: f.origRespCode });
@@ -192,7 +192,9 @@ export function createUnionpayProvider(creds: UnionpayCredentials, deps: Unionpa
         channelType: '07',
         merId: creds.merId,
         orderId: input.refundNo,
-        txnTime: beijingCompact(input.createdAt),
+        // The time of sending, not of the customer's application: the gateway refuses a txnTime far from
+        // its clock (ACPSample: 订单发送时间, 取北京时间), and review may take days.
+        txnTime: beijingCompact(input.sentAt ?? input.createdAt),
         txnAmt: String(input.amount),
         currencyCode: '156',
         origQryId: input.payment.providerTradeNo,
