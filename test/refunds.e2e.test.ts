@@ -132,6 +132,31 @@ describe('refunds through each provider’s sandbox, over HTTP', () => {
     expect(await t.order(o.orderNo)).toMatchObject({ status: 'refunded', refundedAmount: o.amount });
   });
 
+  it('retries a UnionPay refund the gateway failed as a new request (fresh txnTime), which succeeds: the order ends refunded with one refund’s money moved', async () => {
+    const o = await paidOrder('unionpay');
+    const refundNo = await applyAndApprove(o.orderNo);
+    await t.control('unionpay', `refunds/${refundNo}`, { outcome: 'failed' });
+    t.clock.advance(60_000);
+    await t.settle();
+    expect((await t.call('GET', `/api/refunds/${refundNo}`, { as: 'customer' })).body.status).toBe('failed');
+    t.clock.advance(3600_000);
+    const retried = await t.call('POST', `/api/admin/refunds/${refundNo}/retry`, {
+      as: 'support',
+      body: { note: 'card account fixed' },
+    });
+    expect(retried.status).toBe(200);
+    await t.settle();
+    await providerSettles('unionpay', refundNo);
+    expect((await t.call('GET', `/api/refunds/${refundNo}`, { as: 'customer' })).body.status).toBe('succeeded');
+    expect(await t.order(o.orderNo)).toMatchObject({ status: 'refunded', refundedAmount: o.amount });
+    const atGateway = (await t.control('unionpay', `trades/${o.paymentNo}`)).body.refunds as {
+      status: string;
+      txnAmt: string;
+    }[];
+    expect(atGateway.map((r) => r.status).sort()).toEqual(['failed', 'succeeded']);
+    expect(atGateway.filter((r) => r.status === 'succeeded').map((r) => Number(r.txnAmt))).toEqual([o.amount]);
+  });
+
   it('never refunds more than was paid under 20 concurrent applications and their concurrent approvals', async () => {
     const o = await paidOrder('alipay', [{ sku: 'TEA-LONGJING-250', quantity: 2 }]);
     const applications = await Promise.all(
