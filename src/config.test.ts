@@ -36,6 +36,21 @@ describe('configuration', () => {
     expect(() => loadConfig(env)).toThrow(name);
   });
 
+  it('posts UnionPay settlement-file requests to the file host, not the gateway, unless UNIONPAY_FILE_URL says otherwise', () => {
+    const pem = '-----BEGIN X-----\nAA==\n-----END X-----';
+    const up = {
+      UNIONPAY_MER_ID: '777290058110048',
+      UNIONPAY_SIGN_KEY: pem,
+      UNIONPAY_SIGN_CERT: pem,
+      UNIONPAY_ROOT_CERT: pem,
+      UNIONPAY_MIDDLE_CERT: pem,
+      UNIONPAY_GATEWAY: 'https://gateway.test.95516.com',
+    };
+    expect(loadConfig(up).unionpay?.fileUrl).toBe('https://filedownload.95516.com/');
+    const test = loadConfig({ ...up, UNIONPAY_FILE_URL: 'https://filedownload.test.95516.com/' });
+    expect(test.unionpay?.fileUrl).toBe('https://filedownload.test.95516.com/');
+  });
+
   it('refuses half a set of provider credentials, naming what is missing', () => {
     expect(() => loadConfig({ ALIPAY_APP_ID: '2021' })).toThrow(/ALIPAY_PRIVATE_KEY, ALIPAY_PUBLIC_KEY/);
   });

@@ -142,6 +142,8 @@ const envSchema = z.object({
   UNIONPAY_ROOT_CERT: optional(pem),
   UNIONPAY_MIDDLE_CERT: optional(pem),
   UNIONPAY_GATEWAY: optional(gatewayUrl),
+  /** fileTransfer (txnType 76) is posted here, to a host of its own (ACPSample acpsdk.fileTransUrl). */
+  UNIONPAY_FILE_URL: optional(z.url()),
 });
 
 /** Certificate mode (公钥证书): PEMs as downloaded from the Alipay console; the root file may hold several. */
@@ -176,6 +178,8 @@ export interface UnionpayCredentials {
   rootCert: string;
   middleCert: string;
   gateway: string;
+  /** The exact URL fileTransfer is posted to (not under the gateway). */
+  fileUrl: string;
 }
 
 /** How much stock unpaid orders may tie up (issue 21.4; docs/operations.md says what a shop should set). */
@@ -298,6 +302,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       rootCert: env.UNIONPAY_ROOT_CERT!,
       middleCert: env.UNIONPAY_MIDDLE_CERT!,
       gateway: env.UNIONPAY_GATEWAY!,
+      fileUrl: env.UNIONPAY_FILE_URL ?? 'https://filedownload.95516.com/',
     })),
   };
   if (config.workers > 1 && !config.databaseUrl) {

@@ -113,6 +113,50 @@ describe('refunds through each provider’s sandbox, over HTTP', () => {
     });
   }
 
+  it('sends a UnionPay refund reviewed two days after the application with the txnTime of sending, and it succeeds', async () => {
+    const o = await paidOrder('unionpay');
+    const applied = await t.call('POST', `/api/orders/${o.orderNo}/refunds`, {
+      as: 'customer',
+      body: { reason: 'arrived broken' },
+    });
+    t.clock.advance(2 * 24 * 3600_000); // the gateway refuses a txnTime this far from its clock (respCode 10)
+    await t.call('POST', `/api/admin/refunds/${applied.body.refundNo}/approve`, {
+      as: 'support',
+      body: { note: 'ok' },
+    });
+    await t.settle();
+    await providerSettles('unionpay', applied.body.refundNo);
+    expect((await t.call('GET', `/api/refunds/${applied.body.refundNo}`, { as: 'customer' })).body.status).toBe(
+      'succeeded',
+    );
+    expect(await t.order(o.orderNo)).toMatchObject({ status: 'refunded', refundedAmount: o.amount });
+  });
+
+  it('retries a UnionPay refund the gateway failed as a new request (fresh txnTime), which succeeds: the order ends refunded with one refund’s money moved', async () => {
+    const o = await paidOrder('unionpay');
+    const refundNo = await applyAndApprove(o.orderNo);
+    await t.control('unionpay', `refunds/${refundNo}`, { outcome: 'failed' });
+    t.clock.advance(60_000);
+    await t.settle();
+    expect((await t.call('GET', `/api/refunds/${refundNo}`, { as: 'customer' })).body.status).toBe('failed');
+    t.clock.advance(3600_000);
+    const retried = await t.call('POST', `/api/admin/refunds/${refundNo}/retry`, {
+      as: 'support',
+      body: { note: 'card account fixed' },
+    });
+    expect(retried.status).toBe(200);
+    await t.settle();
+    await providerSettles('unionpay', refundNo);
+    expect((await t.call('GET', `/api/refunds/${refundNo}`, { as: 'customer' })).body.status).toBe('succeeded');
+    expect(await t.order(o.orderNo)).toMatchObject({ status: 'refunded', refundedAmount: o.amount });
+    const atGateway = (await t.control('unionpay', `trades/${o.paymentNo}`)).body.refunds as {
+      status: string;
+      txnAmt: string;
+    }[];
+    expect(atGateway.map((r) => r.status).sort()).toEqual(['failed', 'succeeded']);
+    expect(atGateway.filter((r) => r.status === 'succeeded').map((r) => Number(r.txnAmt))).toEqual([o.amount]);
+  });
+
   it('never refunds more than was paid under 20 concurrent applications and their concurrent approvals', async () => {
     const o = await paidOrder('alipay', [{ sku: 'TEA-LONGJING-250', quantity: 2 }]);
     const applications = await Promise.all(

@@ -49,6 +49,8 @@ const ECHO = [
   'reqReserved',
 ];
 
+const TXN_TYPE = { consume: '01', refund: '04', undo: '31' } as const;
+
 /** What queryTrans answers about a transaction's own outcome (origRespCode). */
 function originalResp(t: TxnRecord): Resp {
   switch (t.status) {
@@ -84,7 +86,8 @@ export function mountBack(app: Hono, ctx: GatewayContext): void {
     const refused =
       checkFields(f, BACK_REQUIRED, ctx.clock, { txnTimeIsNow: true }) ??
       checkSignature(f, ctx.merchants) ??
-      (!['04', '31'].includes(f.txnType!) || f.txnSubType !== '00' || f.bizType !== '000201'
+      // bizType 000000 is accepted for refund and undo too (ACPSample's 退货/消费撤销 send 000000 or 000201).
+      (!['04', '31'].includes(f.txnType!) || f.txnSubType !== '00' || !['000201', '000000'].includes(f.bizType!)
         ? RESP.format('txnType/txnSubType/bizType不支持')
         : null);
     if (refused) return answer(f, refused);
@@ -127,7 +130,9 @@ export function mountBack(app: Hono, ctx: GatewayContext): void {
     // A consume the cardholder has not completed does not exist for queries yet (§4: 34 → pending).
     if (!t || t.merId !== f.merId || t.status === 'awaiting') return answer(f, RESP.notFound);
     const orig = originalResp(t);
-    return answer({ ...f, orderId: t.orderId, txnTime: t.txnTime }, RESP.ok, {
+    // The answer describes the queried transaction: its own txnType/txnSubType (consume 01/01, refund 04/00).
+    const original = { txnType: TXN_TYPE[t.type], txnSubType: t.type === 'consume' ? '01' : '00' };
+    return answer({ ...f, orderId: t.orderId, txnTime: t.txnTime, ...original }, RESP.ok, {
       queryId: t.queryId,
       txnAmt: t.txnAmt,
       currencyCode: '156',

@@ -148,7 +148,13 @@ function settlementZip(merId: string, day: string, lines: string[], now: Date) {
 }
 
 /**
- * fileTransfer.do (txnType 76, fileType 00): the merchant's settlement file of one settleDate (MMDD) as a
+ * Where the sandbox's file host lives under its own mount: a base URL other than the gateway's, like
+ * UnionPay's filedownload.95516.com beside gateway.95516.com. The gateway has no fileTransfer route (404).
+ */
+export const FILE_HOST_PATH = '/filedownload/';
+
+/**
+ * fileTransfer (txnType 76, fileType 00): the merchant's settlement file of one settleDate (MMDD) as a
  * zip, deflated and base64'd into `fileContent`, in a signed answer like every other.
  */
 export function mountFileTransfer(app: Hono, ctx: GatewayContext, store: RecordStore): void {
@@ -160,7 +166,7 @@ export function mountFileTransfer(app: Hono, ctx: GatewayContext, store: RecordS
     });
   };
 
-  app.post('/gateway/api/fileTransfer.do', async (c) => {
+  app.post(FILE_HOST_PATH, async (c) => {
     const fault = ctx.faults.takeCallFault('fileTransfer');
     const f = formFields(await c.req.text());
     if (fault === 'error') return answer(f, { respCode: '06', respMsg: '系统繁忙，请稍后再试[0600000]' });

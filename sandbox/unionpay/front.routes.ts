@@ -77,7 +77,9 @@ export function mountFront(app: Hono, ctx: GatewayContext): void {
   app.get('/cashier/:queryId', async (c) => {
     const t = await awaiting(c.req.param('queryId'));
     if (!t) return html(messagePage('Not found', 'No such payment.'), 404);
-    if (t.status !== 'awaiting') return html(messagePage('Already settled', `This payment is ${t.status}.`));
+    // After a failure the cashier still takes a card until payTimeout (pay() refuses it afterwards).
+    if (t.status !== 'awaiting' && t.status !== 'failed')
+      return html(messagePage('Already settled', `This payment is ${t.status}.`));
     return html(cashierPage(t, `${ctx.base}/cashier/${t.queryId}`));
   });
 

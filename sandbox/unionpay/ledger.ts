@@ -73,7 +73,9 @@ export function createLedger(deps: LedgerDeps) {
       async (current, sql) => {
         if (!current || current.type !== 'consume') return { ok: false, resp: RESP.notFound };
         if (current.status === 'paid') return { ok: true, value: current };
-        if (current.status !== 'awaiting') return { ok: false, resp: RESP.badOriginal('交易已失败') };
+        // A failed attempt leaves the order payable until payTimeout, as at the real cashier.
+        if (current.status !== 'awaiting' && current.status !== 'failed')
+          return { ok: false, resp: RESP.badOriginal('交易状态不正确') };
         if (current.payBy && clock.now() > new Date(current.payBy)) return { ok: false, resp: RESP.expired };
         const paid: TxnRecord = { ...current, status: 'paid', refundedFen: 0, ...traceOf(clock.now()) };
         await store.put(TXN, txnKey(t.merId, t.orderId, t.txnTime), paid, sql);
@@ -83,7 +85,10 @@ export function createLedger(deps: LedgerDeps) {
     );
   }
 
-  /** The payment fails: recorded for queries, never notified (§3.5: successful transactions only). */
+  /**
+   * The payment fails: recorded for queries, never notified (§3.5: successful transactions only). Not
+   * final: the cardholder may still pay the same consume until its payTimeout (see `pay`).
+   */
   async function fail(t: TxnRecord): Promise<Outcome<TxnRecord>> {
     return store.withLock<TxnRecord, Outcome<TxnRecord>>(
       TXN,

@@ -10,7 +10,7 @@ export interface TxnRecord {
   /** Fen digits, as on the wire. */
   txnAmt: string;
   queryId: string;
-  /** consume: awaiting → paid | failed; refund/undo: processing → succeeded | failed. */
+  /** consume: awaiting → paid | failed (→ paid before payTimeout); refund/undo: processing → succeeded | failed. */
   status: 'awaiting' | 'paid' | 'failed' | 'processing' | 'succeeded';
   backUrl: string;
   frontUrl?: string;

@@ -168,6 +168,49 @@ describe('UnionPay sandbox gateway', () => {
     });
   });
 
+  it('answers a query with the original transaction’s txnType and txnSubType, not the query’s 00/00', async () => {
+    const orig = await paidConsume();
+    const query = (orderId: string, txnTime: string) =>
+      post('/gateway/api/queryTrans.do', signed({ ...common(), txnType: '00', txnSubType: '00', orderId, txnTime }));
+    const consumeAnswer = await rawAnswer(await query(orig.orderId!, orig.txnTime!));
+    expect([consumeAnswer.respCode, consumeAnswer.txnType, consumeAnswer.txnSubType]).toEqual(['00', '01', '01']);
+    const refund = back(orig, '04', '100');
+    await post('/gateway/api/backTransReq.do', refund);
+    const refundAnswer = await rawAnswer(await query(refund.orderId!, refund.txnTime!));
+    expect([refundAnswer.respCode, refundAnswer.txnType, refundAnswer.txnSubType]).toEqual(['00', '04', '00']);
+  });
+
+  it('accepts a refund and an undo sent with bizType 000000, as the real gateway does', async () => {
+    const refunded = await paidConsume();
+    const refund = signed({ ...back(refunded, '04', '100'), bizType: '000000' });
+    expect((await rawAnswer(await post('/gateway/api/backTransReq.do', refund))).respCode).toBe('00');
+    const undone = await paidConsume();
+    const undo = signed({ ...back(undone, '31', '1000'), bizType: '000000' });
+    expect((await rawAnswer(await post('/gateway/api/backTransReq.do', undo))).respCode).toBe('00');
+  });
+
+  it('answers its controls 404 for an unknown number and 400 for a malformed one or an unknown outcome', async () => {
+    const control = (path: string, body?: unknown) =>
+      sandbox.app.request(`/_control/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body ?? {}),
+      });
+    expect((await control('pay/P99999999999')).status).toBe(404);
+    expect((await control('fail/P99999999999')).status).toBe(404);
+    expect((await control('refunds/R99999999999', { outcome: 'succeeded' })).status).toBe(404);
+    expect((await control('pay/not-a-number!')).status).toBe(400);
+    const orig = await paidConsume();
+    const refund = back(orig, '04', '100');
+    await post('/gateway/api/backTransReq.do', refund);
+    const bad = await control(`refunds/${refund.orderId}`, { outcome: 'maybe' });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: 'invalid_outcome' });
+    const trade = await (await sandbox.app.request(`/_control/trades/${orig.orderId}`)).json();
+    expect(trade.refunds[0].status).toBe('processing');
+    expect((await control(`refunds/${refund.orderId}`, { outcome: 'failed' })).status).toBe(200);
+  });
+
   it('keeps its keys and the credentials it issued across a restart', async () => {
     const again = await createUnionpaySandbox({ db, clock, log: silentLogger, notifier, publicUrl: PUBLIC });
     expect(again.credentials).toEqual(sandbox.credentials);

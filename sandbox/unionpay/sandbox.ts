@@ -1,4 +1,5 @@
 import { createPrivateKey } from 'node:crypto';
+import type { Hono } from 'hono';
 import type { UnionpayCredentials } from '../../src/config.ts';
 import {
   mountControls,
@@ -10,7 +11,7 @@ import {
 import { createRecordStore } from '../shared/store.ts';
 import { mountBack } from './back.routes.ts';
 import type { GatewayContext } from './context.ts';
-import { mountFileTransfer } from './file.routes.ts';
+import { FILE_HOST_PATH, mountFileTransfer } from './file.routes.ts';
 import { mountFront } from './front.routes.ts';
 import { registry } from './gateway-request.ts';
 import { loadUnionpayKeys } from './keys.ts';
@@ -69,6 +70,7 @@ export async function createUnionpaySandbox(
   mountFront(app, ctx);
   mountBack(app, ctx);
   mountFileTransfer(app, ctx, store);
+  mountStrictControls(app, ledger, keys.merId);
   mountControls(app, faults, deps.notifier, unionpayControls(ledger, keys.merId));
 
   return {
@@ -82,8 +84,45 @@ export async function createUnionpaySandbox(
       rootCert: keys.rootCert,
       middleCert: keys.middleCert,
       gateway: base,
+      fileUrl: `${base}${FILE_HOST_PATH}`,
     },
   };
+}
+
+const ORDER_ID = /^[0-9A-Za-z]{8,40}$/;
+
+/**
+ * The UnionPay controls that name a transaction, registered before the shared ones so they answer first:
+ * 400 for a number that cannot be an orderId or an unknown outcome, 404 for one the gateway never saw.
+ */
+function mountStrictControls(app: Hono, ledger: Ledger, merId: string): void {
+  const refuse = (status: 400 | 404 | 409, error: string, message: string) =>
+    Response.json({ error, message }, { status });
+  const named = async (no: string, want: 'consume' | 'back') => {
+    if (!ORDER_ID.test(no)) return refuse(400, 'invalid_order_id', 'an orderId is 8–40 letters or digits');
+    const t = await ledger.latest(merId, no);
+    if (!t || (want === 'consume') !== (t.type === 'consume'))
+      return refuse(404, 'not_found', `no ${want === 'consume' ? 'consume' : 'refund'} ${no} has reached the gateway`);
+    return t;
+  };
+  for (const action of ['pay', 'fail'] as const) {
+    app.post(`/_control/${action}/:paymentNo`, async (c) => {
+      const t = await named(c.req.param('paymentNo'), 'consume');
+      if (t instanceof Response) return t;
+      const done = await (action === 'pay' ? ledger.pay(t) : ledger.fail(t));
+      if (!done.ok) return refuse(409, done.resp.respCode, done.resp.respMsg);
+      return Response.json({ ...done.value, refunds: await ledger.refundsOf(done.value) });
+    });
+  }
+  app.post('/_control/refunds/:refundNo', async (c) => {
+    const body = (await c.req.json().catch(() => null)) as { outcome?: unknown } | null;
+    const outcome = body?.outcome ?? 'succeeded';
+    if (outcome !== 'succeeded' && outcome !== 'failed')
+      return refuse(400, 'invalid_outcome', 'outcome is succeeded or failed');
+    const t = await named(c.req.param('refundNo'), 'back');
+    if (t instanceof Response) return t;
+    return Response.json(await ledger.settle(t, outcome));
+  });
 }
 
 function unionpayControls(ledger: Ledger, merId: string): SandboxControls {

@@ -99,7 +99,9 @@ export function providerEndpoints(deps: {
     }
     const payment = await deps.payments.settleOnReturn(info.paymentNo);
     if (!payment || payment.method !== p.method) return c.redirect('/orders', 303);
-    return c.redirect(`/orders/${payment.order_no}/result?paymentNo=${payment.payment_no}`, 303);
+    // A declined try leaves a UnionPay attempt pending (payable until payTimeout): the page says it failed.
+    const declined = info.verified && info.declined && payment.status === 'pending' ? '&declined=1' : '';
+    return c.redirect(`/orders/${payment.order_no}/result?paymentNo=${payment.payment_no}${declined}`, 303);
   };
   app.get('/return/:method', back);
   app.post('/return/:method', back);

@@ -78,6 +78,11 @@ export interface AttemptRef {
   createdAt: Date;
   /** The provider's own number once known: `trade_no`, `transaction_id`, UnionPay `queryId`. */
   providerTradeNo?: string | null;
+  /**
+   * The order's pay deadline, where the caller knows it: until then a UnionPay consume that failed may
+   * still be paid (the cashier takes another card), so its failure is not final.
+   */
+  payBy?: Date | null;
 }
 
 export interface CreatePaymentInput extends AttemptRef {
@@ -115,8 +120,14 @@ export interface RefundInput {
   /** Our refund number, saved before the first call and reused on every retry:
    * Alipay `out_request_no`, WeChat `out_refund_no`, UnionPay refund `orderId`. */
   refundNo: string;
-  /** When the refund was saved; UnionPay's refund `txnTime`. */
+  /** When the refund was saved (the customer applied). */
   createdAt: Date;
+  /**
+   * When this request was (or is being) sent to the provider, saved before the send: UnionPay's refund
+   * `txnTime` is the time of sending, after review, and its queries name the refund by orderId + this.
+   * The refund service always sets it; a caller that sends at once (tests) may leave it to `createdAt`.
+   */
+  sentAt?: Date;
   amount: number;
   reason: string;
   /** The payment being refunded, with its provider number (UnionPay `origQryId`). */
@@ -190,4 +201,9 @@ export type ParsedNotification =
 export interface ReturnInfo {
   paymentNo: string | null;
   verified: boolean;
+  /**
+   * The cashier said, signed, that this try was declined (UnionPay frontUrl respCode ≠ 00). UI only: the
+   * attempt itself stays pending while the provider may still take another card for it.
+   */
+  declined?: boolean;
 }

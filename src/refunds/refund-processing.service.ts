@@ -49,9 +49,11 @@ export function createRefundProcessing(deps: {
     return row;
   }
 
-  const inputOf = (r: RefundWithPayment): RefundInput => ({
+  /** `sentAt` names the request at the provider (UnionPay txnTime): the saved one, or the one being sent now. */
+  const inputOf = (r: RefundWithPayment, sentAt: Date | null = r.sent_at): RefundInput => ({
     refundNo: r.refund_no,
     createdAt: r.created_at,
+    sentAt: sentAt ?? r.created_at,
     amount: r.amount,
     reason: r.reason,
     payment: { ...toAttemptRef(r.payment), providerTradeNo: r.payment.provider_trade_no ?? '' },
@@ -115,7 +117,7 @@ export function createRefundProcessing(deps: {
         if (r.status === 'approved') await move(sql, r, 'processing', SYSTEM, 'sent', now, null, { sent_at: now });
         else await repo.markSent(sql, r.id, now);
       });
-      result = await provider.refund(inputOf(r));
+      result = await provider.refund(inputOf(r, now));
     } else {
       result = await provider.queryRefund(inputOf(r));
       if (result.kind === 'not_found' && now.getTime() - r.sent_at.getTime() < RESEND_WINDOW_MS) {

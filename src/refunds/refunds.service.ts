@@ -131,7 +131,11 @@ export function createRefundsService(deps: { db: Db; clock: Clock; dualApprovalA
       });
     },
 
-    /** Staff send a failed refund again, with the same refund number: never a second refund. */
+    /**
+     * Staff send a failed refund again, with the same refund number: never a second refund. The send time
+     * is taken afresh, so at UnionPay (orderId + txnTime) it is a new request, which can succeed; Alipay and
+     * WeChat Pay answer the same number with the same final answer (issue 21.8, not solved here).
+     */
     async retry(staff: User, refundNo: string, note: string): Promise<RefundRow> {
       return db.tx(async (sql) => {
         const refund = await lockRefund(sql, refundNo);

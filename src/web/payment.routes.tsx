@@ -95,6 +95,9 @@ export function paymentRoutes(deps: WebDeps) {
         outcome = outcomeOf((await deps.orders.find(order.order_no)) ?? order, settled);
       }
     }
+    // The customer's own cashier declined this try (a signed return said so): show the failure and the way to
+    // pay again, though the attempt stays pending at the provider until its deadline. Page text only.
+    if (outcome === 'pending' && c.req.query('declined') === '1' && payment?.payment_no === wanted) outcome = 'failed';
     return c.html(ResultPage({ web, order: (await deps.orders.find(order.order_no)) ?? order, payment, outcome }));
   });
 

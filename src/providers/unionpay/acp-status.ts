@@ -40,7 +40,9 @@ export function mapAcpStatus(o: AcpOutcome): MappedStatus {
       const orig = respClass(o.origRespCode);
       if (orig === 'success') return 'succeeded';
       if (orig === 'in_progress') return 'pending';
-      return 'failed';
+      // A failed consume stays payable on the same orderId until payTimeout (the cardholder may try
+      // another card at the cashier), so its failure is final only afterwards.
+      return o.pastPayTimeout ? 'failed' : 'pending';
     }
     case 'refund_sync': {
       const sync = respClass(o.respCode);

@@ -75,5 +75,5 @@ export function parseBackNotification(req: InboundRequest, ctx: NotificationCont
 export function parseFrontReturn(req: InboundRequest, ctx: NotificationContext): ReturnInfo {
   const f = req.method === 'POST' ? parseFormFields(req.rawBody) : Object.fromEntries(req.query);
   const verified = verifyGatewayMessage(f, ctx.anchors, ctx.clock).ok && f.merId === ctx.merId;
-  return { paymentNo: f.orderId ?? null, verified };
+  return { paymentNo: f.orderId ?? null, verified, declined: verified && f.respCode !== '00' && f.respCode !== 'A6' };
 }

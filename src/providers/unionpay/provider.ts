@@ -47,6 +47,16 @@ export function createUnionpayProvider(creds: UnionpayCredentials, deps: Unionpa
     log: deps.log,
     timeoutMs: deps.timeoutMs ?? 10_000,
   });
+  // Settlement files come from their own host (acpsdk.fileTransUrl), posted to that URL as it is.
+  const postFile = createAcpClient({
+    gateway: creds.fileUrl,
+    signKey: creds.signKey,
+    certId,
+    anchors,
+    clock: deps.clock,
+    log: deps.log,
+    timeoutMs: deps.timeoutMs ?? 10_000,
+  });
   const ctx = { merId: creds.merId, anchors, clock: deps.clock };
   const payDeadline = (createdAt: Date, expiresAt: Date) =>
     new Date(Math.min(expiresAt.getTime(), createdAt.getTime() + maxPayWindowMs));
@@ -64,7 +74,12 @@ export function createUnionpayProvider(creds: UnionpayCredentials, deps: Unionpa
     const answer = await post(PATHS.query, queryFields(ref.paymentNo, ref.createdAt));
     if (!answer.ok) return { kind: 'unknown', reason: why(answer) };
     const f = answer.fields;
-    const pastPayTimeout = deps.clock.now().getTime() > ref.createdAt.getTime() + maxPayWindowMs;
+    // The payTimeout sent was min(order expiry, createdAt + window); without the expiry, the window is the
+    // latest it can be, so a failure is never taken as final too early.
+    const payTimeout = ref.payBy
+      ? payDeadline(ref.createdAt, ref.payBy)
+      : new Date(ref.createdAt.getTime() + maxPayWindowMs);
+    const pastPayTimeout = deps.clock.now().getTime() > payTimeout.getTime();
     const status = mapAcpStatus({
       op: 'payment_query',
       respCode: f.respCode ?? '',
@@ -89,7 +104,7 @@ export function createUnionpayProvider(creds: UnionpayCredentials, deps: Unionpa
   }
 
   async function queryRefund(input: RefundInput): Promise<RefundState> {
-    const answer = await post(PATHS.query, queryFields(input.refundNo, input.createdAt));
+    const answer = await post(PATHS.query, queryFields(input.refundNo, input.sentAt ?? input.createdAt));
     if (!answer.ok) return { kind: 'unknown', reason: answer.reason, message: answer.message };
     const f = answer.fields;
     const status = mapAcpStatus({ op: 'refund_query', respCode: f.respCode ?? '', origRespCode: f.origRespCode });
@@ -177,7 +192,9 @@ export function createUnionpayProvider(creds: UnionpayCredentials, deps: Unionpa
         channelType: '07',
         merId: creds.merId,
         orderId: input.refundNo,
-        txnTime: beijingCompact(input.createdAt),
+        // The time of sending, not of the customer's application: the gateway refuses a txnTime far from
+        // its clock (ACPSample: 订单发送时间, 取北京时间), and review may take days.
+        txnTime: beijingCompact(input.sentAt ?? input.createdAt),
         txnAmt: String(input.amount),
         currencyCode: '156',
         origQryId: input.payment.providerTradeNo,
@@ -220,6 +237,6 @@ export function createUnionpayProvider(creds: UnionpayCredentials, deps: Unionpa
       }
     },
 
-    downloadBill: (date) => downloadSettlementFile(post, { merId: creds.merId, clock: deps.clock }, date),
+    downloadBill: (date) => downloadSettlementFile(postFile, { merId: creds.merId, clock: deps.clock }, date),
   };
 }

@@ -5,12 +5,12 @@ import { readZip, ZipError, type ZipEntry } from '../../lib/zip.ts';
 import type { BillLine, BillResult } from '../provider.ts';
 import type { AcpPost } from './acp-client.ts';
 
-export const FILE_TRANSFER_PATH = '/gateway/api/fileTransfer.do';
 /** A settlement file is a few MB at most; a bigger inflation (of the answer or of a zip entry) is refused rather than eating memory. */
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
 /**
- * The day's settlement file through fileTransfer.do (txnType 76, fileType 00, settleDate MMDD): a signed
+ * The day's settlement file through fileTransfer (posted to UNIONPAY_FILE_URL itself, e.g.
+ * https://filedownload.95516.com/, not to the gateway: ACPSample acp_sdk.properties acpsdk.fileTransUrl) (txnType 76, fileType 00, settleDate MMDD): a signed
  * answer whose `fileContent` is a zip of the day's files, deflated and base64'd (demo `deCodeFileContent`
  * inflates it, then unzips what it wrote, e.g. `802310048993424_20150905.zip`). The signature is checked
  * like every other answer by `post`; the merchant's transactions are in the zip's ZM file.
@@ -22,7 +22,7 @@ export async function downloadSettlementFile(
 ): Promise<BillResult> {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   if (!m) return { kind: 'unknown', reason: 'bad_date' };
-  const answer = await post(FILE_TRANSFER_PATH, {
+  const answer = await post('', {
     version: '5.1.0',
     encoding: 'UTF-8',
     txnType: '76',

@@ -37,7 +37,7 @@ describe('UnionPay adapter against the sandbox gateway over HTTP', () => {
     const paidPage = await (await postForm(`${cashierUrl}/pay`, {})).text();
     expect(formAction(paidPage)).toBe(input.returnUrl);
     await postForm(formAction(paidPage), formInputs(paidPage));
-    expect(h.returns.at(-1)).toEqual({ paymentNo: input.paymentNo, verified: true });
+    expect(h.returns.at(-1)).toEqual({ paymentNo: input.paymentNo, verified: true, declined: false });
 
     expect(await h.notifier.flush()).toBe(1);
     const note = h.received.at(-1)!;
@@ -116,7 +116,7 @@ describe('UnionPay adapter against the sandbox gateway over HTTP', () => {
     expect(await h.provider.queryRefund(refund)).toMatchObject({ kind: 'succeeded' });
   });
 
-  it('reports a failed payment by query and never notifies it', async () => {
+  it('reports a failed payment by query once its payTimeout has passed, and never notifies it', async () => {
     const input = h.attempt(300);
     await h.submitConsume(input);
     await h.notifier.flush();
@@ -124,6 +124,37 @@ describe('UnionPay adapter against the sandbox gateway over HTTP', () => {
     await h.control(`fail/${input.paymentNo}`);
     await h.notifier.flush();
     expect(h.received.length).toBe(before);
+    h.clock.advance(31 * 60_000);
+    expect(await h.provider.queryPayment(input)).toMatchObject({ kind: 'failed' });
+  });
+
+  it('keeps a failed consume pending before its payTimeout: the cardholder may pay the same order again', async () => {
+    const input = h.attempt(310);
+    await h.submitConsume(input);
+    await h.control(`fail/${input.paymentNo}`);
+    // queryTrans: respCode 00 with a failed origRespCode; the real cashier still takes the card until payTimeout.
+    expect(await h.provider.queryPayment(input)).toEqual({ kind: 'pending' });
+    expect(await h.provider.closePayment(input)).toEqual({ kind: 'closed' });
+    const again = await h.control(`pay/${input.paymentNo}`);
+    expect(again).toMatchObject({ status: 'paid' });
+    expect(await h.provider.queryPayment(input)).toMatchObject({ kind: 'succeeded', amount: 310 });
+  });
+
+  it('reads a signed return from a declined cashier as declined, for the page only', async () => {
+    const input = h.attempt(330);
+    const cashierUrl = await h.submitConsume(input);
+    const failedPage = await (await postForm(`${cashierUrl}/fail`, {})).text();
+    await postForm(formAction(failedPage), formInputs(failedPage));
+    expect(h.returns.at(-1)).toEqual({ paymentNo: input.paymentNo, verified: true, declined: true });
+    expect(await h.provider.queryPayment(input)).toEqual({ kind: 'pending' });
+  });
+
+  it('lets the cashier refuse a failed consume once its payTimeout has passed', async () => {
+    const input = h.attempt(320);
+    await h.submitConsume(input);
+    await h.control(`fail/${input.paymentNo}`);
+    h.clock.advance(31 * 60_000);
+    expect(await h.control(`pay/${input.paymentNo}`)).toMatchObject({ error: '42' });
     expect(await h.provider.queryPayment(input)).toMatchObject({ kind: 'failed' });
   });
 

@@ -26,6 +26,11 @@ async function paid(amount: number) {
   return { ...input, providerTradeNo: state.providerTradeNo };
 }
 
+const isoDay = (at: Date, offsetDays: number) => {
+  const c = beijingCompact(new Date(at.getTime() + offsetDays * 24 * 3600_000));
+  return `${c.slice(0, 4)}-${c.slice(4, 6)}-${c.slice(6, 8)}`;
+};
+
 describe('UnionPay settlement file through fileTransfer.do', () => {
   it('has no file for today’s settleDate, then lists the day’s consumes and settled refunds', async () => {
     const a = await paid(1000);
@@ -64,6 +69,16 @@ describe('UnionPay settlement file through fileTransfer.do', () => {
         providerTradeNo: expect.stringMatching(/^\d{21}$/),
       },
     ]);
+  });
+
+  it('comes from the file host, not the gateway: the gateway answers 404 for fileTransfer', async () => {
+    // ACPSample's acp_sdk.properties: acpsdk.fileTransUrl=https://filedownload.95516.com/ (a host of its own).
+    const creds = h.sandbox.credentials;
+    expect(creds.fileUrl).not.toContain(creds.gateway + '/gateway');
+    const old = await fetch(`${creds.gateway}/gateway/api/fileTransfer.do`, { method: 'POST', body: 'txnType=76' });
+    expect(old.status).toBe(404);
+    h.clock.advance(24 * 3600_000);
+    expect(await h.provider.downloadBill(isoDay(h.clock.now(), -1))).toMatchObject({ kind: 'bill' });
   });
 
   it('answers unknown when the gateway is busy, not an empty day', async () => {
@@ -129,7 +144,7 @@ describe('the sandbox’s fileContent, read as UnionPay writes it', () => {
 
     const creds = h.sandbox.credentials;
     const real = createAcpClient({
-      gateway: creds.gateway,
+      gateway: creds.fileUrl,
       signKey: creds.signKey,
       certId: certIdOf(creds.signCert),
       anchors: trustAnchors(creds.rootCert, creds.middleCert, true),

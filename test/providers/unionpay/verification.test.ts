@@ -52,6 +52,7 @@ const providerFor = (c: ReturnType<typeof chain>, opts: { checkCertOwner?: boole
       rootCert: c.root.cert,
       middleCert: c.middle.cert,
       gateway: 'http://127.0.0.1:9',
+      fileUrl: 'http://127.0.0.1:9/files/',
     },
     { clock, log: silentLogger, ...opts },
   );
@@ -129,6 +130,7 @@ describe('UnionPay notification verification', () => {
         rootCert: trusted.root.cert,
         middleCert: trusted.middle.cert,
         gateway: 'http://127.0.0.1:9',
+        fileUrl: 'http://127.0.0.1:9/files/',
       },
       { clock: later, log: silentLogger },
     );

@@ -49,6 +49,7 @@ export async function startUnionpayHarness() {
     createdAt: clock.now(),
     subject: 'Test order',
     expiresAt: new Date(clock.now().getTime() + 30 * 60_000),
+    payBy: new Date(clock.now().getTime() + 30 * 60_000),
     notifyUrl: `${server.url}/notify/unionpay`,
     returnUrl: `${server.url}/return/unionpay`,
     clientIp: '127.0.0.1',
