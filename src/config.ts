@@ -119,7 +119,9 @@ const envSchema = z.object({
   WECHATPAY_PRIVATE_KEY: optional(pem),
   WECHATPAY_CERT_SERIAL: optional(z.string()),
   WECHATPAY_PLATFORM_PUBLIC_KEY: optional(pem),
-  WECHATPAY_PLATFORM_KEY_ID: optional(z.string()),
+  WECHATPAY_PLATFORM_KEY_ID: optional(z.string().regex(/^PUB_KEY_ID_\d+$/, 'must be PUB_KEY_ID_ and digits')),
+  /** Platform certificate mode: PEM certificate(s), or `download` to learn them from GET /v3/certificates. */
+  WECHATPAY_PLATFORM_CERTS: optional(z.literal('download').or(pem)),
   WECHATPAY_BASE_URL: optional(gatewayUrl),
 
   UNIONPAY_MER_ID: optional(z.string()),
@@ -143,8 +145,11 @@ export interface WechatpayCredentials {
   apiV3Key: string;
   privateKey: string;
   certSerial: string;
-  platformPublicKey: string;
-  platformKeyId: string;
+  /** Public key mode (`PUB_KEY_ID_…`); with platformCerts too, the merchant is migrating between the two. */
+  platformPublicKey?: string | undefined;
+  platformKeyId?: string | undefined;
+  /** Platform certificate mode: the PEMs configured (maybe none), always refreshed from GET /v3/certificates. */
+  platformCerts?: string[] | undefined;
   baseUrl: string;
 }
 export interface UnionpayCredentials {
@@ -193,8 +198,6 @@ const REQUIRED: Record<PaymentMethod, (keyof Env)[]> = {
     'WECHATPAY_API_V3_KEY',
     'WECHATPAY_PRIVATE_KEY',
     'WECHATPAY_CERT_SERIAL',
-    'WECHATPAY_PLATFORM_PUBLIC_KEY',
-    'WECHATPAY_PLATFORM_KEY_ID',
   ],
   unionpay: [
     'UNIONPAY_MER_ID',
@@ -251,8 +254,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       apiV3Key: env.WECHATPAY_API_V3_KEY!,
       privateKey: env.WECHATPAY_PRIVATE_KEY!,
       certSerial: env.WECHATPAY_CERT_SERIAL!,
-      platformPublicKey: env.WECHATPAY_PLATFORM_PUBLIC_KEY!,
-      platformKeyId: env.WECHATPAY_PLATFORM_KEY_ID!,
+      ...wechatpayVerifiers(env),
       baseUrl: env.WECHATPAY_BASE_URL ?? 'https://api.mch.weixin.qq.com',
     })),
     unionpay: credentials(env, 'UNIONPAY', REQUIRED.unionpay, () => ({
@@ -271,6 +273,31 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   return config;
+}
+
+/** At least one way to verify WeChat Pay's answers: the public key (with its ID), platform certificates, or both. */
+function wechatpayVerifiers(
+  env: Env,
+): Pick<WechatpayCredentials, 'platformPublicKey' | 'platformKeyId' | 'platformCerts'> {
+  const key = env.WECHATPAY_PLATFORM_PUBLIC_KEY;
+  const keyId = env.WECHATPAY_PLATFORM_KEY_ID;
+  const certs = env.WECHATPAY_PLATFORM_CERTS;
+  if (!key !== !keyId)
+    throw new ConfigError(
+      'invalid configuration:\n  WECHATPAY: set WECHATPAY_PLATFORM_PUBLIC_KEY and WECHATPAY_PLATFORM_KEY_ID together',
+    );
+  if (!key && !certs)
+    throw new ConfigError(
+      'invalid configuration:\n  WECHATPAY: set WECHATPAY_PLATFORM_PUBLIC_KEY + WECHATPAY_PLATFORM_KEY_ID, or WECHATPAY_PLATFORM_CERTS, or both',
+    );
+  return {
+    platformPublicKey: key,
+    platformKeyId: keyId,
+    platformCerts:
+      certs === undefined
+        ? undefined
+        : (certs.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map((c) => `${c}\n`),
+  };
 }
 
 /** All of a provider's required settings, or none of them (sandbox); half a set stops the start. */

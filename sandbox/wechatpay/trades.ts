@@ -97,14 +97,16 @@ export function createTradeBook(o: TradeBookOptions) {
     t.time_expire !== undefined && clock.now().getTime() > new Date(t.time_expire).getTime();
 
   /** The customer pays (cashier or control): SUCCESS, then TRANSACTION.SUCCESS to notify_url. Paying twice changes nothing. */
-  async function pay(key: string): Promise<Outcome<TradeRecord>> {
+  async function pay(key: string, coupon?: number): Promise<Outcome<TradeRecord>> {
     return store.withLock<TradeRecord, Outcome<TradeRecord>>('trade', key, async (t, sql) => {
       if (!t) return err(404, 'ORDER_NOT_EXIST', '订单不存在');
       if (t.state === 'SUCCESS' || t.state === 'REFUND') return ok(t);
       if (t.state === 'CLOSED') return err(400, 'ORDER_CLOSED', '订单已关闭');
       if (expired(t)) return err(400, 'ORDER_CLOSED', '订单已过期 (time_expire has passed)');
+      if (coupon !== undefined && coupon >= t.total) return err(400, 'PARAM_ERROR', '代金券金额须小于订单金额');
       const paid: TradeRecord = {
         ...t,
+        ...(coupon ? { coupon } : {}),
         state: 'SUCCESS',
         transaction_id: `42000${randomDigits(23)}`,
         success_time: wireTime(clock.now()),
@@ -207,6 +209,10 @@ export function createTradeBook(o: TradeBookOptions) {
         funds_account: req.funds_account,
         refund: req.amount.refund,
         total: t.total,
+        // A coupon-paid order gives its coupon back in proportion (the customer never paid that part).
+        ...(t.coupon
+          ? { coupon_total: t.coupon, coupon_refund: Math.floor((req.amount.refund * t.coupon) / t.total) }
+          : {}),
         create_time: wireTime(now),
         due_at: new Date(now.getTime() + o.refundDelayMs).toISOString(),
       };

@@ -150,6 +150,8 @@ export interface InboundRequest {
 /** Stable reasons for refusing a notification, as shown at /api/admin/notifications. */
 export type RejectReason =
   | 'bad_signature'
+  /** Signed by a key the merchant does not hold (WeChat Pay's `Wechatpay-Serial`). */
+  | 'unknown_serial'
   | 'merchant_mismatch'
   | 'stale'
   | 'malformed'
