@@ -24,6 +24,8 @@ export interface WireError {
 }
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: WireError };
 
+export const H5_URL_TTL_MS = 5 * 60_000;
+
 const ok = <T>(value: T): Outcome<T> => ({ ok: true, value });
 const err = (status: number, code: string, message: string, detail?: ParamDetail): Outcome<never> => ({
   ok: false,
@@ -65,7 +67,13 @@ export function createTradeBook(o: TradeBookOptions) {
           if (existing.fingerprint !== fingerprint) return err(403, 'OUT_TRADE_NO_USED', '商户订单号重复');
           if (existing.state === 'CLOSED') return err(400, 'ORDER_CLOSED', '订单已关闭');
           if (existing.state !== 'NOTPAY' && existing.state !== 'PAYERROR') return err(400, 'ORDER_PAID', '订单已支付');
-          return ok(existing); // a retry of the same request gets the same code_url / h5_url
+          // The same request again: the same code_url (valid 2 h), but a fresh h5_url, since each lives 5
+          // minutes and re-ordering with identical parameters is how a merchant gets a new one (H5下单 doc).
+          if (tradeType !== 'MWEB') return ok(existing);
+          const renewed: TradeRecord = { ...existing, prepay: `wx${randomBase62(30)}` };
+          await store.put('trade', key, renewed, sql);
+          await store.put('prepay', renewed.prepay, { key, issued_at: clock.now().toISOString() }, sql);
+          return ok(renewed);
         }
         const trade: TradeRecord = {
           mchid: req.mchid,
@@ -87,7 +95,7 @@ export function createTradeBook(o: TradeBookOptions) {
         };
         // FOR UPDATE locks no row that does not exist yet: of two first creates, the loser answers as a retry.
         if (!(await store.insert('trade', key, trade, sql))) return undefined;
-        await store.put('prepay', trade.prepay, { key }, sql);
+        await store.put('prepay', trade.prepay, { key, issued_at: clock.now().toISOString() }, sql);
         return ok(trade);
       })
       .then((r) => r ?? createOrder(signer, req, tradeType));
@@ -286,6 +294,13 @@ export function createTradeBook(o: TradeBookOptions) {
     const ref = await store.get<{ key: string }>('prepay', prepay);
     return ref ? findTrade(ref.key) : undefined;
   }
+  /** An h5_url opened more than 5 minutes after it was issued leads nowhere (H5下单: h5_url 有效期为5分钟). */
+  async function isExpiredLink(prepay: string): Promise<boolean> {
+    const ref = await store.get<{ key: string; issued_at?: string }>('prepay', prepay);
+    const t = ref && (await findTrade(ref.key));
+    if (!t || t.trade_type !== 'MWEB' || !ref.issued_at) return false;
+    return clock.now().getTime() - new Date(ref.issued_at).getTime() > H5_URL_TTL_MS;
+  }
   async function refundsOf(t: TradeRecord): Promise<RefundRecord[]> {
     const out: RefundRecord[] = [];
     for (const no of t.refund_nos) {
@@ -307,6 +322,7 @@ export function createTradeBook(o: TradeBookOptions) {
     findTrade,
     findByTransactionId,
     findByPrepay,
+    isExpiredLink,
     refundsOf,
   };
 }

@@ -8,12 +8,13 @@ import { enqueue } from '../lib/jobs.ts';
 import type { Logger } from '../lib/log.ts';
 import type { OrdersService } from '../orders/orders.service.ts';
 import { lockOrder } from '../orders/orders.repository.ts';
-import type { CreateResult } from '../providers/provider.ts';
+import type { CreateResult, PaymentAction } from '../providers/provider.ts';
 import { providerFor, type Providers } from '../providers/registry.ts';
 import { nextPollDelayMs, type PaymentRow } from './payment.ts';
 import type { PaymentStateService } from './payment-state.service.ts';
 import * as repo from './payments.repository.ts';
 import { toAttemptRef } from './attempt-ref.ts';
+import { isActionExpired, renewalClientIp } from './action-expiry.ts';
 
 export const POLL_PAYMENT_JOB = 'payment.poll';
 
@@ -118,9 +119,10 @@ export function createPaymentsService(deps: PaymentsDeps) {
         );
         return created;
       });
-      if (attempt.action) return attempt;
+      if (attempt.action && !isActionExpired(attempt.action, clock.now())) return attempt;
 
-      const result = await callCreate(attempt, `Order ${orderNo}`, order.expires_at, clientIp);
+      const ip = renewalClientIp(attempt.action) ?? clientIp;
+      const result = await callCreate(attempt, `Order ${orderNo}`, order.expires_at, ip);
       failpoint('payment.after_provider_call');
       if (result.kind === 'created') {
         await repo.setAction(db, attempt.id, result.action, clock.now());
@@ -136,6 +138,19 @@ export function createPaymentsService(deps: PaymentsDeps) {
       throw new AppError('provider_unavailable', `${method} did not answer; try again`, {
         paymentNo: attempt.payment_no,
       });
+    },
+
+    /**
+     * The action to show for a pending attempt, renewed when its link has died (WeChat's h5_url lives 5
+     * minutes): the same request again, which gives a fresh link. Null when the provider gave none now.
+     */
+    async currentAction(p: repo.PaymentWithOrder): Promise<PaymentAction | null> {
+      if (p.status !== 'pending' || !p.action || !isActionExpired(p.action, clock.now())) return p.action;
+      const ip = renewalClientIp(p.action) ?? '';
+      const result = await callCreate(p, `Order ${p.order_no}`, p.order_expires_at, ip);
+      if (result.kind !== 'created') return null;
+      await repo.setAction(db, p.id, result.action, clock.now());
+      return result.action;
     },
 
     /** Asks the provider about a pending attempt: the make-up for a lost notification. */

@@ -33,6 +33,9 @@ export function platformKeyRing(creds: WechatpayCredentials, clock: Clock): Plat
   return ring;
 }
 
+const H5_URL_LIFETIME_MS = 5 * 60_000;
+const H5_URL_MARGIN_MS = 30_000;
+
 /** Characters WeChat is sure to accept for out_trade_no, whichever doc is right about `|` (§2.2, §7 item 13). */
 const OUT_TRADE_NO = /^[A-Za-z0-9_\-*]{6,32}$/;
 
@@ -103,7 +106,12 @@ export function createWechatpayProvider(creds: WechatpayCredentials, deps: Wecha
     // WeChat sends the browser back only to a redirect_url appended to h5_url (§2.7); no signed return exists.
     const back = `${input.returnUrl}?paymentNo=${encodeURIComponent(input.paymentNo)}`;
     const url = `${h5Url}${h5Url.includes('?') ? '&' : '?'}redirect_url=${encodeURIComponent(back)}`;
-    return { kind: 'created', action: { type: 'redirect', url } };
+    // An h5_url lives 5 minutes (H5下单 doc); renewed a little early so the customer has time to open it.
+    const expiresAt = new Date(deps.clock.now().getTime() + H5_URL_LIFETIME_MS - H5_URL_MARGIN_MS).toISOString();
+    return {
+      kind: 'created',
+      action: { type: 'redirect', url, expiresAt, renewWith: { clientIp: input.clientIp } },
+    };
   }
 
   async function queryPayment(ref: AttemptRef): Promise<PaymentState> {
