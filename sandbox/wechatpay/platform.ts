@@ -41,11 +41,14 @@ export async function createPlatform(deps: {
   const random = deps.random ?? (() => randomInt(2) / 2);
   const { store, clock, keys } = deps;
   const issue = (from: Date) => issuePlatformCertificate(keys.mchId, from, new Date(from.getTime() + CERT_LIFETIME_MS));
+  // A certificate (an RSA key generation) only once a state needs one: most starts never do.
+  const withCerts = (st: PlatformState): PlatformState =>
+    st.state === 'public_key' || st.certs.length ? st : { ...st, certs: [issue(clock.now())] };
   let current: PlatformState = (await store.get<PlatformState>('platform', 'state')) ?? {
     state: 'public_key',
-    certs: [issue(deps.clock.now())],
+    certs: [],
   };
-  if (deps.initial) current = { ...current, state: deps.initial };
+  current = withCerts(deps.initial ? { ...current, state: deps.initial } : current);
   await store.put('platform', 'state', current);
   const publicKey: PlatformSigner = { serial: keys.platformKeyId, key: createPrivateKey(keys.platformPrivateKey) };
   const signerOf = (c: PlatformCertificate): PlatformSigner => ({
@@ -64,7 +67,7 @@ export async function createPlatform(deps: {
     },
     certificates: live,
     async setState(state: MerchantState) {
-      current = { ...current, state };
+      current = withCerts({ ...current, state });
       await store.put('platform', 'state', current);
     },
     /** A new certificate served alongside the old, which is retired after the overlap (download-certificates doc). */
