@@ -11,7 +11,7 @@ export const tickRow = (values: string[]) => values.map((v) => `\`${v}`).join(',
 
 /**
  * Header, rows, summary header, summary row; CRLF like WeChat's files, which begin with a UTF-8 byte order
- * mark (so Excel reads them as UTF-8; seen in files yansongda/pay and SDK users post).
+ * mark (so Excel reads them as UTF-8; the task's account of real files, not checked against a captured one).
  */
 export const billFile = (
   columns: readonly string[],
