@@ -133,7 +133,9 @@ const envSchema = z.object({
   WECHATPAY_PRIVATE_KEY: optional(pem),
   WECHATPAY_CERT_SERIAL: optional(z.string()),
   WECHATPAY_PLATFORM_PUBLIC_KEY: optional(pem),
-  WECHATPAY_PLATFORM_KEY_ID: optional(z.string()),
+  WECHATPAY_PLATFORM_KEY_ID: optional(z.string().regex(/^PUB_KEY_ID_\d+$/, 'must be PUB_KEY_ID_ and digits')),
+  /** Platform certificate mode: PEM certificate(s), or `download` to learn them from GET /v3/certificates. */
+  WECHATPAY_PLATFORM_CERTS: optional(z.literal('download').or(pem)),
   WECHATPAY_BASE_URL: optional(gatewayUrl),
 
   UNIONPAY_MER_ID: optional(z.string()),
@@ -167,8 +169,11 @@ export interface WechatpayCredentials {
   apiV3Key: string;
   privateKey: string;
   certSerial: string;
-  platformPublicKey: string;
-  platformKeyId: string;
+  /** Public key mode (`PUB_KEY_ID_…`); with platformCerts too, the merchant is migrating between the two. */
+  platformPublicKey?: string | undefined;
+  platformKeyId?: string | undefined;
+  /** Platform certificate mode: the PEMs configured (maybe none), always refreshed from GET /v3/certificates. */
+  platformCerts?: string[] | undefined;
   baseUrl: string;
 }
 export interface UnionpayCredentials {
@@ -228,8 +233,6 @@ const REQUIRED: Record<PaymentMethod, (keyof Env)[]> = {
     'WECHATPAY_API_V3_KEY',
     'WECHATPAY_PRIVATE_KEY',
     'WECHATPAY_CERT_SERIAL',
-    'WECHATPAY_PLATFORM_PUBLIC_KEY',
-    'WECHATPAY_PLATFORM_KEY_ID',
   ],
   unionpay: [
     'UNIONPAY_MER_ID',
@@ -244,6 +247,7 @@ const REQUIRED: Record<PaymentMethod, (keyof Env)[]> = {
 /** Where a provider accepts another set of settings in place of part of REQUIRED. */
 const ALTERNATIVE: Partial<Record<PaymentMethod, string>> = {
   alipay: ' (or ALIPAY_APP_CERT, ALIPAY_PUBLIC_CERT and ALIPAY_ROOT_CERT instead of ALIPAY_PUBLIC_KEY)',
+  wechatpay: ', and WECHATPAY_PLATFORM_PUBLIC_KEY with WECHATPAY_PLATFORM_KEY_ID, or WECHATPAY_PLATFORM_CERTS, or both',
 };
 
 type Env = z.infer<typeof envSchema>;
@@ -291,8 +295,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       apiV3Key: env.WECHATPAY_API_V3_KEY!,
       privateKey: env.WECHATPAY_PRIVATE_KEY!,
       certSerial: env.WECHATPAY_CERT_SERIAL!,
-      platformPublicKey: env.WECHATPAY_PLATFORM_PUBLIC_KEY!,
-      platformKeyId: env.WECHATPAY_PLATFORM_KEY_ID!,
+      ...wechatpayVerifiers(env),
       baseUrl: env.WECHATPAY_BASE_URL ?? 'https://api.mch.weixin.qq.com',
     })),
     unionpay: credentials(env, 'UNIONPAY', REQUIRED.unionpay, () => ({
@@ -376,6 +379,31 @@ function checkAppCertificate(certPem: string, privateKeyPem: string, fail: (msg:
     return fail('ALIPAY_PRIVATE_KEY is not a readable private key');
   }
   if (!cert.checkPrivateKey(key)) fail('ALIPAY_APP_CERT does not certify the key in ALIPAY_PRIVATE_KEY');
+}
+
+/** At least one way to verify WeChat Pay's answers: the public key (with its ID), platform certificates, or both. */
+function wechatpayVerifiers(
+  env: Env,
+): Pick<WechatpayCredentials, 'platformPublicKey' | 'platformKeyId' | 'platformCerts'> {
+  const key = env.WECHATPAY_PLATFORM_PUBLIC_KEY;
+  const keyId = env.WECHATPAY_PLATFORM_KEY_ID;
+  const certs = env.WECHATPAY_PLATFORM_CERTS;
+  if (!key !== !keyId)
+    throw new ConfigError(
+      'invalid configuration:\n  WECHATPAY: set WECHATPAY_PLATFORM_PUBLIC_KEY and WECHATPAY_PLATFORM_KEY_ID together',
+    );
+  if (!key && !certs)
+    throw new ConfigError(
+      'invalid configuration:\n  WECHATPAY: set WECHATPAY_PLATFORM_PUBLIC_KEY + WECHATPAY_PLATFORM_KEY_ID, or WECHATPAY_PLATFORM_CERTS, or both',
+    );
+  return {
+    platformPublicKey: key,
+    platformKeyId: keyId,
+    platformCerts:
+      certs === undefined
+        ? undefined
+        : (certs.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map((c) => `${c}\n`),
+  };
 }
 
 /** All of a provider's required settings, or none of them (sandbox); half a set stops the start. */

@@ -108,7 +108,7 @@ describe('forged, tampered, stale and wrong WeChat Pay notifications over HTTP c
     },
     {
       what: 'naming a platform serial the mall does not know',
-      reason: 'bad_signature',
+      reason: 'unknown_serial',
       send: (p) => pay(p, { serial: 'PUB_KEY_ID_0100000000000000000000000000' }),
       message: /Wechatpay-Serial/,
     },

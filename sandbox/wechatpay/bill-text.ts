@@ -9,13 +9,16 @@ export const billTime = (rfc3339: string) => rfc3339.slice(0, 19).replace('T', '
 /** The backtick keeps Excel from turning long numbers into scientific notation (WeChat's own reason). */
 export const tickRow = (values: string[]) => values.map((v) => `\`${v}`).join(',');
 
-/** Header, rows, summary header, summary row; CRLF like WeChat's files. */
+/**
+ * Header, rows, summary header, summary row; CRLF like WeChat's files, which begin with a UTF-8 byte order
+ * mark (so Excel reads them as UTF-8; the task's account of real files, not checked against a captured one).
+ */
 export const billFile = (
   columns: readonly string[],
   rows: string[][],
   summaryColumns: readonly string[],
   summary: string[],
-) => [columns.join(','), ...rows.map(tickRow), summaryColumns.join(','), tickRow(summary), ''].join('\r\n');
+) => `\uFEFF${[columns.join(','), ...rows.map(tickRow), summaryColumns.join(','), tickRow(summary), ''].join('\r\n')}`;
 
 /** Values may not carry the separators. */
 export const plain = (s: string) => s.replace(/[,`\r\n]/g, ' ');

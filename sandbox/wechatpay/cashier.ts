@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { formatMoney } from '../../src/lib/money.ts';
 import { tradeKey, type TradeRecord } from './records.ts';
 import type { TradeBook } from './trades.ts';
@@ -45,6 +45,19 @@ function cashierBody(t: TradeRecord, pr: string, redirect: string | null): strin
 }
 
 /**
+ * An h5_url past its 5 minutes. WeChat's own page for this is not documented; the sandbox answers a page
+ * that says so and offers no way to pay (docs/sandbox/wechatpay.md: the wording is a guess, the dead end is not).
+ */
+const expiredPage = (c: Context) =>
+  c.html(
+    page(
+      'Link expired',
+      '<h1 data-state="expired">支付链接已过期 · This payment link has expired</h1><p>Go back to the shop and pay again: it will give you a new link.</p>',
+    ),
+    200,
+  );
+
+/**
  * The hosted cashier that code_url and h5_url lead to (`cashier?pr=…`, the sandbox's stand-in for
  * `weixin://wxpay/bizpayurl?pr=…`). Paying sends the browser to the H5 `redirect_url`, as WeChat does.
  */
@@ -62,12 +75,14 @@ export function cashierRoutes(book: TradeBook) {
     const pr = c.req.query('pr') ?? '';
     const t = await book.findByPrepay(pr);
     if (!t) return c.html(page('Not found', '<h1>Unknown or expired payment link</h1>'), 404);
+    if (await book.isExpiredLink(pr)) return expiredPage(c);
     return c.html(page(`Pay ${t.out_trade_no}`, cashierBody(t, pr, safeRedirect(c.req.query('redirect_url')))));
   });
   app.post('/cashier/pay', async (c) => {
     const { pr, redirect } = await form(c);
     const t = await book.findByPrepay(pr);
     if (!t) return c.html(page('Not found', '<h1>Unknown or expired payment link</h1>'), 404);
+    if (await book.isExpiredLink(pr)) return expiredPage(c);
     const r = await book.pay(tradeKey(t.mchid, t.out_trade_no));
     if (!r.ok) return c.html(page('Not paid', `<h1>Payment refused</h1><p>${esc(r.error.message)}</p>`), 409);
     if (redirect) return c.redirect(redirect, 303);

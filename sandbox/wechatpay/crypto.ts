@@ -1,13 +1,6 @@
-import {
-  createCipheriv,
-  createPrivateKey,
-  createPublicKey,
-  createSign,
-  createVerify,
-  randomUUID,
-  type KeyObject,
-} from 'node:crypto';
+import { createCipheriv, createPublicKey, createSign, createVerify, randomUUID, type KeyObject } from 'node:crypto';
 import { randomBase62, type WechatpaySandboxKeys } from './keys.ts';
+import type { Platform } from './platform.ts';
 
 /**
  * The gateway's side of API v3 signatures (PROTOCOLS.md §2.1), written apart from mallpay's adapter so the
@@ -18,8 +11,15 @@ const lines = (...pieces: string[]) => pieces.map((p) => `${p}\n`).join('');
 export const MAX_SKEW_SECONDS = 300;
 
 export interface GatewayCrypto {
-  /** `Wechatpay-*` headers over `timestamp\nnonce\nbody\n` with the platform key. */
-  signedHeaders(body: string, now: Date, signature?: string): Record<string, string>;
+  /**
+   * `Wechatpay-*` headers over `timestamp\nnonce\nbody\n`, signed by the platform key or certificate the
+   * merchant's state picks (platform.ts): for an answer, the one the request's `Wechatpay-Serial` names.
+   */
+  signedHeaders(
+    body: string,
+    now: Date,
+    opts?: { signature?: string; requestSerial?: string | null; notification?: boolean },
+  ): Record<string, string>;
   verifyRequest(
     req: { method: string; pathAndQuery: string; authorization: string | null; body: string },
     now: Date,
@@ -39,26 +39,31 @@ export function parseAuthorization(header: string): Record<string, string> | nul
   return items;
 }
 
-export function createGatewayCrypto(keys: WechatpaySandboxKeys): GatewayCrypto {
-  const platformKey: KeyObject = createPrivateKey(keys.platformPrivateKey);
+export function createGatewayCrypto(
+  keys: WechatpaySandboxKeys,
+  platform: Pick<Platform, 'responseSigner' | 'notificationSigner'>,
+): GatewayCrypto {
   // Merchants by mchid + certificate serial: one merchant here, the shape allows more.
   const merchants = new Map<string, KeyObject>([
     [`${keys.mchId}:${keys.merchantCertSerial}`, createPublicKey(keys.merchantPublicKey)],
   ]);
 
   return {
-    signedHeaders(body, now, signature) {
+    signedHeaders(body, now, opts = {}) {
       const timestamp = String(Math.floor(now.getTime() / 1000));
       const nonce = randomBase62(32);
+      const signer = opts.notification
+        ? platform.notificationSigner()
+        : platform.responseSigner(opts.requestSerial ?? null);
       return {
         'Wechatpay-Timestamp': timestamp,
         'Wechatpay-Nonce': nonce,
         'Wechatpay-Signature':
-          signature ??
+          opts.signature ??
           createSign('RSA-SHA256')
             .update(lines(timestamp, nonce, body))
-            .sign(platformKey, 'base64'),
-        'Wechatpay-Serial': keys.platformKeyId,
+            .sign(signer.key, 'base64'),
+        'Wechatpay-Serial': signer.serial,
         'Wechatpay-Signature-Type': 'WECHATPAY2-SHA256-RSA2048',
         'Request-ID': randomUUID(),
       };

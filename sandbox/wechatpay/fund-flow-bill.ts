@@ -67,7 +67,8 @@ export function fundFlowBillText(
         wechatNo: t.transaction_id!,
         business: '交易',
         direction: 'income' as const,
-        amount: t.total,
+        // What is settled: a merchant-funded coupon's part never reaches the account.
+        amount: t.total - (t.coupon ?? 0),
         applicant: 'system',
         note: '',
         voucherNo: t.out_trade_no,
@@ -79,7 +80,7 @@ export function fundFlowBillText(
         wechatNo: r.refund_id,
         business: '退款',
         direction: 'expense' as const,
-        amount: r.refund,
+        amount: r.refund - (r.coupon_refund ?? 0),
         applicant: 'system',
         note: plain(r.reason ?? ''),
         voucherNo: r.out_refund_no,

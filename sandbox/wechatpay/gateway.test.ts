@@ -43,7 +43,7 @@ beforeAll(async () => {
     mchid: creds.mchId,
     serial: creds.certSerial,
     privateKey: creds.privateKey,
-    certs: { [creds.platformKeyId]: creds.platformPublicKey },
+    certs: { [creds.platformKeyId!]: creds.platformPublicKey! },
     baseURL: `${creds.baseUrl}/`,
   });
 });
@@ -88,7 +88,7 @@ async function raw(method: string, path: string, body: unknown, opts: { skewSeco
   const verified = Rsa.verify(
     Formatter.response(h('wechatpay-timestamp'), h('wechatpay-nonce'), resBody),
     h('wechatpay-signature'),
-    creds.platformPublicKey,
+    creds.platformPublicKey!,
   );
   return { status: res.status, body: resBody ? JSON.parse(resBody) : null, verified, serial: h('wechatpay-serial') };
 }
@@ -175,7 +175,7 @@ describe('WeChat Pay sandbox gateway, checked with wechatpay-axios-plugin', () =
       Rsa.verify(
         Formatter.response(h('wechatpay-timestamp'), h('wechatpay-nonce'), n.body),
         h('wechatpay-signature'),
-        creds.platformPublicKey,
+        creds.platformPublicKey!,
       ),
     ).toBe(true);
     const envelope = JSON.parse(n.body);

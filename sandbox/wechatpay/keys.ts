@@ -12,7 +12,7 @@ export interface WechatpaySandboxKeys {
   merchantCertSerial: string;
   platformPrivateKey: string;
   platformPublicKey: string;
-  /** Public-key mode id, the only mode for new merchants (§2.1). */
+  /** Public-key mode id (`PUB_KEY_ID_` + 34 digits), the only mode for new merchants (§2.1). */
   platformKeyId: string;
 }
 
@@ -29,8 +29,9 @@ export function generateWechatpayKeys(): WechatpaySandboxKeys {
     });
   const merchant = rsa();
   const platform = rsa();
+  const mchId = `19${randomDigits(8)}`;
   return {
-    mchId: `19${randomDigits(8)}`,
+    mchId,
     appId: `wx${randomBytes(8).toString('hex')}`,
     apiV3Key: randomBase62(32),
     merchantPrivateKey: merchant.privateKey,
@@ -38,6 +39,8 @@ export function generateWechatpayKeys(): WechatpaySandboxKeys {
     merchantCertSerial: randomBytes(20).toString('hex').toUpperCase(),
     platformPrivateKey: platform.privateKey,
     platformPublicKey: platform.publicKey,
-    platformKeyId: `PUB_KEY_ID_01${randomDigits(10)}${randomDigits(10)}`,
+    // PUB_KEY_ID_ + 34 digits: "01", the mchid, the issue date, 14 more (real IDs in public SDK configs,
+    // e.g. PUB_KEY_ID_0117288133772025100200181886000802 for mchid 1728813377).
+    platformKeyId: `PUB_KEY_ID_01${mchId}${new Date().toISOString().slice(0, 10).replace(/-/g, '')}${randomDigits(14)}`,
   };
 }

@@ -98,7 +98,10 @@ export function wechatpayNotifyProtocol(crypto: GatewayCrypto): NotifyProtocol {
         headers: {
           'Content-Type': 'application/json',
           'User-Agent': 'Mozilla/4.0',
-          ...crypto.signedHeaders(body, now, probeSignature),
+          ...crypto.signedHeaders(body, now, {
+            notification: true,
+            ...(probeSignature ? { signature: probeSignature } : {}),
+          }),
         },
         body,
       };

@@ -26,6 +26,11 @@ export interface TradeRecord {
   refund_nos: string[];
   /** Sum of refunds not CLOSED: what is no longer refundable. */
   refunded: number;
+  /**
+   * A merchant-funded coupon (免充值券, promotion type NOCASH) the customer paid with, in fen: the customer
+   * pays total − coupon and the merchant is settled the same, so the bill's 应结订单金额 is below 订单金额.
+   */
+  coupon?: number;
 }
 
 export interface RefundRecord {
@@ -40,6 +45,9 @@ export interface RefundRecord {
   funds_account?: string | undefined;
   refund: number;
   total: number;
+  /** The order's merchant-funded coupon, and the share of it this refund gives back (not to the customer). */
+  coupon_total?: number;
+  coupon_refund?: number;
   create_time: string;
   success_time?: string;
   /** When the automatic settlement turns PROCESSING into SUCCESS (time-scaled). */
@@ -71,10 +79,26 @@ export function transactionView(t: TradeRecord): Record<string, unknown> {
     ...(paid ? { bank_type: 'OTHERS', success_time: t.success_time, payer: { openid: `o-sandbox-${t.mchid}` } } : {}),
     attach: t.attach ?? '',
     amount: paid
-      ? { total: t.total, payer_total: t.total, currency: 'CNY', payer_currency: 'CNY' }
+      ? { total: t.total, payer_total: t.total - (t.coupon ?? 0), currency: 'CNY', payer_currency: 'CNY' }
       : { total: t.total, currency: 'CNY' },
     ...(t.payer_client_ip ? { scene_info: { payer_client_ip: t.payer_client_ip } } : {}),
-    promotion_detail: [],
+    promotion_detail: paid && t.coupon ? [couponDetail(t)] : [],
+  };
+}
+
+/** The promotion_detail item of a merchant-funded coupon (§2.3: type NOCASH, merchant_contribute). */
+function couponDetail(t: TradeRecord): Record<string, unknown> {
+  return {
+    coupon_id: `1${t.transaction_id!.slice(-9)}`,
+    name: '商户代金券 (sandbox)',
+    scope: 'GLOBAL',
+    type: 'NOCASH',
+    stock_id: '8000000001',
+    amount: t.coupon,
+    wechatpay_contribute: 0,
+    merchant_contribute: t.coupon,
+    other_contribute: 0,
+    currency: 'CNY',
   };
 }
 
@@ -95,11 +119,11 @@ export function refundView(r: RefundRecord): Record<string, unknown> {
       total: r.total,
       refund: r.refund,
       from: [],
-      payer_total: r.total,
-      payer_refund: r.refund,
-      settlement_refund: r.refund,
-      settlement_total: r.total,
-      discount_refund: 0,
+      payer_total: r.total - (r.coupon_total ?? 0),
+      payer_refund: r.refund - (r.coupon_refund ?? 0),
+      settlement_refund: r.refund - (r.coupon_refund ?? 0),
+      settlement_total: r.total - (r.coupon_total ?? 0),
+      discount_refund: r.coupon_refund ?? 0,
       currency: 'CNY',
       refund_fee: 0,
     },
@@ -118,7 +142,12 @@ export function refundResource(r: RefundRecord): Record<string, unknown> {
     refund_status: r.status,
     ...(r.success_time ? { success_time: r.success_time } : {}),
     user_received_account: '支付用户零钱',
-    amount: { total: r.total, refund: r.refund, payer_total: r.total, payer_refund: r.refund },
+    amount: {
+      total: r.total,
+      refund: r.refund,
+      payer_total: r.total - (r.coupon_total ?? 0),
+      payer_refund: r.refund - (r.coupon_refund ?? 0),
+    },
   };
 }
 

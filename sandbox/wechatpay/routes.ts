@@ -3,7 +3,8 @@ import type { Clock } from '../../src/lib/clock.ts';
 import type { Faults } from '../shared/faults.ts';
 import type { Bills } from './bill.ts';
 import type { GatewayCrypto } from './crypto.ts';
-import { tradeKey, refundView, transactionView, type TradeRecord } from './records.ts';
+import type { Platform } from './platform.ts';
+import { tradeKey, refundView, transactionView, wireTime, type TradeRecord } from './records.ts';
 import type { Outcome, TradeBook, WireError } from './trades.ts';
 import { closeSchema, h5OrderSchema, orderSchema, parseBody, refundSchema } from './validate.ts';
 
@@ -18,20 +19,22 @@ export function v3Routes(deps: {
   faults: Faults;
   cashierUrl: (prepay: string) => string;
   bill: Bills;
+  platform: Platform;
 }) {
   const { book, crypto, clock, faults } = deps;
   const app = new Hono<Env>();
 
-  const signed = (status: number, body: Record<string, unknown> | null) => {
+  // The request's Wechatpay-Serial picks the answer's signer for a migrating merchant (platform.ts).
+  const signed = (status: number, body: Record<string, unknown> | null, requestSerial: string | null = null) => {
     const text = body === null ? '' : JSON.stringify(body);
     const headers = {
-      ...crypto.signedHeaders(text, clock.now()),
+      ...crypto.signedHeaders(text, clock.now(), { requestSerial }),
       ...(body === null ? {} : { 'Content-Type': 'application/json; charset=utf-8' }),
     };
     return new Response(body === null ? null : text, { status, headers });
   };
-  const wireError = (e: WireError) =>
-    signed(e.status, { code: e.code, message: e.message, ...(e.detail ? { detail: e.detail } : {}) });
+  const wireError = (e: WireError, requestSerial: string | null = null) =>
+    signed(e.status, { code: e.code, message: e.message, ...(e.detail ? { detail: e.detail } : {}) }, requestSerial);
 
   app.use('/v3/*', async (c, next) => {
     const rawBody = await c.req.text();
@@ -45,7 +48,11 @@ export function v3Routes(deps: {
       },
       clock.now(),
     );
-    if (!auth.ok) return wireError({ status: 401, code: 'SIGN_ERROR', message: auth.message });
+    if (!auth.ok)
+      return wireError(
+        { status: 401, code: 'SIGN_ERROR', message: auth.message },
+        c.req.header('wechatpay-serial') ?? null,
+      );
     c.set('mchId', auth.mchId);
     c.set('rawBody', rawBody);
     await next();
@@ -54,14 +61,15 @@ export function v3Routes(deps: {
   /** Scripted faults first: 'error' does nothing, 'timeout' does the work and then answers like a dead gateway. */
   const handle = (api: string, work: (c: Context<Env>) => Promise<Answer>) => async (c: Context<Env>) => {
     const fault = faults.takeCallFault(api);
-    if (fault === 'error') return wireError({ status: 500, code: 'SYSTEM_ERROR', message: '系统错误' });
+    const serial = c.req.header('wechatpay-serial') ?? null;
+    if (fault === 'error') return wireError({ status: 500, code: 'SYSTEM_ERROR', message: '系统错误' }, serial);
     const answer = await work(c);
     if (fault === 'timeout')
       return new Response('<html><body>504 Gateway Time-out</body></html>', {
         status: 504,
         headers: { 'Content-Type': 'text/html' },
       });
-    return 'error' in answer ? wireError(answer.error) : signed(answer.status, answer.body);
+    return 'error' in answer ? wireError(answer.error, serial) : signed(answer.status, answer.body, serial);
   };
   const answer = <T>(o: Outcome<T>, view: (v: T) => Record<string, unknown> | null, status: 200 | 204 = 200): Answer =>
     o.ok ? { status, body: view(o.value) } : { error: o.error };
@@ -148,6 +156,37 @@ export function v3Routes(deps: {
       return r
         ? { status: 200, body: refundView(r) }
         : { error: { status: 404, code: 'RESOURCE_NOT_EXISTS', message: '退款单不存在' } };
+    }),
+  );
+  app.get(
+    '/v3/certificates',
+    handle('certificates', async () => {
+      // A public-key-only merchant has no platform certificate: the real answer, captured in wechatpay-java#306.
+      if (deps.platform.state === 'public_key')
+        return {
+          error: {
+            status: 404,
+            code: 'RESOURCE_NOT_EXISTS',
+            message:
+              '无可用的平台证书，请在商户平台-API安全申请使用微信支付公钥。可查看指引https://pay.weixin.qq.com/docs/merchant/products/platform-certificate/wxp-pub-key-guide.html',
+          },
+        };
+      return {
+        status: 200,
+        body: {
+          data: deps.platform.certificates().map((cert) => ({
+            serial_no: cert.serial,
+            effective_time: wireTime(new Date(cert.effectiveAt)),
+            expire_time: wireTime(new Date(cert.expireAt)),
+            // AEAD_AES_256_GCM with the APIv3 key, associated_data "certificate" (download-certificates doc).
+            encrypt_certificate: {
+              algorithm: 'AEAD_AES_256_GCM',
+              associated_data: 'certificate',
+              ...crypto.encrypt(cert.cert, 'certificate'),
+            },
+          })),
+        },
+      };
     }),
   );
   app.get(

@@ -4,10 +4,12 @@ import { mountControls, newSandboxApp, type Sandbox, type SandboxDeps } from '..
 import { createRecordStore, loadOrCreateKeys } from '../shared/store.ts';
 import { createBills } from './bill.ts';
 import { cashierRoutes } from './cashier.ts';
+import { controlRoutes } from './controls.ts';
 import { createGatewayCrypto } from './crypto.ts';
 import { generateWechatpayKeys, type WechatpaySandboxKeys } from './keys.ts';
 import { notification, PROVIDER, wechatpayNotifyProtocol } from './notify.ts';
 import { refundView, tradeKey, transactionView } from './records.ts';
+import { createPlatform, type MerchantState } from './platform.ts';
 import { v3Routes } from './routes.ts';
 import { createTradeBook } from './trades.ts';
 
@@ -30,6 +32,10 @@ export interface WechatpaySandboxOptions {
   /** §2.4: at most 50 refunds per order, within a year of payment. */
   maxRefundsPerTrade?: number;
   refundWindowMs?: number;
+  /** The merchant's verification state (platform.ts); default: as stored, else public key only. */
+  merchantState?: MerchantState;
+  /** Picks a migrating merchant's notification key (< 0.5: public key); default random. */
+  random?: () => number;
 }
 
 /**
@@ -43,7 +49,14 @@ export async function createWechatpaySandbox(
   const keys = await loadOrCreateKeys<WechatpaySandboxKeys>(deps.db, 'wechatpay', generateWechatpayKeys);
   const baseUrl = `${deps.publicUrl}/sandbox/wechatpay`;
   const { app, faults } = newSandboxApp();
-  const crypto = createGatewayCrypto(keys);
+  const platform = await createPlatform({
+    store: createRecordStore(deps.db, deps.clock, PROVIDER),
+    clock: deps.clock,
+    keys,
+    ...(opts.merchantState ? { initial: opts.merchantState } : {}),
+    ...(opts.random ? { random: opts.random } : {}),
+  });
+  const crypto = createGatewayCrypto(keys, platform);
   const protocol = wechatpayNotifyProtocol(crypto);
   deps.notifier.register(PROVIDER, protocol, faults);
 
@@ -78,6 +91,7 @@ export async function createWechatpaySandbox(
       faults,
       cashierUrl: (prepay) => `${baseUrl}/cashier?pr=${prepay}`,
       bill,
+      platform,
     }),
   );
   app.route('/', cashierRoutes(book));
@@ -85,6 +99,8 @@ export async function createWechatpaySandbox(
   const key = (paymentNo: string) => tradeKey(keys.mchId, paymentNo);
   const view = (o: { ok: true; value: unknown } | { ok: false; error: unknown }) =>
     o.ok ? o.value : { error: o.error };
+  // Validated ahead of the shared ones, which they shadow (Hono takes the first route that matches).
+  app.route('/', controlRoutes({ book, platform, mchId: keys.mchId, faults }));
   mountControls(app, faults, deps.notifier, {
     pay: async (no) => view(await book.pay(key(no))),
     fail: async (no) => view(await book.fail(key(no))),
@@ -95,10 +111,7 @@ export async function createWechatpaySandbox(
     settleRefund: async (refundNo, outcome) =>
       view(await book.settleRefund(keys.mchId, refundNo, outcome === 'succeeded' ? 'SUCCESS' : 'CLOSED')),
   });
-  // WeChat-only controls: the not-final ABNORMAL refund, and a signature probe (§2.6) sent once, outside the retry schedule.
-  app.post('/_control/refunds/:refundNo/abnormal', async (c) =>
-    c.json(view(await book.settleRefund(keys.mchId, c.req.param('refundNo'), 'ABNORMAL'))),
-  );
+  // WeChat-only control: a signature probe (§2.6) sent once, outside the retry schedule.
   app.post('/_control/fund-entries', async (c) => {
     const b = fundEntrySchema.safeParse(await c.req.json().catch(() => null));
     if (!b.success) return c.json({ error: b.error.issues.map((i) => i.message).join('; ') }, 400);
@@ -130,8 +143,11 @@ export async function createWechatpaySandbox(
       apiV3Key: keys.apiV3Key,
       privateKey: keys.merchantPrivateKey,
       certSerial: keys.merchantCertSerial,
-      platformPublicKey: keys.platformPublicKey,
-      platformKeyId: keys.platformKeyId,
+      // What such a merchant configures: the public key, `download` for certificates, or both (migrating).
+      ...(platform.state === 'certificate'
+        ? {}
+        : { platformPublicKey: keys.platformPublicKey, platformKeyId: keys.platformKeyId }),
+      ...(platform.state === 'public_key' ? {} : { platformCerts: [] }),
       baseUrl,
     },
   };

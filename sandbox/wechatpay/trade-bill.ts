@@ -42,6 +42,18 @@ const SUMMARY_COLUMNS = [
 ];
 
 /**
+ * The bill's own refund status words, not the refund API's: SUCCESS, PROCESSING, REFUNDCLOSE (closed) and
+ * CHANGE (abnormal), as the bill field list of the v2 downloadbill doc names them (pay.weixin.qq.com/wiki/
+ * doc/api/native.php?chapter=9_6); the v3 tradebill page does not list them. Unconfirmed for v3 bills.
+ */
+export const BILL_REFUND_STATUS: Record<RefundRecord['status'], string> = {
+  SUCCESS: 'SUCCESS',
+  PROCESSING: 'PROCESSING',
+  CLOSED: 'REFUNDCLOSE',
+  ABNORMAL: 'CHANGE',
+};
+
+/**
  * One merchant's trade bill of one Beijing day. A payment is dated by its success time; a refund by the time
  * WeChat accepted it, with its status as of when the file is made (WeChat's "数据快照": a refund accepted late
  * in the day may still show PROCESSING).
@@ -54,9 +66,22 @@ export function tradeBillText(
   const rows: string[][] = [];
   let paid = 0;
   let refunded = 0;
+  let ordered = 0;
+  let applied = 0;
   for (const t of trades.filter((x) => x.success_time?.startsWith(date))) {
-    rows.push(row(t, { 0: billTime(t.success_time!), 9: 'SUCCESS', 12: yuan(t.total), 24: yuan(t.total) }));
-    paid += t.total;
+    // A merchant-funded coupon is neither paid by the customer nor settled: 应结订单金额 = 订单金额 − 代金券金额.
+    const coupon = t.coupon ?? 0;
+    rows.push(
+      row(t, {
+        0: billTime(t.success_time!),
+        9: 'SUCCESS',
+        12: yuan(t.total - coupon),
+        13: yuan(coupon),
+        24: yuan(t.total),
+      }),
+    );
+    paid += t.total - coupon;
+    ordered += t.total;
   }
   const byNo = new Map(trades.map((t) => [t.out_trade_no, t]));
   for (const r of refunds.filter((x) => x.create_time.startsWith(date))) {
@@ -69,17 +94,19 @@ export function tradeBillText(
         12: '0.00',
         14: r.refund_id,
         15: r.out_refund_no,
-        16: yuan(r.refund),
+        // 退款金额 is what is settled back (without the coupon's share); 申请退款金额 what was asked for.
+        16: yuan(r.refund - (r.coupon_refund ?? 0)),
         17: '0.00',
         18: 'ORIGINAL',
-        19: r.status,
+        19: BILL_REFUND_STATUS[r.status],
         24: yuan(t.total),
         25: yuan(r.refund),
       }),
     );
-    refunded += r.refund;
+    refunded += r.refund - (r.coupon_refund ?? 0);
+    applied += r.refund;
   }
-  const summary = [String(rows.length), yuan(paid), yuan(refunded), '0.00', '0.00000', yuan(paid), yuan(refunded)];
+  const summary = [String(rows.length), yuan(paid), yuan(refunded), '0.00', '0.00000', yuan(ordered), yuan(applied)];
   return { text: billFile(TRADE_BILL_COLUMNS, rows, SUMMARY_COLUMNS, summary), count: rows.length };
 }
 

@@ -24,6 +24,8 @@ export interface WireError {
 }
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: WireError };
 
+export const H5_URL_TTL_MS = 5 * 60_000;
+
 const ok = <T>(value: T): Outcome<T> => ({ ok: true, value });
 const err = (status: number, code: string, message: string, detail?: ParamDetail): Outcome<never> => ({
   ok: false,
@@ -65,7 +67,13 @@ export function createTradeBook(o: TradeBookOptions) {
           if (existing.fingerprint !== fingerprint) return err(403, 'OUT_TRADE_NO_USED', '商户订单号重复');
           if (existing.state === 'CLOSED') return err(400, 'ORDER_CLOSED', '订单已关闭');
           if (existing.state !== 'NOTPAY' && existing.state !== 'PAYERROR') return err(400, 'ORDER_PAID', '订单已支付');
-          return ok(existing); // a retry of the same request gets the same code_url / h5_url
+          // The same request again: the same code_url (valid 2 h), but a fresh h5_url, since each lives 5
+          // minutes and re-ordering with identical parameters is how a merchant gets a new one (H5下单 doc).
+          if (tradeType !== 'MWEB') return ok(existing);
+          const renewed: TradeRecord = { ...existing, prepay: `wx${randomBase62(30)}` };
+          await store.put('trade', key, renewed, sql);
+          await store.put('prepay', renewed.prepay, { key, issued_at: clock.now().toISOString() }, sql);
+          return ok(renewed);
         }
         const trade: TradeRecord = {
           mchid: req.mchid,
@@ -87,7 +95,7 @@ export function createTradeBook(o: TradeBookOptions) {
         };
         // FOR UPDATE locks no row that does not exist yet: of two first creates, the loser answers as a retry.
         if (!(await store.insert('trade', key, trade, sql))) return undefined;
-        await store.put('prepay', trade.prepay, { key }, sql);
+        await store.put('prepay', trade.prepay, { key, issued_at: clock.now().toISOString() }, sql);
         return ok(trade);
       })
       .then((r) => r ?? createOrder(signer, req, tradeType));
@@ -97,14 +105,16 @@ export function createTradeBook(o: TradeBookOptions) {
     t.time_expire !== undefined && clock.now().getTime() > new Date(t.time_expire).getTime();
 
   /** The customer pays (cashier or control): SUCCESS, then TRANSACTION.SUCCESS to notify_url. Paying twice changes nothing. */
-  async function pay(key: string): Promise<Outcome<TradeRecord>> {
+  async function pay(key: string, coupon?: number): Promise<Outcome<TradeRecord>> {
     return store.withLock<TradeRecord, Outcome<TradeRecord>>('trade', key, async (t, sql) => {
       if (!t) return err(404, 'ORDER_NOT_EXIST', '订单不存在');
       if (t.state === 'SUCCESS' || t.state === 'REFUND') return ok(t);
       if (t.state === 'CLOSED') return err(400, 'ORDER_CLOSED', '订单已关闭');
       if (expired(t)) return err(400, 'ORDER_CLOSED', '订单已过期 (time_expire has passed)');
+      if (coupon !== undefined && coupon >= t.total) return err(400, 'PARAM_ERROR', '代金券金额须小于订单金额');
       const paid: TradeRecord = {
         ...t,
+        ...(coupon ? { coupon } : {}),
         state: 'SUCCESS',
         transaction_id: `42000${randomDigits(23)}`,
         success_time: wireTime(clock.now()),
@@ -207,6 +217,10 @@ export function createTradeBook(o: TradeBookOptions) {
         funds_account: req.funds_account,
         refund: req.amount.refund,
         total: t.total,
+        // A coupon-paid order gives its coupon back in proportion (the customer never paid that part).
+        ...(t.coupon
+          ? { coupon_total: t.coupon, coupon_refund: Math.floor((req.amount.refund * t.coupon) / t.total) }
+          : {}),
         create_time: wireTime(now),
         due_at: new Date(now.getTime() + o.refundDelayMs).toISOString(),
       };
@@ -280,6 +294,13 @@ export function createTradeBook(o: TradeBookOptions) {
     const ref = await store.get<{ key: string }>('prepay', prepay);
     return ref ? findTrade(ref.key) : undefined;
   }
+  /** An h5_url opened more than 5 minutes after it was issued leads nowhere (H5下单: h5_url 有效期为5分钟). */
+  async function isExpiredLink(prepay: string): Promise<boolean> {
+    const ref = await store.get<{ key: string; issued_at?: string }>('prepay', prepay);
+    const t = ref && (await findTrade(ref.key));
+    if (!t || t.trade_type !== 'MWEB' || !ref.issued_at) return false;
+    return clock.now().getTime() - new Date(ref.issued_at).getTime() > H5_URL_TTL_MS;
+  }
   async function refundsOf(t: TradeRecord): Promise<RefundRecord[]> {
     const out: RefundRecord[] = [];
     for (const no of t.refund_nos) {
@@ -301,6 +322,7 @@ export function createTradeBook(o: TradeBookOptions) {
     findTrade,
     findByTransactionId,
     findByPrepay,
+    isExpiredLink,
     refundsOf,
   };
 }

@@ -8,12 +8,13 @@ import { enqueue } from '../lib/jobs.ts';
 import type { Logger } from '../lib/log.ts';
 import type { OrdersService } from '../orders/orders.service.ts';
 import { closeUnpaidOrder, lockOrder } from '../orders/order-state.ts';
-import type { CreateResult } from '../providers/provider.ts';
+import type { CreateResult, PaymentAction } from '../providers/provider.ts';
 import { providerFor, type Providers } from '../providers/registry.ts';
 import { nextPollDelayMs, type PaymentRow } from './payment.ts';
 import type { PaymentStateService } from './payment-state.service.ts';
 import * as repo from './payments.repository.ts';
 import { toAttemptRef } from './attempt-ref.ts';
+import { isActionExpired, renewalClientIp } from './action-expiry.ts';
 
 export const POLL_PAYMENT_JOB = 'payment.poll';
 
@@ -103,7 +104,8 @@ export function createPaymentsService(deps: PaymentsDeps) {
           throw new AppError('payment_in_progress', 'another payment request for this order is under way; try again');
         const same = pending.find((p) => p.method === method && p.channel === channel);
         const others = pending.filter((p) => p !== same);
-        if (same?.action && others.length === 0) return { attempt: same, others, inserted: false, leased: false };
+        if (same?.action && !isActionExpired(same.action, now) && others.length === 0)
+          return { attempt: same, others, inserted: false, leased: false };
         const attempt =
           same ??
           (await repo.insertPayment(sql, {
@@ -138,9 +140,11 @@ export function createPaymentsService(deps: PaymentsDeps) {
           if (outcome === 'paid') throw new AppError('invalid_state', 'order was paid meanwhile');
           throw new AppError('provider_unavailable', `${other.method} did not confirm closing the earlier attempt`);
         }
-        if (attempt.action) return attempt;
+        if (attempt.action && !isActionExpired(attempt.action, clock.now())) return attempt;
 
-        const result = await callCreate(attempt, `Order ${orderNo}`, order.expires_at, clientIp);
+        // A renewal (an expired H5 link) repeats the first request exactly, its payer address included.
+        const ip = renewalClientIp(attempt.action) ?? clientIp;
+        const result = await callCreate(attempt, `Order ${orderNo}`, order.expires_at, ip);
         failpoint('payment.after_provider_call');
         if (result.kind === 'created') {
           if (await repo.saveAction(db, attempt.id, result.action, clock.now()))
@@ -162,6 +166,19 @@ export function createPaymentsService(deps: PaymentsDeps) {
       } finally {
         await repo.setBusyUntil(db, attempt.id, null);
       }
+    },
+
+    /**
+     * The action to show for a pending attempt, renewed when its link has died (WeChat's h5_url lives 5
+     * minutes): the same request again, which gives a fresh link. Null when the provider gave none now.
+     */
+    async currentAction(p: repo.PaymentWithOrder): Promise<PaymentAction | null> {
+      if (p.status !== 'pending' || !p.action || !isActionExpired(p.action, clock.now())) return p.action;
+      const ip = renewalClientIp(p.action) ?? '';
+      const result = await callCreate(p, `Order ${p.order_no}`, p.order_expires_at, ip);
+      if (result.kind !== 'created') return null;
+      if (!(await repo.saveAction(db, p.id, result.action, clock.now()))) return null;
+      return result.action;
     },
 
     /** Asks the provider about a pending attempt: the make-up for a lost notification. */

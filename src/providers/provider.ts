@@ -65,7 +65,16 @@ export type BillResult =
   | { kind: 'unknown'; reason: string };
 
 export type PaymentAction =
-  { type: 'qr'; content: string } | { type: 'redirect'; url: string } | { type: 'form'; html: string };
+  | { type: 'qr'; content: string }
+  | {
+      type: 'redirect';
+      url: string;
+      /** A link that dies (WeChat's h5_url, 5 minutes): after this, ask the provider again for a new one. */
+      expiresAt?: string;
+      /** What the renewal must send again unchanged, so the provider sees the same request (WeChat H5). */
+      renewWith?: { clientIp: string };
+    }
+  | { type: 'form'; html: string };
 
 /** What mallpay saved before it first called the provider about an attempt; every later call carries it. */
 export interface AttemptRef {
@@ -163,6 +172,8 @@ export interface InboundRequest {
 /** Stable reasons for refusing a notification, as shown at /api/admin/notifications. */
 export type RejectReason =
   | 'bad_signature'
+  /** Signed by a key the merchant does not hold (WeChat Pay's `Wechatpay-Serial`). */
+  | 'unknown_serial'
   | 'merchant_mismatch'
   | 'stale'
   | 'malformed'

@@ -57,12 +57,14 @@ export function paymentRoutes(deps: WebDeps) {
   app.get('/pay/:paymentNo', async (c) => {
     const web = await loadWeb(c, deps);
     const user = needUser(web);
-    const payment = await findPaymentWithOrder(deps.db, c.req.param('paymentNo'));
-    if (!payment || payment.order_user_id !== user.id) throw new AppError('payment_not_found', 'payment not found');
+    const found = await findPaymentWithOrder(deps.db, c.req.param('paymentNo'));
+    if (!found || found.order_user_id !== user.id) throw new AppError('payment_not_found', 'payment not found');
     // Nothing left to pay here: the result page says what happened.
-    if (payment.status !== 'pending' || payment.order_status !== 'pending_payment') {
-      return c.redirect(web.href(`/orders/${payment.order_no}/result?paymentNo=${payment.payment_no}`), 303);
+    if (found.status !== 'pending' || found.order_status !== 'pending_payment') {
+      return c.redirect(web.href(`/orders/${found.order_no}/result?paymentNo=${found.payment_no}`), 303);
     }
+    // A customer back after the link died (WeChat's h5_url: 5 minutes) gets a fresh one, never a dead one.
+    const payment = { ...found, action: await deps.payments.currentAction(found) };
     const qrSvg =
       payment.action?.type === 'qr'
         ? await QRCode.toString(payment.action.content, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' })

@@ -47,7 +47,11 @@ export function billRows(
   required: readonly string[],
   summaryFirstColumn: string,
 ): Record<string, string>[] | null {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  // WeChat's files begin with a UTF-8 byte order mark; a decoder may or may not have dropped it.
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '');
   // Half-width or full-width brackets in 收支金额（元）: read either.
   const header = lines
     .shift()

@@ -12,8 +12,13 @@ export type ApiResult =
   /** No trustworthy answer: network failure, timeout, a body that is not the protocol's, or a bad signature. */
   | { kind: 'unknown'; reason: string; message: string };
 
+/** An answer as it came, before any verification: for GET /v3/certificates, which verifies itself. */
+export type RawAnswer = { ok: true; status: number; headers: Headers; raw: string } | { ok: false; reason: string };
+
 export interface ApiClient {
   call(method: 'GET' | 'POST', path: string, body?: Record<string, unknown>): Promise<ApiResult>;
+  /** A signed GET whose answer is returned unverified. */
+  getRaw(path: string): Promise<RawAnswer>;
   /** A signed GET of a bill's download_url: the answer is the raw file, which WeChat does not sign (§2.8). */
   download(downloadUrl: string): Promise<{ ok: true; bytes: Buffer } | { ok: false; reason: string }>;
 }
@@ -28,16 +33,47 @@ export function createApiClient(opts: {
   clock: Clock;
   log: Logger;
   timeoutMs: number;
+  /**
+   * Called with an answer's `Wechatpay-Serial` before it is verified: in certificate mode, fetches the
+   * platform certificates when they are due or the serial is new (platform-certificates.ts).
+   */
+  beforeVerify?: (serial: string | null) => Promise<void>;
+  /** Before a request goes out: in certificate mode, the first certificates, so the request can name one. */
+  beforeRequest?: () => Promise<void>;
 }): ApiClient {
-  async function call(method: 'GET' | 'POST', path: string, body?: Record<string, unknown>): Promise<ApiResult> {
-    const url = new URL(`${opts.baseUrl}${path}`);
-    // Serialized once: the signature covers exactly these bytes (§2.1).
-    const payload = body === undefined ? '' : JSON.stringify(body);
+  function requestHeaders(method: string, url: URL, payload: string): Record<string, string> {
     const headers: Record<string, string> = {
       Accept: 'application/json',
       'User-Agent': 'mallpay-wechatpay/0.1',
       Authorization: opts.signer.authorization(method, url.pathname + url.search, payload, opts.clock.now()),
     };
+    // Names the key we verify with: a migrating merchant is answered with the key it names (the public key
+    // switch guide, pay.weixin.qq.com/doc/v3/merchant/4012154180); WeChat also needs it for encrypted fields.
+    const serial = opts.platformKeys.preferredSerial();
+    if (serial) headers['Wechatpay-Serial'] = serial;
+    return headers;
+  }
+
+  async function getRaw(path: string): Promise<RawAnswer> {
+    const url = new URL(`${opts.baseUrl}${path}`);
+    try {
+      const res = await fetch(url, {
+        headers: requestHeaders('GET', url, ''),
+        signal: AbortSignal.timeout(opts.timeoutMs),
+        redirect: 'manual',
+      });
+      return { ok: true, status: res.status, headers: res.headers, raw: await res.text() };
+    } catch (err) {
+      return { ok: false, reason: err instanceof Error && err.name === 'TimeoutError' ? 'timeout' : 'network_error' };
+    }
+  }
+
+  async function call(method: 'GET' | 'POST', path: string, body?: Record<string, unknown>): Promise<ApiResult> {
+    const url = new URL(`${opts.baseUrl}${path}`);
+    // Serialized once: the signature covers exactly these bytes (§2.1).
+    const payload = body === undefined ? '' : JSON.stringify(body);
+    await opts.beforeRequest?.();
+    const headers = requestHeaders(method, url, payload);
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     let res: Response;
     let raw: string;
@@ -55,6 +91,8 @@ export function createApiClient(opts: {
       opts.log.warn({ path: url.pathname, err: String(err) }, 'wechatpay call failed without an answer');
       return { kind: 'unknown', reason: name === 'TimeoutError' ? 'timeout' : 'network_error', message: String(err) };
     }
+    const h = signedHeaders(res.headers);
+    if (h.signature !== null) await opts.beforeVerify?.(h.serial);
     return interpret(res, raw, url.pathname);
   }
 
@@ -72,7 +110,8 @@ export function createApiClient(opts: {
         );
         return {
           kind: 'unknown',
-          reason: 'bad_response_signature',
+          // An answer signed by a key we do not hold is never trusted; its own reason tells staff why.
+          reason: !v.ok && v.why === 'unknown_serial' ? 'unknown_serial' : 'bad_response_signature',
           message: `response not verified (${v.ok ? 'stale' : v.why})`,
         };
       }
@@ -99,10 +138,10 @@ export function createApiClient(opts: {
     const url = new URL(downloadUrl);
     // Our Authorization header goes to WeChat's own origin only, whatever a response may say.
     if (url.origin !== new URL(opts.baseUrl).origin) return { ok: false, reason: 'foreign_download_url' };
-    const authorization = opts.signer.authorization('GET', url.pathname + url.search, '', opts.clock.now());
+    await opts.beforeRequest?.();
     try {
       const res = await fetch(url, {
-        headers: { Authorization: authorization, Accept: '*/*' },
+        headers: { ...requestHeaders('GET', url, ''), Accept: '*/*' },
         signal: AbortSignal.timeout(opts.timeoutMs),
         redirect: 'manual',
       });
@@ -117,7 +156,7 @@ export function createApiClient(opts: {
     }
   }
 
-  return { call, download };
+  return { call, getRaw, download };
 }
 
 export function parseObject(raw: string): Record<string, unknown> | null {

@@ -82,12 +82,13 @@ function findings(trade: TradeBillRow[], funds: FundEntry[]): Finding[] {
           fundAmount: null,
           detail: `${payment ? 'paid' : 'refunded'} in the trade bill, but no ${payment ? '收入' : '支出'} under ${wechatNo} in the fund-flow bill`,
         });
-    } else if (entry.amount !== row.amount) {
+    } else if (entry.amount !== row.settled) {
+      // The account moves by the settled amount: a merchant-funded coupon never reaches it.
       out.push({
         ...ids,
         kind: 'funds_amount_differs',
         fundAmount: entry.amount,
-        detail: `trade bill ${row.amount}, fund-flow bill ${entry.amount} under ${wechatNo}`,
+        detail: `trade bill ${row.settled} settled, fund-flow bill ${entry.amount} under ${wechatNo}`,
       });
     }
   }

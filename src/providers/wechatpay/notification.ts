@@ -31,10 +31,10 @@ export function parseWechatpayNotification(ctx: NotificationContext, req: Inboun
   const v = verifySignedMessage(ctx.platformKeys, signedHeaders(req.headers), req.rawBody);
   if (!v.ok) {
     if (v.why === 'probe') return reject('probe', 'WECHATPAY/SIGNTEST/ signature probe');
-    return reject(
-      'bad_signature',
-      v.why === 'unknown_serial' ? 'unknown Wechatpay-Serial' : `signature not verified (${v.why})`,
-    );
+    // Never accepted: a serial we hold no key for (nor learnt from GET /v3/certificates) proves nothing.
+    if (v.why === 'unknown_serial')
+      return reject('unknown_serial', 'Wechatpay-Serial names no platform key or certificate we hold');
+    return reject('bad_signature', `signature not verified (${v.why})`);
   }
   if (!isFresh(v.timestamp, req.firstReceivedAt ?? ctx.clock.now()))
     return reject('stale', 'Wechatpay-Timestamp is 5 minutes or more from when it arrived');

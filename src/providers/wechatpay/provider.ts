@@ -15,6 +15,7 @@ import type {
 import { downloadWechatpayBill } from './bill.ts';
 import { createApiClient, isTransient, type ApiResult } from './client.ts';
 import { parseTime, parseWechatpayNotification } from './notification.ts';
+import { createCertificateDownloader, type CertificateDownloader } from './platform-certificates.ts';
 import { createRequestSigner, PlatformKeyRing } from './signing.ts';
 import { isRefundStatus, isTradeState, mapRefundStatus, mapTradeState } from './status.ts';
 
@@ -24,12 +25,24 @@ export interface WechatpayDeps {
   timeoutMs?: number;
 }
 
+/** The verifiers configured: the public key under its ID, and each configured platform certificate. */
+export function platformKeyRing(creds: WechatpayCredentials, clock: Clock): PlatformKeyRing {
+  const ring = new PlatformKeyRing(() => clock.now());
+  if (creds.platformKeyId && creds.platformPublicKey) ring.add(creds.platformKeyId, creds.platformPublicKey);
+  for (const pem of creds.platformCerts ?? []) ring.addCertificate(pem);
+  return ring;
+}
+
+const H5_URL_LIFETIME_MS = 5 * 60_000;
+const H5_URL_MARGIN_MS = 30_000;
+
 /** Characters WeChat is sure to accept for out_trade_no, whichever doc is right about `|` (§2.2, §7 item 13). */
 const OUT_TRADE_NO = /^[A-Za-z0-9_\-*]{6,32}$/;
 
 export function createWechatpayProvider(creds: WechatpayCredentials, deps: WechatpayDeps): PaymentProvider {
   const log = deps.log.child({ provider: 'wechatpay' });
-  const platformKeys = new PlatformKeyRing().add(creds.platformKeyId, creds.platformPublicKey);
+  const platformKeys = platformKeyRing(creds, deps.clock);
+  let downloader: CertificateDownloader | undefined;
   const api = createApiClient({
     baseUrl: creds.baseUrl,
     signer: createRequestSigner(creds.mchId, creds.certSerial, creds.privateKey),
@@ -37,7 +50,18 @@ export function createWechatpayProvider(creds: WechatpayCredentials, deps: Wecha
     clock: deps.clock,
     log,
     timeoutMs: deps.timeoutMs ?? 10_000,
+    beforeVerify: (serial) => downloader?.beforeVerify(serial) ?? Promise.resolve(),
+    beforeRequest: () => downloader?.beforeRequest() ?? Promise.resolve(),
   });
+  // Platform certificate mode (alone or migrating): the certificates are learnt and refreshed from WeChat.
+  if (creds.platformCerts !== undefined)
+    downloader = createCertificateDownloader({
+      api,
+      apiV3Key: creds.apiV3Key,
+      ring: platformKeys,
+      clock: deps.clock,
+      log,
+    });
   const unknown = (r: Extract<ApiResult, { kind: 'unknown' }>) => ({
     kind: 'unknown' as const,
     reason: r.reason,
@@ -82,7 +106,12 @@ export function createWechatpayProvider(creds: WechatpayCredentials, deps: Wecha
     // WeChat sends the browser back only to a redirect_url appended to h5_url (§2.7); no signed return exists.
     const back = `${input.returnUrl}?paymentNo=${encodeURIComponent(input.paymentNo)}`;
     const url = `${h5Url}${h5Url.includes('?') ? '&' : '?'}redirect_url=${encodeURIComponent(back)}`;
-    return { kind: 'created', action: { type: 'redirect', url } };
+    // An h5_url lives 5 minutes (H5下单 doc); renewed a little early so the customer has time to open it.
+    const expiresAt = new Date(deps.clock.now().getTime() + H5_URL_LIFETIME_MS - H5_URL_MARGIN_MS).toISOString();
+    return {
+      kind: 'created',
+      action: { type: 'redirect', url, expiresAt, renewWith: { clientIp: input.clientIp } },
+    };
   }
 
   async function queryPayment(ref: AttemptRef): Promise<PaymentState> {
@@ -177,11 +206,13 @@ export function createWechatpayProvider(creds: WechatpayCredentials, deps: Wecha
     closePayment,
     refund,
     queryRefund,
-    parseNotification: async (req) =>
-      parseWechatpayNotification(
+    async parseNotification(req) {
+      await downloader?.beforeVerify(req.headers.get('wechatpay-serial'));
+      return parseWechatpayNotification(
         { mchId: creds.mchId, appId: creds.appId, apiV3Key: creds.apiV3Key, platformKeys, clock: deps.clock },
         req,
-      ),
+      );
+    },
     acknowledge(accepted, reason) {
       if (accepted) return new Response(null, { status: 204 });
       // WeChat only needs a 4xx/5xx with {code:"FAIL"}; 5xx where the fault is ours, so it keeps retrying.

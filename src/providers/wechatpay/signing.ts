@@ -5,6 +5,7 @@ import {
   createSign,
   createVerify,
   randomBytes,
+  X509Certificate,
   type KeyObject,
 } from 'node:crypto';
 
@@ -50,16 +51,48 @@ export function createRequestSigner(mchId: string, certSerial: string, privateKe
 
 /**
  * The platform's verification keys by serial: a `PUB_KEY_ID_…` public key and/or 40-hex certificate serials.
- * During a key migration WeChat signs with either, so the ring holds every key still in use (§2.1).
+ * During a key migration WeChat signs with either, so the ring holds every key still in use (§2.1); a
+ * certificate past its end (or its `expire_time` from GET /v3/certificates) verifies nothing.
  */
 export class PlatformKeyRing {
-  private readonly keys = new Map<string, KeyObject>();
+  private readonly keys = new Map<string, { key: KeyObject; until: number; cert: boolean }>();
+  private publicKeyId: string | null = null;
+  constructor(private readonly now: () => Date = () => new Date()) {}
+  /** The `PUB_KEY_ID_…` public key (public key mode). */
   add(serial: string, publicKeyOrCertPem: string): this {
-    this.keys.set(serial, createPublicKey(publicKeyOrCertPem));
+    this.keys.set(serial, { key: createPublicKey(publicKeyOrCertPem), until: Infinity, cert: false });
+    this.publicKeyId ??= serial;
     return this;
   }
+  /** A platform certificate under its own serial; `expireAt` (WeChat's retirement) shortens its validity. */
+  addCertificate(pem: string, expireAt?: Date): string {
+    const x = new X509Certificate(pem);
+    const until = Math.min(new Date(x.validTo).getTime(), expireAt?.getTime() ?? Infinity);
+    this.keys.set(x.serialNumber.toUpperCase(), { key: x.publicKey, until, cert: true });
+    return x.serialNumber.toUpperCase();
+  }
+  has(serial: string): boolean {
+    return this.get(serial) !== undefined;
+  }
   get(serial: string): KeyObject | undefined {
-    return this.keys.get(serial);
+    const k = this.keys.get(serial) ?? this.keys.get(serial.toUpperCase());
+    return k && k.until > this.now().getTime() ? k.key : undefined;
+  }
+  /**
+   * What every request names in `Wechatpay-Serial`: the public key when there is one (a migrating merchant
+   * asks to be answered with it), else the certificate valid longest (the download doc's advice for encryption).
+   */
+  preferredSerial(): string | null {
+    if (this.publicKeyId) return this.publicKeyId;
+    let best: [string, number] | null = null;
+    for (const [serial, k] of this.keys)
+      if (k.cert && k.until > this.now().getTime() && (!best || k.until > best[1])) best = [serial, k.until];
+    return best?.[0] ?? null;
+  }
+  /** The earliest end among live certificates (refresh before it), null when there are none. */
+  nextCertificateEnd(): number | null {
+    const ends = [...this.keys.values()].filter((k) => k.cert && k.until > this.now().getTime()).map((k) => k.until);
+    return ends.length ? Math.min(...ends) : null;
   }
 }
 

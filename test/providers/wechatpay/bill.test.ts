@@ -71,7 +71,9 @@ describe('WeChat Pay trade bill against the sandbox', () => {
     const res = await w.signedGet('/v3/bill/fundflowbill?bill_date=2026-11-25');
     expect(res.status).toBe(200);
     const file = await w.download(res.body.download_url as string);
-    const [header, ...rest] = file.split('\r\n');
+    // WeChat's bill files begin with a UTF-8 byte order mark.
+    expect(file.startsWith('\uFEFF')).toBe(true);
+    const [header, ...rest] = file.slice(1).split('\r\n');
     expect(header).toBe(
       '记账时间,微信支付业务单号,资金流水单号,业务名称,业务类型,收支类型,收支金额（元）,账户结余（元）,资金变更提交申请人,备注,业务凭证号',
     );

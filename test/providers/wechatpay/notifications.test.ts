@@ -49,14 +49,14 @@ describe('WeChat Pay notifications', () => {
     });
   });
 
-  it('calls a tampered body, a missing header and an unknown serial bad_signature', async () => {
+  it('calls a tampered body and a missing header bad_signature, and an unknown serial unknown_serial', async () => {
     expect(await rejection({ ...genuine, rawBody: genuine.rawBody.replace('支付成功', '支付失败') })).toBe(
       'bad_signature',
     );
     expect(await rejection({ ...genuine, rawBody: `${genuine.rawBody} ` })).toBe('bad_signature');
     expect(await rejection(withHeaders(genuine, { 'wechatpay-nonce': null }))).toBe('bad_signature');
     expect(await rejection(withHeaders(genuine, { 'wechatpay-serial': 'PUB_KEY_ID_0000000000000000000000' }))).toBe(
-      'bad_signature',
+      'unknown_serial',
     );
     expect(
       await rejection(

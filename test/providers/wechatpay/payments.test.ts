@@ -187,9 +187,12 @@ describe('WeChat Pay payments against the sandbox', () => {
       { ...w.creds, platformPublicKey: other },
       { clock: w.clock, log: silentLogger },
     );
-    for (const p of [stranger, wrongKey]) {
-      expect(await p.queryPayment(attempt(w, no))).toEqual({ kind: 'unknown', reason: 'bad_response_signature' });
-      expect(await p.closePayment(attempt(w, no))).toEqual({ kind: 'unknown', reason: 'bad_response_signature' });
+    for (const [p, reason] of [
+      [stranger, 'unknown_serial'],
+      [wrongKey, 'bad_response_signature'],
+    ] as const) {
+      expect(await p.queryPayment(attempt(w, no))).toEqual({ kind: 'unknown', reason });
+      expect(await p.closePayment(attempt(w, no))).toEqual({ kind: 'unknown', reason });
     }
   });
 

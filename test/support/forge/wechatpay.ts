@@ -3,6 +3,7 @@ import { beijingRfc3339 } from '../../../src/lib/clock.ts';
 import type { OutgoingRequest } from '../../../sandbox/shared/notifier.ts';
 import { createGatewayCrypto } from '../../../sandbox/wechatpay/crypto.ts';
 import type { WechatpaySandboxKeys } from '../../../sandbox/wechatpay/keys.ts';
+import { fixedPlatform } from '../../../sandbox/wechatpay/platform.ts';
 import { notification, wechatpayNotifyProtocol, type EventType } from '../../../sandbox/wechatpay/notify.ts';
 import { deliver, flipOneChar, sandboxKeys, type MallUnderTest } from './common.ts';
 
@@ -59,12 +60,10 @@ export async function wechatpayForger(mall: MallUnderTest & { clock: { now(): Da
   }
 
   async function build(resource: Record<string, unknown>, f: WechatpayForgery = {}): Promise<OutgoingRequest> {
-    const crypto = createGatewayCrypto({
-      ...keys,
-      ...(f.signWith ? { platformPrivateKey: f.signWith } : {}),
-      ...(f.serial ? { platformKeyId: f.serial } : {}),
-      ...(f.apiV3Key ? { apiV3Key: f.apiV3Key } : {}),
-    });
+    const crypto = createGatewayCrypto(
+      { ...keys, ...(f.apiV3Key ? { apiV3Key: f.apiV3Key } : {}) },
+      fixedPlatform(f.serial ?? keys.platformKeyId, f.signWith ?? keys.platformPrivateKey),
+    );
     const at = f.at ?? mall.clock.now();
     const changed: Record<string, unknown> = { ...resource };
     for (const [k, v] of Object.entries(f.resource ?? {})) {

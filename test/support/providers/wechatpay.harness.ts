@@ -1,5 +1,6 @@
 import { createApiClient } from '../../../src/providers/wechatpay/client.ts';
-import { createRequestSigner, PlatformKeyRing } from '../../../src/providers/wechatpay/signing.ts';
+import { createRequestSigner } from '../../../src/providers/wechatpay/signing.ts';
+import { platformKeyRing } from '../../../src/providers/wechatpay/provider.ts';
 /**
  * Test-only (imported by *.test.ts, never by the adapter): the adapter and the sandbox talking over real
  * HTTP on loopback, with a receiver at /notify/wechatpay that answers with the adapter's parseNotification
@@ -83,7 +84,7 @@ export async function startWechatpayWorld(
   const api = createApiClient({
     baseUrl: creds.baseUrl,
     signer: createRequestSigner(creds.mchId, creds.certSerial, creds.privateKey),
-    platformKeys: new PlatformKeyRing().add(creds.platformKeyId, creds.platformPublicKey),
+    platformKeys: platformKeyRing(creds, clock),
     clock,
     log: silentLogger,
     timeoutMs: 5000,
