@@ -14,6 +14,20 @@ export interface Limit {
 export function createRateLimiter(deps: { db: Db; clock: Clock }) {
   let lastSweep = 0;
   return {
+    /** Throws rate_limited when the current window already holds `limit` counted events; counts nothing. */
+    async peek(key: string, rule: Limit): Promise<void> {
+      const now = deps.clock.now().getTime();
+      const windowStart = new Date(now - (now % rule.windowMs));
+      const [row] = await deps.db.query<{ count: number }>(
+        'SELECT count FROM rate_limits WHERE key = $1 AND window_start = $2',
+        [key, windowStart],
+      );
+      if (row && Number(row.count) >= rule.limit) {
+        const retryAfter = Math.ceil((windowStart.getTime() + rule.windowMs - now) / 1000);
+        throw new AppError('rate_limited', `too many requests; try again in ${retryAfter} s`, { retryAfter });
+      }
+    },
+    /** Counts one event, and throws rate_limited once the window holds more than `limit`. */
     async check(key: string, rule: Limit): Promise<void> {
       const now = deps.clock.now().getTime();
       const windowStart = new Date(now - (now % rule.windowMs));
