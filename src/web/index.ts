@@ -4,10 +4,12 @@ import { consoleNotificationsRoutes } from './console-notifications.routes.tsx';
 import { consoleReconciliationRoutes } from './console-reconciliation.routes.tsx';
 import { createCsrf } from './csrf.ts';
 import { pageErrorHandler } from './error-page.tsx';
+import { noticesRoutes } from './notices.routes.tsx';
 import { ordersRoutes } from './orders.routes.tsx';
 import { paymentRoutes } from './payment.routes.tsx';
 import { PAGE_PATHS, securityHeaders } from './security-headers.ts';
 import { shopRoutes } from './shop.routes.tsx';
+import { staticRoutes } from './static.routes.ts';
 import type { WebDeps } from './web-deps.ts';
 
 export type { WebDeps } from './web-deps.ts';
@@ -25,9 +27,11 @@ export function webRoutes(
   const app = new Hono();
   app.onError(pageErrorHandler(full));
   for (const path of PAGE_PATHS) app.use(path, securityHeaders);
+  app.route('/', staticRoutes());
   app.route('/', shopRoutes(full));
   app.route('/', paymentRoutes(full));
   app.route('/', ordersRoutes(full));
+  app.route('/', noticesRoutes(full));
   app.route('/', consoleRoutes(full));
   app.route('/', consoleNotificationsRoutes(full));
   app.route('/', consoleReconciliationRoutes(full));

@@ -1,45 +1,119 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { randomUUID } from 'node:crypto';
 import { SESSION_COOKIE, sessionCookieOptions } from '../accounts/accounts.ts';
-import { listProducts } from '../catalog/catalog.repository.ts';
+import { cartText, parseCart } from '../catalog/catalog.ts';
 import { AppError } from '../lib/errors.ts';
+import { CartPage, type CartLine } from './pages/cart.tsx';
 import { LoginPage } from './pages/login.tsx';
-import { StorefrontPage } from './pages/storefront.tsx';
-import { errorText } from './error-page.tsx';
-import { loadWeb, needCustomer, safeNext } from './web-context.ts';
+import { ProductPage, StorefrontPage } from './pages/storefront.tsx';
+import { errorText } from './error-text.ts';
+import { productsBySku } from './shop.service.ts';
+import { loadWeb, needCustomer, safeNext, type Web } from './web-context.ts';
 import type { WebDeps } from './web-deps.ts';
 import { clientIp } from '../http/client-ip.ts';
 
-/** The storefront, placing an order, logging in and out. */
+/** The cart lives in a cookie (`SKU:qty,…`): it needs no account and survives logging in. */
+const CART_COOKIE = 'mallpay_cart';
+
+/** The storefront, a product, the cart, placing an order, logging in and out. */
 export function shopRoutes(deps: WebDeps) {
   const app = new Hono();
-  const storefront = async (web: Awaited<ReturnType<typeof loadWeb>>, error?: string) =>
-    StorefrontPage({ web, products: await listProducts(deps.db), error, orderKey: randomUUID() });
 
-  app.get('/', async (c) => c.html(await storefront(await loadWeb(c, deps))));
+  const saveCart = (c: Context, cart: Map<string, number>) =>
+    setCookie(c, CART_COOKIE, cartText(cart), {
+      httpOnly: true,
+      sameSite: 'Lax',
+      path: '/',
+      maxAge: 30 * 24 * 3600,
+      secure: deps.secureCookies,
+    });
 
+  const cartPage = async (
+    web: Web,
+    cart: Map<string, number>,
+    errors: { page?: string; bySku?: Map<string, string> } = {},
+  ) => {
+    const products = await productsBySku(deps.db, web.lang, [...cart.keys()]);
+    const lines: CartLine[] = [...cart]
+      .filter(([sku]) => products.has(sku))
+      .map(([sku, quantity]) => ({ product: products.get(sku)!, quantity, error: errors.bySku?.get(sku) }));
+    return CartPage({ web, lines, error: errors.page, orderKey: randomUUID() });
+  };
+
+  app.get('/', async (c) => {
+    const web = await loadWeb(c, deps);
+    return c.html(StorefrontPage({ web, products: [...(await productsBySku(deps.db, web.lang)).values()] }));
+  });
+
+  app.get('/products/:sku', async (c) => {
+    const web = await loadWeb(c, deps);
+    const product = (await productsBySku(deps.db, web.lang, [c.req.param('sku')])).get(c.req.param('sku'));
+    if (!product) throw new AppError('not_found', 'no such product');
+    return c.html(ProductPage({ web, product }));
+  });
+
+  app.get('/cart', async (c) => {
+    const web = await loadWeb(c, deps);
+    return c.html(await cartPage(web, parseCart(getCookie(c, CART_COOKIE))));
+  });
+
+  /** Adds a quantity of one product to the cart. */
+  app.post('/cart', async (c) => {
+    const web = await loadWeb(c, deps);
+    const form = await c.req.parseBody();
+    web.checkCsrf(form);
+    const cart = parseCart(getCookie(c, CART_COOKIE));
+    const sku = String(form.sku ?? '');
+    const quantity = Number(form.quantity);
+    const known = (await productsBySku(deps.db, web.lang, [sku])).has(sku);
+    if (known && Number.isSafeInteger(quantity) && quantity > 0)
+      cart.set(sku, Math.min(999, (cart.get(sku) ?? 0) + quantity));
+    saveCart(c, cart);
+    return c.redirect(web.href('/cart'), 303);
+  });
+
+  /** The cart's form: "Update" keeps the typed quantities; "Place order" orders them. */
   app.post('/orders', async (c) => {
     const web = await loadWeb(c, deps);
     const form = await c.req.parseBody();
     web.checkCsrf(form);
+    const cart = new Map<string, number>();
+    for (const [k, v] of Object.entries(form)) {
+      const q = Number(v);
+      if (k.startsWith('qty.') && Number.isSafeInteger(q) && q > 0) cart.set(k.slice(4), Math.min(q, 999));
+    }
+    saveCart(c, cart);
+    if (form.action === 'update') return c.redirect(web.href('/cart'), 303);
     const user = needCustomer(web);
-    const lines = Object.entries(form)
-      .filter(([k]) => k.startsWith('qty.'))
-      .map(([k, v]) => ({ sku: k.slice(4), quantity: Number(v) }))
-      .filter((l) => Number.isSafeInteger(l.quantity) && l.quantity > 0);
-    if (lines.length === 0) return c.html(await storefront(web, web.m.shop.nothingChosen), 422);
+    if (cart.size === 0) return c.html(await cartPage(web, cart, { page: web.m.shop.nothingChosen }), 422);
     try {
       const placed = await deps.orders.place(
         user,
-        lines,
+        [...cart].map(([sku, quantity]) => ({ sku, quantity })),
         typeof form.orderKey === 'string' ? form.orderKey : undefined,
       );
       const { orderNo } = placed.body as { orderNo: string };
+      saveCart(c, new Map());
       return c.redirect(web.href(`/checkout/${orderNo}`), 303);
     } catch (err) {
       if (!(err instanceof AppError) || err.status >= 500) throw err;
-      return c.html(await storefront(web, errorText(web, err)), err.status as 409);
+      const products = await productsBySku(deps.db, web.lang, [...cart.keys()]);
+      const productName = (sku: string) => products.get(sku)?.name ?? sku;
+      // A refusal about particular products is said beside each of them, with what is left.
+      const skus = ((err.details ?? {}) as { skus?: string[] }).skus ?? [];
+      const bySku = new Map(
+        skus.map((sku) => [
+          sku,
+          err.code === 'out_of_stock'
+            ? web.t((m) => m.errors.lineOutOfStock, { count: products.get(sku)?.stock ?? 0 })
+            : errorText(web, err, { productName }),
+        ]),
+      );
+      return c.html(
+        await cartPage(web, cart, { page: errorText(web, err, { productName }), bySku }),
+        err.status as 409,
+      );
     }
   });
 
