@@ -62,7 +62,7 @@ export const zhCN: Messages = {
       switched: '已改用其他支付方式',
     },
     refund: {
-      pending_review: '审核中',
+      pending_review: '待审核',
       approved: '已通过',
       processing: '退款中',
       succeeded: '已退款',
