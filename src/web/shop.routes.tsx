@@ -85,6 +85,8 @@ export function shopRoutes(deps: WebDeps) {
     }
     saveCart(c, cart);
     if (form.action === 'update') return c.redirect(web.href('/cart'), 303);
+    // Not logged in yet: the cart is kept (in its cookie) and the customer comes back to it after logging in.
+    if (!web.user) return c.redirect(web.href(`/login?next=${encodeURIComponent('/cart')}`), 303);
     const user = needCustomer(web);
     if (cart.size === 0) return c.html(await cartPage(web, cart, { page: web.m.shop.nothingChosen }), 422);
     try {
