@@ -9,6 +9,11 @@ import { DUMMY_HASH, hashPassword, verifyPassword } from './password.ts';
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
+/** Counting a failure that itself reaches the limit still answers invalid_credentials; other errors pass. */
+const onlyRateLimited = (err: unknown) => {
+  if (!(err instanceof AppError) || err.code !== 'rate_limited') throw err;
+};
+
 export function createAccountsService(deps: { db: Db; clock: Clock; limiter?: RateLimiter; limits?: Limits }) {
   const { db, clock } = deps;
   return {
@@ -22,13 +27,24 @@ export function createAccountsService(deps: { db: Db; clock: Clock; limiter?: Ra
       password: string,
       clientIp = 'unknown',
     ): Promise<{ token: string; user: User; expiresAt: Date }> {
-      if (deps.limiter && deps.limits) {
-        await deps.limiter.check(`login-ip:${clientIp}`, deps.limits.loginPerAddress);
-        await deps.limiter.check(`login-account:${email.toLowerCase()}`, deps.limits.loginPerAccount);
+      // Only failed logins count: someone switching demo roles, or logging in on several devices, is
+      // never locked out; a guesser is stopped once the failures reach the limit.
+      const limited = deps.limiter && deps.limits ? { limiter: deps.limiter, limits: deps.limits } : undefined;
+      const ipKey = `login-ip:${clientIp}`;
+      const accountKey = `login-account:${email.toLowerCase()}`;
+      if (limited) {
+        await limited.limiter.peek(ipKey, limited.limits.loginPerAddress);
+        await limited.limiter.peek(accountKey, limited.limits.loginPerAccount);
       }
       const found = await repo.findUserByEmail(db, email.toLowerCase());
       const ok = await verifyPassword(password, found?.password_hash ?? DUMMY_HASH);
-      if (!found || !ok) throw new AppError('invalid_credentials', 'e-mail or password is wrong');
+      if (!found || !ok) {
+        if (limited) {
+          await limited.limiter.check(ipKey, limited.limits.loginPerAddress).catch(onlyRateLimited);
+          await limited.limiter.check(accountKey, limited.limits.loginPerAccount).catch(onlyRateLimited);
+        }
+        throw new AppError('invalid_credentials', 'e-mail or password is wrong');
+      }
       const token = randomBytes(32).toString('base64url');
       const expiresAt = new Date(clock.now().getTime() + SESSION_TTL_MS);
       await repo.insertSession(db, tokenHash(token), found.id, expiresAt);

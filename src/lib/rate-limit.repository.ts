@@ -12,3 +12,14 @@ export const countRequest = async (sql: Sql, key: string, windowStart: Date) =>
 
 export const deleteWindowsBefore = (sql: Sql, before: Date) =>
   sql.query('DELETE FROM rate_limits WHERE window_start < $1', [before]);
+
+/** The events counted so far in one window (0 when none). */
+export const countInWindow = async (sql: Sql, key: string, windowStart: Date): Promise<number> =>
+  Number(
+    (
+      await sql.query<{ count: number }>('SELECT count FROM rate_limits WHERE key = $1 AND window_start = $2', [
+        key,
+        windowStart,
+      ])
+    )[0]?.count ?? 0,
+  );

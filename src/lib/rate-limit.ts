@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.ts';
 import type { Clock } from './clock.ts';
 import { AppError } from './errors.ts';
-import { countRequest, deleteWindowsBefore } from './rate-limit.repository.ts';
+import { countInWindow, countRequest, deleteWindowsBefore } from './rate-limit.repository.ts';
 
 export interface Limit {
   limit: number;
@@ -15,6 +15,16 @@ export interface Limit {
 export function createRateLimiter(deps: { db: Db; clock: Clock }) {
   let lastSweep = 0;
   return {
+    /** Throws rate_limited when the current window already holds `limit` counted events; counts nothing. */
+    async peek(key: string, rule: Limit): Promise<void> {
+      const now = deps.clock.now().getTime();
+      const windowStart = new Date(now - (now % rule.windowMs));
+      if ((await countInWindow(deps.db, key, windowStart)) >= rule.limit) {
+        const retryAfter = Math.ceil((windowStart.getTime() + rule.windowMs - now) / 1000);
+        throw new AppError('rate_limited', `too many requests; try again in ${retryAfter} s`, { retryAfter });
+      }
+    },
+    /** Counts one event, and throws rate_limited once the window holds more than `limit`. */
     async check(key: string, rule: Limit): Promise<void> {
       const now = deps.clock.now().getTime();
       const windowStart = new Date(now - (now % rule.windowMs));

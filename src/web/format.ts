@@ -10,15 +10,22 @@ export function money(amount: number, currency: string, lang: Lang): string {
   return lang === 'ja' && currency === 'CNY' ? text.replace(/^¥/, 'CN¥') : text;
 }
 
-/** The mall runs on Beijing time: orders close and providers settle by it, so pages show it, named. */
+const ZONE: Record<Lang, string> = { en: 'Beijing time', ja: '北京時間', 'zh-CN': '北京时间' };
+
+/**
+ * The mall runs on Beijing time: orders close and providers settle by it, so pages show it, named. The zone is
+ * written after the date and time, by name (Intl's short zone name lands inside a Chinese date: "2026年12月4日
+ * GMT+8 16:44").
+ */
 export function time(at: Date | string, lang: Lang): string {
-  return new Intl.DateTimeFormat(lang, {
+  const text = new Intl.DateTimeFormat(lang, {
     year: 'numeric',
     month: 'short',
     day: 'numeric',
     hour: '2-digit',
     minute: '2-digit',
+    hourCycle: 'h23',
     timeZone: 'Asia/Shanghai',
-    timeZoneName: 'short',
   }).format(new Date(at));
+  return lang === 'en' ? `${text} (${ZONE[lang]})` : `${text}（${ZONE[lang]}）`;
 }

@@ -5,10 +5,12 @@ import { consoleReconciliationRoutes } from './console-reconciliation.routes.tsx
 import { createCsrf } from './csrf.ts';
 import { refuseControlCharactersInForms } from './form-characters.ts';
 import { pageErrorHandler } from './error-page.tsx';
+import { noticesRoutes } from './notices.routes.tsx';
 import { ordersRoutes } from './orders.routes.tsx';
 import { paymentRoutes } from './payment.routes.tsx';
 import { PAGE_PATHS, securityHeaders } from './security-headers.ts';
 import { shopRoutes } from './shop.routes.tsx';
+import { staticRoutes } from './static.routes.ts';
 import type { WebDeps } from './web-deps.ts';
 
 export type { WebDeps } from './web-deps.ts';
@@ -26,9 +28,11 @@ export function webRoutes(
   const app = new Hono();
   app.onError(pageErrorHandler(full));
   for (const path of PAGE_PATHS) app.use(path, securityHeaders, refuseControlCharactersInForms);
+  app.route('/', staticRoutes());
   app.route('/', shopRoutes(full));
   app.route('/', paymentRoutes(full));
   app.route('/', ordersRoutes(full));
+  app.route('/', noticesRoutes(full));
   app.route('/', consoleRoutes(full));
   app.route('/', consoleNotificationsRoutes(full));
   app.route('/', consoleReconciliationRoutes(full));

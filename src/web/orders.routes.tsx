@@ -9,7 +9,8 @@ import { refundDetail, refundsOfOrder } from '../refunds/refund.view.ts';
 import { findPaymentById } from '../payments/payments.repository.ts';
 import { findRefundWithOrder, heldAmount } from '../refunds/refunds.repository.ts';
 import { errorText } from './error-page.tsx';
-import { OrdersPage } from './pages/orders.tsx';
+import { CancelConfirmPage, OrdersPage } from './pages/orders.tsx';
+import { orderSummaryOf } from './shop.service.ts';
 import { RefundFormPage } from './pages/refund-form.tsx';
 import { RefundPage } from './pages/refund.tsx';
 import { loadWeb, needCustomer, needUser, type Web } from './web-context.ts';
@@ -24,7 +25,13 @@ export function ordersRoutes(deps: WebDeps) {
     const orders = await deps.orders.list(user, 50);
     return OrdersPage({
       web,
-      orders: await Promise.all(orders.map((o) => orderDetail(deps.db, o, refundsOfOrder))),
+      orders: await Promise.all(
+        orders.map(async (row) => ({
+          row,
+          detail: await orderDetail(deps.db, row, refundsOfOrder),
+          summary: await orderSummaryOf(deps.db, row, web.lang),
+        })),
+      ),
       error,
     });
   };
@@ -32,6 +39,13 @@ export function ordersRoutes(deps: WebDeps) {
   app.get('/orders', async (c) => {
     const web = await loadWeb(c, deps);
     return c.html(await ordersPage(web, needCustomer(web)));
+  });
+
+  app.get('/orders/:orderNo/cancel', async (c) => {
+    const web = await loadWeb(c, deps);
+    const order = await deps.orders.getOwn(needCustomer(web), c.req.param('orderNo'));
+    if (order.status !== 'pending_payment') return c.redirect(web.href('/orders'), 303);
+    return c.html(CancelConfirmPage({ web, order, summary: await orderSummaryOf(deps.db, order, web.lang) }));
   });
 
   app.post('/orders/:orderNo/cancel', async (c) => {
@@ -50,11 +64,12 @@ export function ordersRoutes(deps: WebDeps) {
   const refundForm = async (
     web: Web,
     order: OrderRow,
-    extra: { error?: string; reason?: string; amount?: string } = {},
+    extra: { error?: string; reasonError?: string; amountError?: string; reason?: string; amount?: string } = {},
   ) => {
     const held = Number((await heldAmount(deps.db, order.id)).held);
     const refundable = Math.max(0, order.paid_amount - order.refunded_amount - held);
-    return RefundFormPage({ web, order, held, refundable, formKey: randomUUID(), ...extra });
+    const summary = await orderSummaryOf(deps.db, order, web.lang);
+    return RefundFormPage({ web, order, summary, held, refundable, formKey: randomUUID(), ...extra });
   };
 
   app.get('/orders/:orderNo/refund', async (c) => {
@@ -76,7 +91,9 @@ export function ordersRoutes(deps: WebDeps) {
     if (amount === null || !reason) {
       return c.html(
         await refundForm(web, order, {
-          error: amount === null ? web.m.refundForm.badAmount : web.m.refundForm.reason,
+          // Each problem is said beside its field (a reason of only spaces is no reason).
+          amountError: amount === null ? web.m.refundForm.badAmount : undefined,
+          reasonError: reason ? undefined : web.m.refundForm.reasonMissing,
           reason,
           amount: amountText,
         }),
@@ -94,7 +111,13 @@ export function ordersRoutes(deps: WebDeps) {
     } catch (err) {
       if (!(err instanceof AppError) || err.status >= 500) throw err;
       return c.html(
-        await refundForm(web, order, { error: errorText(web, err), reason, amount: amountText }),
+        await refundForm(web, order, {
+          ...(err.code === 'amount_exceeds_refundable' || err.code === 'invalid_amount'
+            ? { amountError: errorText(web, err, { currency: order.currency }) }
+            : { error: errorText(web, err, { currency: order.currency }) }),
+          reason,
+          amount: amountText,
+        }),
         err.status as 422,
       );
     }
@@ -107,7 +130,16 @@ export function ordersRoutes(deps: WebDeps) {
     if (!refund || (refund.order_user_id !== user.id && !isStaff(user)))
       throw new AppError('refund_not_found', 'refund not found');
     const payment = await findPaymentById(deps.db, refund.payment_id);
-    return c.html(RefundPage({ web, refund: await refundDetail(deps.db, refund), method: payment?.method ?? '' }));
+    const order = await deps.orders.find(refund.order_no);
+    if (!order) throw new AppError('order_not_found', 'order not found');
+    return c.html(
+      RefundPage({
+        web,
+        refund: await refundDetail(deps.db, refund),
+        method: payment?.method ?? '',
+        summary: await orderSummaryOf(deps.db, order, web.lang),
+      }),
+    );
   });
 
   return app;

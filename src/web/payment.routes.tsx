@@ -8,6 +8,7 @@ import { CheckoutPage } from './pages/checkout.tsx';
 import { formAllowances, pageCsp } from './security-headers.ts';
 import { PayPage } from './pages/pay.tsx';
 import { outcomeOf, ResultPage } from './pages/result.tsx';
+import { orderSummaryOf } from './shop.service.ts';
 import { loadWeb, needCustomer, needUser, type Web } from './web-context.ts';
 import type { WebDeps } from './web-deps.ts';
 
@@ -24,10 +25,24 @@ function clientIp(c: Context): string {
 export function paymentRoutes(deps: WebDeps) {
   const app = new Hono();
   const methods = () => Object.values(deps.providers).map((p) => ({ method: p.method, channels: p.channels }));
-  const checkout = async (web: Web, orderNo: string, error?: string) =>
-    CheckoutPage({ web, order: await deps.orders.getOwn(needCustomer(web), orderNo), methods: methods(), error });
+  const secondsUntil = (at: Date) =>
+    Math.max(0, Math.floor((new Date(at).getTime() - deps.clock.now().getTime()) / 1000));
+  // A phone browser is told by its user agent: its wallets open as apps or mobile pages, not as QR codes.
+  const isPhone = (c: Context) => /Mobi|Android|iPhone|iPod|MicroMessenger/i.test(c.req.header('user-agent') ?? '');
+  const checkout = async (c: Context, web: Web, orderNo: string, error?: string) => {
+    const order = await deps.orders.getOwn(needCustomer(web), orderNo);
+    return CheckoutPage({
+      web,
+      order,
+      summary: await orderSummaryOf(deps.db, order, web.lang),
+      methods: methods(),
+      phone: isPhone(c),
+      secondsLeft: secondsUntil(order.expires_at),
+      error,
+    });
+  };
 
-  app.get('/checkout/:orderNo', async (c) => c.html(await checkout(await loadWeb(c, deps), c.req.param('orderNo'))));
+  app.get('/checkout/:orderNo', async (c) => c.html(await checkout(c, await loadWeb(c, deps), c.req.param('orderNo'))));
 
   app.post('/checkout/:orderNo', async (c) => {
     const web = await loadWeb(c, deps);
@@ -50,7 +65,7 @@ export function paymentRoutes(deps: WebDeps) {
         (err.status >= 500 && err.code !== 'provider_error' && err.code !== 'provider_unavailable')
       )
         throw err;
-      return c.html(await checkout(web, orderNo, errorText(web, err)), err.status as 409);
+      return c.html(await checkout(c, web, orderNo, errorText(web, err)), err.status as 409);
     }
   });
 
@@ -69,14 +84,22 @@ export function paymentRoutes(deps: WebDeps) {
       payment.action?.type === 'qr'
         ? await QRCode.toString(payment.action.content, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' })
         : undefined;
-    const secondsLeft = Math.max(
-      0,
-      Math.floor((payment.order_expires_at.getTime() - deps.clock.now().getTime()) / 1000),
-    );
+    const secondsLeft = secondsUntil(payment.order_expires_at);
+    const order = await deps.orders.find(payment.order_no);
+    if (!order) throw new AppError('order_not_found', 'order not found');
     // A provider's form posts to its gateway and submits itself: the page's policy allows exactly that.
     if (payment.action?.type === 'form')
       c.header('Content-Security-Policy', pageCsp(formAllowances(payment.action.html)));
-    return c.html(PayPage({ web, payment, qrSvg, secondsLeft, pollIntervalMs: deps.pollIntervalMs }));
+    return c.html(
+      PayPage({
+        web,
+        payment,
+        summary: await orderSummaryOf(deps.db, order, web.lang),
+        qrSvg,
+        secondsLeft,
+        pollIntervalMs: deps.pollIntervalMs,
+      }),
+    );
   });
 
   app.get('/orders/:orderNo/result', async (c) => {
@@ -88,19 +111,23 @@ export function paymentRoutes(deps: WebDeps) {
     let payment =
       payments.find((p) => p.status === 'succeeded' && !p.surplus) ??
       (wanted ? payments.find((p) => p.payment_no === wanted) : payments.at(-1));
-    let outcome = outcomeOf(order, payment);
+    const newer = (p: typeof payment) => !!p && payments.some((q) => q.id > p.id);
+    let outcome = outcomeOf(order, payment, newer(payment));
     if (outcome === 'pending' && payment) {
       // Back from the cashier before the provider's notification: ask it, as the return URL does.
       const settled = await deps.payments.settleOnReturn(payment.payment_no);
       if (settled && settled.status !== 'pending') {
         payment = settled;
-        outcome = outcomeOf((await deps.orders.find(order.order_no)) ?? order, settled);
+        outcome = outcomeOf((await deps.orders.find(order.order_no)) ?? order, settled, newer(settled));
       }
     }
     // The customer's own cashier declined this try (a signed return said so): show the failure and the way to
     // pay again, though the attempt stays pending at the provider until its deadline. Page text only.
     if (outcome === 'pending' && c.req.query('declined') === '1' && payment?.payment_no === wanted) outcome = 'failed';
-    return c.html(ResultPage({ web, order: (await deps.orders.find(order.order_no)) ?? order, payment, outcome }));
+    const now = (await deps.orders.find(order.order_no)) ?? order;
+    return c.html(
+      ResultPage({ web, order: now, payment, outcome, summary: await orderSummaryOf(deps.db, now, web.lang) }),
+    );
   });
 
   return app;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
+import { LIVE_SCRIPT } from './live-script.ts';
 import { PAY_POLL_SCRIPT } from './pay-poll.ts';
 
 /** The pages, for `app.use`: the web app adds no `*` middleware, so that API and provider paths never run page code. */
@@ -12,6 +13,9 @@ export const PAGE_PATHS = [
   '/orders',
   '/orders/*',
   '/refunds/*',
+  '/products/*',
+  '/cart',
+  '/notices',
   '/console/*',
 ];
 
@@ -27,7 +31,7 @@ const sha256 = (script: string) => `'sha256-${createHash('sha256').update(script
 export function pageCsp(extra: { formActions?: string[]; scripts?: string[] } = {}): string {
   return [
     "default-src 'none'",
-    `script-src ${[PAY_POLL_SCRIPT, ...(extra.scripts ?? [])].map(sha256).join(' ')}`,
+    `script-src ${[LIVE_SCRIPT, PAY_POLL_SCRIPT, ...(extra.scripts ?? [])].map(sha256).join(' ')}`,
     "style-src 'unsafe-inline'",
     "img-src 'self' data:",
     "connect-src 'self'",
@@ -56,6 +60,9 @@ export const securityHeaders: MiddlewareHandler = async (c, next) => {
   if (!c.res.headers.get('content-type')?.startsWith('text/html')) return;
   if (!c.res.headers.has('content-security-policy')) c.res.headers.set('Content-Security-Policy', pageCsp());
   c.res.headers.set('X-Content-Type-Options', 'nosniff');
+  // Every page shows who is logged in and carries a form token: none may be kept by the browser or a proxy,
+  // so Back after logging out asks the server again (and is sent to log in) instead of showing the old page.
+  c.res.headers.set('Cache-Control', 'no-store');
   // Page addresses hold order and payment numbers: they stay on this site.
   c.res.headers.set('Referrer-Policy', 'same-origin');
 };

@@ -3,7 +3,9 @@ import { getCookie, setCookie } from 'hono/cookie';
 import { randomBytes } from 'node:crypto';
 import { isStaff, SESSION_COOKIE, type User } from '../accounts/accounts.ts';
 import type { AccountsService } from '../accounts/accounts.service.ts';
+import type { Db } from '../db/client.ts';
 import { AppError } from '../lib/errors.ts';
+import { countUnreadNotices } from './notices.repository.ts';
 import { CSRF_FIELD, PRESESSION_COOKIE, type Csrf } from './csrf.ts';
 import { i18n, LANGS, pickLang, type I18n, type Lang } from './i18n/index.ts';
 
@@ -19,6 +21,8 @@ export interface Web extends I18n {
   /** The current path with another language. */
   langHref: (lang: Lang) => string;
   path: string;
+  /** A customer's unread notices, for the header's badge. */
+  unreadNotices: number;
   /** Throws csrf_rejected unless the form carries this browser's token. */
   checkCsrf: (form: Record<string, unknown>) => void;
 }
@@ -27,6 +31,8 @@ export interface WebAuth {
   accounts: AccountsService;
   csrf: Csrf;
   secureCookies: boolean;
+  /** For the header's count of unread notices; without it the badge is not shown. */
+  db?: Db;
 }
 
 /**
@@ -73,9 +79,11 @@ export async function loadWeb(c: Context, auth: WebAuth): Promise<Web> {
     if (!auth.csrf.verify(bound, form[CSRF_FIELD]))
       throw new AppError('csrf_rejected', 'the form is missing a valid anti-forgery token');
   };
+  const unreadNotices = user?.role === 'customer' && auth.db ? await countUnreadNotices(auth.db, user.id) : 0;
   return {
     ...i18n(lang),
     user,
+    unreadNotices,
     csrfToken: auth.csrf.tokenFor(binding),
     href,
     langHref,

@@ -5,6 +5,7 @@ import { describe, expect } from 'vitest';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = fileURLToPath(new URL('../../screenshots/', import.meta.url));
+const DOC_SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 
 /**
  * Browser tests run wherever Chromium is installed. Without it they are skipped locally, saying why;
@@ -36,11 +37,20 @@ export const cspViolations = (context: BrowserContext) => refused.get(context) ?
 /** A fresh browser profile (its own cookies) with a phone-sized or desktop viewport and a language. */
 export async function newProfile(
   browser: Browser,
-  opts: { locale?: string; phone?: boolean } = {},
+  opts: { locale?: string; phone?: boolean; width?: number } = {},
 ): Promise<BrowserContext> {
   const context = await browser.newContext({
     locale: opts.locale ?? 'en-US',
-    viewport: opts.phone ? { width: 390, height: 844 } : { width: 1100, height: 800 },
+    viewport: opts.phone ? { width: opts.width ?? 390, height: 844 } : { width: opts.width ?? 1100, height: 800 },
+    // A phone says so in its user agent: the checkout picks the wallets' phone channels by it.
+    ...(opts.phone
+      ? {
+          userAgent:
+            'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36',
+          isMobile: true,
+          hasTouch: true,
+        }
+      : {}),
   });
   const seen: string[] = [];
   refused.set(context, seen);
@@ -65,27 +75,43 @@ export async function logIn(
   ]);
 }
 
-/** Full-page screenshots under screenshots/ (git-ignored), for people to look at. */
-export async function screenshot(page: Page, name: string): Promise<void> {
+/**
+ * Full-page screenshots under screenshots/ (git-ignored), for people to look at; `forDocs` also writes a
+ * PNG of just the visible part (small enough to commit) under docs/screenshots/, linked from the README.
+ */
+export async function screenshot(page: Page, name: string, forDocs = false): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
+  if (forDocs) {
+    mkdirSync(DOC_SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: `${DOC_SCREENSHOTS}${name}.png`, fullPage: false });
+  }
 }
 
-/** Places an order from the storefront and answers its number, read from the checkout URL. */
+/** How much wider than the viewport the page is (0 when it does not scroll sideways). */
+export const sidewaysOverflow = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+
+/** Places an order through the cart (each product added from the storefront) and answers its number. */
 export async function orderFromStorefront(
   page: Page,
   baseUrl: string,
   quantities: Record<string, number>,
 ): Promise<string> {
-  await page.goto(`${baseUrl}/`);
-  for (const [sku, qty] of Object.entries(quantities)) await page.fill(`#qty-${sku}`, String(qty));
-  await Promise.all([page.waitForURL(/\/checkout\/M\w+/), page.click('main form button[type=submit]')]);
+  for (const [sku, qty] of Object.entries(quantities)) {
+    await page.goto(`${baseUrl}/`);
+    await page.fill(`#qty-${sku}`, String(qty));
+    await Promise.all([page.waitForURL(/\/cart/), page.click(`form[data-add="${sku}"] button[type=submit]`)]);
+  }
+  await Promise.all([page.waitForURL(/\/checkout\/M\w+/), page.click('#place-order')]);
   const orderNo = /\/checkout\/(M\w+)/.exec(page.url())?.[1];
   expect(orderNo).toBeTruthy();
   return orderNo!;
 }
 
-/** Chooses a method and channel on the checkout page and answers the pay page's payment number. */
+/** Chooses a method and channel on the checkout page: its wallet button, or one under "Other ways to pay". */
 export async function choose(page: Page, method: string, channel: string): Promise<void> {
-  await page.click(`form[data-method=${method}] button[value=${channel}]`);
+  const button = page.locator(`form[data-method=${method}] button[value=${channel}]`).first();
+  if (!(await button.isVisible())) await page.click('details.other summary');
+  await button.click();
 }

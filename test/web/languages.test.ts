@@ -34,12 +34,18 @@ describeInBrowser('the pages in Japanese and Chinese', () => {
     await page.goto(`${t.url}/`);
     expect(await page.getAttribute('html', 'lang')).toBe('ja');
     expect(await page.textContent('h1')).toBe('商品一覧');
-    expect(await page.textContent('tr[data-sku=FAN-SILK]')).toContain('CN¥19.99');
+    expect(await page.textContent('li[data-sku=FAN-SILK]')).toContain('CN¥19.99');
+    // Product names come from the catalog's translations, not the English seed.
+    expect(await page.textContent('li[data-sku=FAN-SILK]')).toContain('絹の扇子');
     await logIn(page, t.url, 'customer');
     await screenshot(page, 'storefront-ja');
 
     const orderNo = await orderFromStorefront(page, t.url, { 'FAN-SILK': 1 });
-    expect(await page.textContent('h1')).toBe(`注文 ${orderNo} のお支払い`);
+    expect(await page.textContent('h1')).toBe('お支払い手続き');
+    expect(await page.textContent('.summary')).toContain(orderNo);
+    // On a phone each wallet's one button opens its phone channel; the QR code is under "other ways".
+    expect(await page.getAttribute('button[data-wallet=alipay]', 'value')).toBe('wap');
+    expect(await page.getAttribute('button[data-wallet=wechatpay]', 'value')).toBe('h5');
     await Promise.all([page.waitForURL(/\/pay\/P\w+/), choose(page, 'alipay', 'qr')]);
     expect(await page.textContent('figcaption')).toBe('Alipay（支付宝） でこのコードを読み取ってお支払いください。');
     expect(await page.textContent('#live-status')).toBe('お支払いをお待ちしています…');
@@ -66,9 +72,13 @@ describeInBrowser('the pages in Japanese and Chinese', () => {
     expect(await page.textContent('h1')).toBe('商品');
 
     await page.fill('#qty-MUG-CELADON', '1');
-    await Promise.all([page.waitForURL(/\/checkout\/M\w+\?lang=zh-CN/), page.click('main form button[type=submit]')]);
-    expect(await page.textContent('form[data-method=alipay] legend')).toBe('支付宝');
-    expect(await page.textContent('form[data-method=wechatpay] legend')).toBe('微信支付');
+    await Promise.all([page.waitForURL(/\/cart\?lang=zh-CN/), page.click('form[data-add=MUG-CELADON] button')]);
+    await Promise.all([page.waitForURL(/\/checkout\/M\w+\?lang=zh-CN/), page.click('#place-order')]);
+    expect(await page.textContent('button[data-wallet=alipay]')).toBe('使用支付宝支付');
+    expect(await page.textContent('button[data-wallet=wechatpay]')).toBe('使用微信支付支付');
+    // A desktop browser gets the QR code first.
+    expect(await page.getAttribute('button[data-wallet=wechatpay]', 'value')).toBe('qr');
+    expect(await page.textContent('.summary')).toContain('青瓷马克杯');
     expect(await page.textContent('main')).toContain('¥45.00');
     await screenshot(page, 'checkout-zh-CN');
 
@@ -97,7 +107,8 @@ describeInBrowser('the pages in Japanese and Chinese', () => {
 
     const customer = await profile('zh-CN');
     await logIn(customer.page, t.url, 'customer', `/orders/${orderNo}/refund`);
-    expect(await customer.page.textContent('h1')).toBe(`订单 ${orderNo} 退款`);
+    expect(await customer.page.textContent('h1')).toBe('申请退款');
+    expect(await customer.page.textContent('.summary')).toContain('书法墨锭套装');
     expect(await customer.page.textContent('label[for=reason]')).toBe('退款原因');
     await customer.page.fill('#reason', '不需要了');
     await Promise.all([

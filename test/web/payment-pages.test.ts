@@ -39,14 +39,65 @@ describeInBrowser('paying from the pages in a real browser', () => {
     await phone.close();
   }
 
-  it('shows the products with their price and stock, and the logged-in customer', async () => {
+  it('shows the products as cards with picture, name, price and stock, and the logged-in customer', async () => {
     await page.goto(`${t.url}/`);
     expect(await page.getAttribute('html', 'lang')).toBe('en');
-    const fan = page.locator('tr[data-sku=FAN-SILK]');
+    const fan = page.locator('li.product[data-sku=FAN-SILK]');
+    expect(await fan.textContent()).toContain('Silk folding fan');
     expect(await fan.textContent()).toContain('¥19.99');
-    expect(await fan.textContent()).toContain('200');
+    expect(await fan.textContent()).toContain('200 in stock');
+    // The picture is really there (served, decoded), not a broken image.
+    expect(await fan.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(
+      true,
+    );
+    // The one-fen product has a real name now.
+    expect(await page.textContent('main')).not.toContain('Sample');
+    expect(await page.textContent('li.product[data-sku=SAMPLE-1FEN]')).toContain('Paper bookmark');
     expect(await page.textContent('header')).toContain('customer@demo.test');
     await screenshot(page, 'storefront');
+  });
+
+  it('opens a product page with its description, and the cart keeps several products until the order is placed', async () => {
+    await page.goto(`${t.url}/`);
+    await Promise.all([page.waitForURL(/\/products\/MUG-CELADON/), page.click('text=Celadon mug')]);
+    expect(await page.textContent('main')).toContain('jade green');
+    await page.fill('#qty-MUG-CELADON', '2');
+    await Promise.all([page.waitForURL(/\/cart/), page.click('form[data-add=MUG-CELADON] button')]);
+    await page.goto(`${t.url}/products/FAN-SILK`);
+    await Promise.all([page.waitForURL(/\/cart/), page.click('form[data-add=FAN-SILK] button')]);
+    expect(await page.inputValue('#qty-MUG-CELADON')).toBe('2');
+    expect(await page.inputValue('#qty-FAN-SILK')).toBe('1');
+    expect(await page.textContent('#cart-total')).toBe('¥109.99');
+    await Promise.all([page.waitForURL(/\/checkout\/M\w+/), page.click('#place-order')]);
+    // The checkout shows what is bought, not a 26-digit heading.
+    expect(await page.textContent('h1')).toBe('Checkout');
+    const summary = page.locator('.summary');
+    expect(await summary.locator('li').count()).toBe(2);
+    expect(await summary.textContent()).toContain('2 × ¥45.00');
+    expect(await summary.locator('.summary-total').textContent()).toBe('¥109.99');
+    expect(await page.locator('ol.progress [aria-current]').textContent()).toBe('Pay');
+    await page.goto(`${t.url}/cart`);
+    expect(await page.textContent('main')).toContain('Your cart is empty.');
+  });
+
+  it('keeps every typed quantity after a refusal, and says beside the product, by name, how many are left', async () => {
+    await page.goto(`${t.url}/products/INK-SET`);
+    await Promise.all([page.waitForURL(/\/cart/), page.click('form[data-add=INK-SET] button')]);
+    await page.goto(`${t.url}/products/TEA-LONGJING-250`);
+    await Promise.all([page.waitForURL(/\/cart/), page.click('form[data-add=TEA-LONGJING-250] button')]);
+    await page.fill('#qty-INK-SET', '500');
+    await page.fill('#qty-TEA-LONGJING-250', '3');
+    await page.click('#place-order');
+    await page.waitForSelector('.field-error');
+    expect(await page.inputValue('#qty-INK-SET')).toBe('500');
+    expect(await page.inputValue('#qty-TEA-LONGJING-250')).toBe('3');
+    expect(await page.textContent('[role=alert]')).toContain('Calligraphy ink set');
+    expect(await page.textContent('main')).not.toContain('INK-SET');
+    expect(await page.textContent('#err-INK-SET')).toMatch(/Only \d+ left/);
+    expect(await page.getAttribute('#qty-INK-SET', 'aria-invalid')).toBe('true');
+    await page.fill('#qty-INK-SET', '0');
+    await page.fill('#qty-TEA-LONGJING-250', '0');
+    await page.click('button[value=update]');
   });
 
   for (const [method, payButton] of [
@@ -96,9 +147,18 @@ describeInBrowser('paying from the pages in a real browser', () => {
     expect(await stock()).toBe(before - 2);
     await page.goto(`${t.url}/orders`);
     const card = page.locator(`section[data-order=${orderNo}]`);
-    await Promise.all([page.waitForURL(/\/orders$/), card.locator('button', { hasText: 'Cancel order' }).click()]);
-    expect(await card.locator('.order-status').textContent()).toBe('closed');
-    expect(await card.locator('button', { hasText: 'Cancel order' }).count()).toBe(0);
+    // Cancelling asks first: the link leads to a question, and "No" changes nothing.
+    await Promise.all([page.waitForURL(/\/cancel$/), card.locator(`a[data-cancel=${orderNo}]`).click()]);
+    expect(await page.textContent('h1')).toBe('Cancel this order?');
+    expect(await page.textContent('main')).toContain('Calligraphy ink set');
+    await Promise.all([page.waitForURL(/\/orders$/), page.click('text=No, keep it')]);
+    expect(await card.locator('.order-status').textContent()).toBe('awaiting payment');
+    expect(await stock()).toBe(before - 2);
+    await page.click(`a[data-cancel=${orderNo}]`);
+    await Promise.all([page.waitForURL(/\/orders$/), page.click('#confirm-cancel')]);
+    // "closed" says why: this one was cancelled before its time ran out.
+    expect(await card.locator('.order-status').textContent()).toBe('cancelled');
+    expect(await card.locator(`a[data-cancel=${orderNo}]`).count()).toBe(0);
     expect(await stock()).toBe(before);
     expect((await t.control('wechatpay', `trades/${payment}`)).body).toMatchObject({
       transaction: { trade_state: 'CLOSED' },

@@ -113,8 +113,54 @@ describeInBrowser('refunds from the pages: the customer applies, support reviews
     const refundNo = await applyInBrowser(orderNo, 'Changed my mind after a year');
     await decideInConsole(refundNo, 'reject', 'Opened and used');
     expect(await refundStatus(refundNo)).toBe('rejected');
-    expect(await customer.textContent('li[data-step=reviewed]')).toContain('Opened and used');
+    expect(await customer.textContent('#refund-status')).toBe('not approved');
+    // A rejected refund was never sent: no "Sent to Alipay: Not yet", and the note is told once.
+    expect(await customer.locator('li[data-step=sent]').count()).toBe(0);
+    expect(await customer.textContent('main')).not.toContain('Not yet');
+    const main = (await customer.textContent('main'))!;
+    expect(main.split('Opened and used').length - 1).toBe(1);
+    expect(await customer.textContent('li[data-step=result]')).toContain('Opened and used');
     expect((await t.order(orderNo)).status).toBe('paid');
+  });
+
+  it('updates the refund page in place when staff decide, without reloading it, and stops asking once decided', async () => {
+    const orderNo = await paidOrder('alipay');
+    const refundNo = await applyInBrowser(orderNo, 'Wrong colour');
+    // While under review the order says a refund is requested, not that one is under way.
+    expect(await customer.locator('#refund-status').textContent()).toBe('under review');
+    expect(await customer.locator('meta[http-equiv=refresh]').count()).toBe(0);
+    await customer.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
+    await decideInConsole(refundNo, 'reject', 'Colour as pictured');
+    await customer.waitForFunction(
+      () => document.getElementById('refund-status')?.dataset.status === 'rejected',
+      null,
+      {
+        timeout: 20_000,
+      },
+    );
+    // The same document: nothing reloaded it.
+    expect(await customer.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+    // Decided: the page no longer asks.
+    expect(await customer.locator('[data-live-url]').count()).toBe(0);
+    await customer.goto(`${t.url}/orders`);
+    expect(await customer.textContent(`section[data-order=${orderNo}]`)).toContain('not approved');
+  });
+
+  it('shows the customer the refund notices in an inbox, with an unread badge in the header that clears once seen', async () => {
+    await customer.goto(`${t.url}/`);
+    const unread = Number(await customer.locator('#notices-badge [aria-hidden]').textContent());
+    expect(unread).toBeGreaterThan(0);
+    await Promise.all([customer.waitForURL(/\/notices/), customer.click('#notices-link')]);
+    expect(await customer.textContent('h1')).toBe('Notices');
+    expect(await customer.locator('.notices li.unread').count()).toBe(unread);
+    expect(await customer.textContent('.notices')).toContain('was not approved');
+    expect(await customer.textContent('.notices')).toContain('Money back: ¥128.00 has been refunded');
+    expect(await customer.locator('.notices li a[href^="/orders"]').count()).toBeGreaterThan(0);
+    await screenshot(customer, 'notices', true);
+    await customer.goto(`${t.url}/`);
+    expect(await customer.locator('#notices-badge').count()).toBe(0);
+    const row = await t.db.query<{ n: number }>('SELECT count(*) AS n FROM customer_messages WHERE read_at IS NULL');
+    expect(Number(row[0]!.n)).toBe(0);
   });
 
   it('refuses the console to a customer and sends an anonymous visitor to log in', async () => {
@@ -139,7 +185,7 @@ describeInBrowser('refunds from the pages: the customer applies, support reviews
 
     const missing = await support.request.post(url, { form: { action: 'approve', note: 'forged' } });
     expect(missing.status()).toBe(403);
-    expect(await missing.text()).toContain('csrf_rejected');
+    expect(await missing.text()).toContain('This form has expired');
     // A real token, but the customer's: tokens are bound to the session they were issued to.
     await customer.goto(`${t.url}/`);
     const customersToken = await customer.getAttribute('input[name=_csrf]', 'value');
@@ -167,6 +213,6 @@ describeInBrowser('refunds from the pages: the customer applies, support reviews
   it('refuses an order placed from the storefront without the anti-forgery token', async () => {
     const res = await customer.request.post(`${t.url}/orders`, { form: { 'qty.FAN-SILK': '1' } });
     expect(res.status()).toBe(403);
-    expect(await res.text()).toContain('csrf_rejected');
+    expect(await res.text()).toContain('This form has expired');
   });
 });

@@ -1,60 +1,91 @@
 import { own } from '../../lib/own.ts';
 import type { OrderRow } from '../../orders/order.ts';
-import { money, time } from '../format.ts';
 import { CsrfField, Layout, ErrorNotice } from '../layout.tsx';
+import { Countdown, OrderSummary } from '../order-summary.tsx';
+import type { OrderSummaryData } from '../shop.service.ts';
 import type { Web } from '../web-context.ts';
+import { OrderStatusText } from './status-words.tsx';
 
 export interface MethodChoice {
   method: string;
   channels: readonly string[];
 }
 
-/** The enabled methods, each with its channels as buttons: one click creates the attempt. */
+/**
+ * The channel a wallet's one button uses on this device: a phone browser opens the wallet app or its mobile
+ * page (Alipay wap, WeChat Pay H5), a desktop shows a QR code to scan with the phone; UnionPay has one
+ * page-based channel, whose cashier works on both.
+ */
+export function preferredChannel(choice: MethodChoice, phone: boolean): string {
+  const order = phone ? ['wap', 'h5', 'page', 'qr'] : ['qr', 'page', 'wap', 'h5'];
+  return order.find((c) => choice.channels.includes(c)) ?? choice.channels[0]!;
+}
+
+/** What is being bought, the time left, and one button per wallet (other channels folded away). */
 export function CheckoutPage({
   web,
   order,
+  summary,
   methods,
+  phone,
+  secondsLeft,
   error,
 }: {
   web: Web;
   order: OrderRow;
+  summary: OrderSummaryData;
   methods: MethodChoice[];
+  phone: boolean;
+  secondsLeft: number;
   error?: string;
 }) {
   const payable = order.status === 'pending_payment';
+  const others = methods.flatMap((choice) =>
+    choice.channels.filter((c) => c !== preferredChannel(choice, phone)).map((channel) => ({ ...choice, channel })),
+  );
   return (
-    <Layout web={web} title={web.t((m) => m.checkout.title, { orderNo: order.order_no })}>
+    <Layout web={web} title={web.m.checkout.title} progress="pay">
       <ErrorNotice text={error} />
-      <div class="card">
-        <dl class="facts">
-          <dt>{web.m.checkout.total}</dt>
-          <dd class="amount">{money(order.amount, order.currency, web.lang)}</dd>
-        </dl>
-        {payable ? <p>{web.t((m) => m.checkout.payBy, { time: time(order.expires_at, web.lang) })}</p> : null}
-      </div>
+      <OrderSummary web={web} summary={summary} />
       {payable ? (
         <>
+          <Countdown web={web} secondsLeft={secondsLeft} />
           <h2>{web.m.checkout.choose}</h2>
           <div class="methods">
             {methods.map((choice) => (
               <form method="post" action={web.href(`/checkout/${order.order_no}`)} data-method={choice.method}>
                 <CsrfField web={web} />
                 <input type="hidden" name="method" value={choice.method} />
-                <fieldset>
-                  <legend>{web.method(choice.method)}</legend>
-                  {choice.channels.map((channel) => (
-                    <button type="submit" name="channel" value={channel} class="secondary">
-                      {own(web.m.checkout.channels, channel) ?? channel}
-                    </button>
-                  ))}
-                </fieldset>
+                <button
+                  type="submit"
+                  name="channel"
+                  value={preferredChannel(choice, phone)}
+                  class={`wallet ${choice.method}`}
+                  data-wallet={choice.method}
+                >
+                  {web.t((m) => m.checkout.payWith, { method: web.method(choice.method) })}
+                </button>
               </form>
             ))}
           </div>
+          {others.length > 0 ? (
+            <details class="other">
+              <summary>{web.m.checkout.otherWays}</summary>
+              {others.map((o) => (
+                <form method="post" action={web.href(`/checkout/${order.order_no}`)} data-method={o.method}>
+                  <CsrfField web={web} />
+                  <input type="hidden" name="method" value={o.method} />
+                  <button type="submit" name="channel" value={o.channel} class="secondary">
+                    {web.t((m) => own(m.checkout.channels, o.channel) ?? o.channel, { method: web.method(o.method) })}
+                  </button>
+                </form>
+              ))}
+            </details>
+          ) : null}
         </>
       ) : (
         <p class="notice info">
-          {web.t((m) => m.checkout.notPayable, { status: web.status(order.status) })}{' '}
+          {web.m.checkout.notPayable} <OrderStatusText web={web} order={order} />.{' '}
           <a href={web.href(`/orders/${order.order_no}/result`)}>{web.m.result.seeOrders}</a>
         </p>
       )}

@@ -1,25 +1,28 @@
 import { raw } from 'hono/html';
 import type { PaymentWithOrder } from '../../payments/payments.repository.ts';
-import { money } from '../format.ts';
 import { Layout } from '../layout.tsx';
+import { Countdown, OrderSummary } from '../order-summary.tsx';
 import { PAY_POLL_SCRIPT } from '../pay-poll.ts';
+import type { OrderSummaryData } from '../shop.service.ts';
 import type { Web } from '../web-context.ts';
 
 interface PayProps {
   web: Web;
   payment: PaymentWithOrder;
+  summary: OrderSummaryData;
   /** The QR code as SVG, drawn from action.content. */
   qrSvg?: string;
   secondsLeft: number;
   pollIntervalMs: number;
 }
 
-/** What the provider asked for (QR, redirect or its form), the amount, the time left and the live status. */
-export function PayPage({ web, payment, qrSvg, secondsLeft, pollIntervalMs }: PayProps) {
+/** What is being paid for, what the provider asked for (QR, redirect or its form), the time left and the live status. */
+export function PayPage({ web, payment, summary, qrSvg, secondsLeft, pollIntervalMs }: PayProps) {
   const method = web.method(payment.method);
   const action = payment.action;
   return (
-    <Layout web={web} title={web.t((m) => m.pay.title, { amount: money(payment.amount, payment.currency, web.lang) })}>
+    <Layout web={web} title={web.t((m) => m.pay.title, { method })} progress="pay">
+      <OrderSummary web={web} summary={summary} />
       <div class="card">
         {action?.type === 'qr' ? (
           <figure style="margin:0">
@@ -32,15 +35,10 @@ export function PayPage({ web, payment, qrSvg, secondsLeft, pollIntervalMs }: Pa
               {raw(qrSvg ?? '')}
             </div>
             <figcaption>{web.t((m) => m.pay.scan, { method })}</figcaption>
-            <p>
-              <a href={action.content} class="open-on-phone">
-                {web.t((m) => m.pay.openOnPhone, { method })}
-              </a>
-            </p>
           </figure>
         ) : action?.type === 'redirect' ? (
           <p>
-            <a class="button" href={action.url}>
+            <a class={`button wallet ${payment.method}`} href={action.url}>
               {web.t((m) => m.pay.redirect, { method })}
             </a>
           </p>
@@ -58,19 +56,16 @@ export function PayPage({ web, payment, qrSvg, secondsLeft, pollIntervalMs }: Pa
         aria-labelledby="live-heading"
         data-status-url={`/api/payments/${payment.payment_no}`}
         data-result-url={web.href(`/orders/${payment.order_no}/result?paymentNo=${payment.payment_no}`)}
-        data-seconds-left={String(secondsLeft)}
         data-poll-ms={String(pollIntervalMs)}
         data-msg-done={web.m.pay.done}
         data-msg-stopped={web.m.pay.stopped}
+        data-msg-switched={web.m.pay.switched}
       >
         <h2 id="live-heading">{web.m.pay.status}</h2>
         <p id="live-status" role="status" aria-live="polite">
           {web.m.pay.waiting}
         </p>
-        <p>
-          {web.m.pay.timeLeft}:{' '}
-          <strong id="countdown">{`${Math.floor(secondsLeft / 60)}:${String(secondsLeft % 60).padStart(2, '0')}`}</strong>
-        </p>
+        <Countdown web={web} secondsLeft={secondsLeft} />
       </section>
       <p>
         <a href={web.href(`/checkout/${payment.order_no}`)}>{web.m.pay.chooseOther}</a>

@@ -1,6 +1,9 @@
 import type { refundDetail } from '../../refunds/refund.view.ts';
 import { money, time } from '../format.ts';
 import { Layout } from '../layout.tsx';
+import { OrderSummary } from '../order-summary.tsx';
+import type { OrderSummaryData } from '../shop.service.ts';
+import { refundWord } from './status-words.tsx';
 import type { Web } from '../web-context.ts';
 
 type Detail = Awaited<ReturnType<typeof refundDetail>>;
@@ -19,6 +22,13 @@ function steps(web: Web, refund: Detail, method: string, label: string): Step[] 
   const last = (...actions: string[]) => refund.history.filter((e) => actions.includes(e.action)).at(-1);
   const reviewed = last('approved', 'rejected');
   const result = last('succeeded', 'failed', 'closed');
+  const rejected = reviewed?.action === 'rejected';
+  // A rejected refund is never sent: its last step is the rejection itself, told once with its note.
+  if (rejected)
+    return [
+      { key: 'applied', label: web.m.refund.steps.applied, event: last('applied', 'opened_automatically') },
+      { key: 'result', label: web.m.refund.steps.result, event: reviewed, text: label, bad: true },
+    ];
   return [
     { key: 'applied', label: web.m.refund.steps.applied, event: last('applied', 'opened_automatically') },
     {
@@ -36,29 +46,44 @@ function steps(web: Web, refund: Detail, method: string, label: string): Step[] 
     {
       key: 'result',
       label: web.m.refund.steps.result,
-      event: result ?? (reviewed?.action === 'rejected' ? reviewed : undefined),
-      text: result || reviewed?.action === 'rejected' ? label : undefined,
-      bad: refund.status === 'failed' || refund.status === 'rejected',
+      event: result,
+      text: result ? label : undefined,
+      bad: refund.status === 'failed',
     },
   ];
 }
 
-export function RefundPage({ web, refund, method }: { web: Web; refund: Detail; method: string }) {
+/**
+ * A refund's progress. While staff or the provider may still move it, the page asks the API for its status
+ * and, when it changes, updates in place; once it is decided nothing is asked any more.
+ */
+export function RefundPage({
+  web,
+  refund,
+  method,
+  summary,
+}: {
+  web: Web;
+  refund: Detail;
+  method: string;
+  summary: OrderSummaryData;
+}) {
   const amount = money(refund.amount, refund.currency, web.lang);
-  const done = refund.status === 'succeeded' || refund.status === 'rejected';
-  // For the customer a refund that succeeded is simply "refunded".
-  const label = web.status(refund.status === 'succeeded' ? 'refunded' : refund.status);
+  const done = refund.status === 'succeeded' || refund.status === 'rejected' || !!refund.closed;
+  const label = refundWord(web, refund.status);
   return (
-    <Layout
-      web={web}
-      title={web.t((m) => m.refund.title, { refundNo: refund.refundNo })}
-      refreshSeconds={done ? undefined : 5}
-    >
-      <p>{web.t((m) => m.refund.ofOrder, { orderNo: refund.orderNo ?? '', amount })}</p>
-      <p class="card">
+    <Layout web={web} title={web.t((m) => m.refund.title, { amount })}>
+      <p
+        class="card"
+        data-live-url={done ? undefined : `/api/refunds/${refund.refundNo}`}
+        data-live-state={`${refund.status}/`}
+        data-poll-ms="3000"
+      >
         <strong id="refund-status" data-status={refund.status}>
           {label}
         </strong>
+        <br />
+        <span class="muted small">{web.t((m) => m.refund.number, { refundNo: refund.refundNo })}</span>
       </p>
       {refund.status === 'succeeded' ? (
         <p class="notice ok" role="status">
@@ -82,6 +107,8 @@ export function RefundPage({ web, refund, method }: { web: Web; refund: Detail; 
           </li>
         ))}
       </ol>
+      <h2>{web.m.refund.forOrder}</h2>
+      <OrderSummary web={web} summary={summary} />
     </Layout>
   );
 }
