@@ -8,7 +8,14 @@ export interface ErrorContext {
   currency?: string;
 }
 
-const detail = (err: AppError) => (err.details ?? {}) as { skus?: string[]; refundable?: number; retryAfter?: number };
+const detail = (err: AppError) =>
+  (err.details ?? {}) as {
+    skus?: string[];
+    refundable?: number;
+    retryAfter?: number;
+    maxUnitsPerProduct?: number;
+    held?: number;
+  };
 
 /**
  * A sentence for the customer about a refusal from a service, in the page's language, with amounts as money
@@ -21,6 +28,10 @@ export function errorText(web: Web, err: AppError, ctx: ErrorContext = {}): stri
   switch (err.code) {
     case 'out_of_stock':
       return web.t(() => e.out_of_stock, { products: names });
+    case 'quantity_limit_exceeded':
+      return web.t(() => e.quantity_limit_exceeded, { products: names, max: detail(err).maxUnitsPerProduct ?? 0 });
+    case 'hold_limit_reached':
+      return web.t(() => e.hold_limit_reached, { held: detail(err).held ?? 0 });
     case 'unknown_sku':
       return web.t(() => e.unknown_sku, { products: names });
     case 'amount_exceeds_refundable': {
