@@ -16,6 +16,9 @@ describe('a WeChat Pay H5 link, which lives 5 minutes', () => {
     const { orderNo, amount } = await t.placeOrder();
     const first = await t.pay(orderNo, 'wechatpay', 'h5');
     expect(await page(first.action.url!)).toMatch(/<button class="pay"/);
+    // The payer address kept for a renewal stays on the server; the client sees when the link dies.
+    expect(first.action).not.toHaveProperty('renewWith');
+    expect(first.action).toHaveProperty('expiresAt');
 
     t.clock.advance(5 * MINUTE + 1000);
     const dead = await page(first.action.url!);

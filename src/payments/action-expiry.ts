@@ -10,3 +10,9 @@ export const isActionExpired = (action: PaymentAction, now: Date): boolean =>
 /** The client IP the first request carried, sent again so the renewal is the identical request. */
 export const renewalClientIp = (action: PaymentAction | null): string | undefined =>
   action?.type === 'redirect' ? action.renewWith?.clientIp : undefined;
+
+/** The action as a client sees it: the payer address kept for a renewal stays on the server. */
+export const publicAction = (action: PaymentAction): PaymentAction =>
+  action.type === 'redirect'
+    ? { type: 'redirect', url: action.url, ...(action.expiresAt ? { expiresAt: action.expiresAt } : {}) }
+    : action;

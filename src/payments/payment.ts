@@ -2,6 +2,7 @@ import { followUpDelayMs } from '../job-kinds.ts';
 import type { PaymentMethod } from '../config.ts';
 import type { PaymentAction } from '../providers/provider.ts';
 import type { Transitions } from '../lib/transitions.ts';
+import { publicAction } from './action-expiry.ts';
 
 /** Every attempt status, once: the type and the API's enum follow it (003_payments.sql checks the same). */
 export const PAYMENT_STATUSES = ['pending', 'succeeded', 'failed', 'closed'] as const;
@@ -54,7 +55,7 @@ export function paymentView(p: PaymentRow) {
     status: p.status,
     amount: p.amount,
     currency: p.currency,
-    action: p.action,
+    action: p.action && publicAction(p.action),
     createdAt: p.created_at.toISOString(),
     succeededAt: p.succeeded_at?.toISOString() ?? null,
   };

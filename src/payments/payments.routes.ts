@@ -14,7 +14,7 @@ import type { PaymentsService } from './payments.service.ts';
 
 const ActionSchema = z.union([
   z.object({ type: z.literal('qr'), content: z.string() }),
-  z.object({ type: z.literal('redirect'), url: z.string() }),
+  z.object({ type: z.literal('redirect'), url: z.string(), expiresAt: z.string().optional() }),
   z.object({ type: z.literal('form'), html: z.string() }),
 ]);
 const PaymentSchema = z

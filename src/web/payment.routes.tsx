@@ -1,6 +1,6 @@
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import QRCode from 'qrcode';
+import { clientIp } from '../http/client-ip.ts';
 import { AppError } from '../lib/errors.ts';
 import { findPaymentWithOrder, listPaymentsOfOrder } from '../payments/payments.repository.ts';
 import { errorText } from './error-page.tsx';
@@ -11,15 +11,6 @@ import { outcomeOf, ResultPage } from './pages/result.tsx';
 import { orderSummaryOf } from './shop.service.ts';
 import { loadWeb, needCustomer, needUser, type Web } from './web-context.ts';
 import type { WebDeps } from './web-deps.ts';
-
-/** The payer's address (WeChat Pay H5 requires it); as in the API, the socket's. */
-function clientIp(c: Context): string {
-  try {
-    return getConnInfo(c).remote.address?.replace(/^::ffff:/, '') ?? '127.0.0.1';
-  } catch {
-    return '127.0.0.1';
-  }
-}
 
 /** Choosing a method, paying, and the result. */
 export function paymentRoutes(deps: WebDeps) {
