@@ -44,7 +44,7 @@ const PRODUCT_CODES: Record<TradeKind, string> = {
   wap: 'QUICK_WAP_WAY',
 };
 
-/** The business half of the gateway: each API of §1.5 over the sandbox's records. */
+/** The business half of the gateway: each API of docs/protocols/alipay.md#business-apis over the sandbox's records. */
 export function createAlipayApis(deps: AlipayApiDeps) {
   const { store, clock, keys } = deps;
   const now = () => clock.now();
@@ -77,7 +77,7 @@ export function createAlipayApis(deps: AlipayApiDeps) {
     });
   }
 
-  /** `trade_no` wins over `out_trade_no` (§1.5). */
+  /** `trade_no` wins over `out_trade_no` (docs/protocols/alipay.md#query). */
   async function outTradeNoOf(biz: Biz): Promise<string | undefined> {
     const tradeNo = str(biz.trade_no);
     if (tradeNo) return (await store.get<string>('trade_no', tradeNo)) ?? undefined;
@@ -183,13 +183,13 @@ export function createAlipayApis(deps: AlipayApiDeps) {
     return withTrade(outTradeNo, async (t, sql) => {
       if (!t) return { result: tradeNotExist(), save: false };
       if (!t.opened) {
-        // PROTOCOLS §7 item 3: the close "fails" (no trade yet); whether a later payment is still possible is
+        // docs/protocols/alipay.md#u3: the close "fails" (no trade yet); whether a later payment is still possible is
         // unconfirmed: modes.closeBeforeBuyer offers both.
         const block = t.status === 'WAIT_BUYER_PAY' && deps.modes.closeBeforeBuyer === 'blocks_payment';
         if (block) Object.assign(t, { status: 'TRADE_CLOSED', gmtClose: beijingDateTime(now()) });
         return { result: tradeNotExist(), save: block };
       }
-      // §7 item 4: a paid or already closed trade answers ACQ.TRADE_STATUS_ERROR.
+      // docs/protocols/alipay.md#u4: a paid or already closed trade answers ACQ.TRADE_STATUS_ERROR.
       if (t.status !== 'WAIT_BUYER_PAY')
         return { result: business('ACQ.TRADE_STATUS_ERROR', '交易状态不合法'), save: false };
       t.status = 'TRADE_CLOSED';
@@ -222,7 +222,8 @@ export function createAlipayApis(deps: AlipayApiDeps) {
         });
       const earlier = t.refunds.find((r) => r.outRequestNo === key);
       if (earlier) {
-        // The idempotency key of §1.5: a repeat moves no money; a different amount under it is refused.
+        // The idempotency key of docs/protocols/alipay.md#refund: a repeat moves no money; a different amount under it
+        // is refused.
         if (earlier.amountFen !== amount) return no(business('ACQ.DISCORDANT_REPEAT_REQUEST', '不一致的请求重复'));
         return no(reply(earlier, 'N'));
       }
@@ -238,7 +239,8 @@ export function createAlipayApis(deps: AlipayApiDeps) {
         t.status = 'TRADE_CLOSED';
         t.gmtClose = r.gmtRefund;
       }
-      // §1.6: every refund causes one trade notification (TRADE_SUCCESS partial, TRADE_CLOSED full).
+      // docs/protocols/alipay.md#notification-triggers: every refund causes one trade notification (TRADE_SUCCESS
+      // partial, TRADE_CLOSED full).
       await notify(t, sql, r);
       return { result: reply(r, 'Y'), save: true };
     });
@@ -252,7 +254,7 @@ export function createAlipayApis(deps: AlipayApiDeps) {
     if (!t || !t.opened) return tradeNotExist();
     const r = t.refunds.find((x) => x.outRequestNo === requestNo);
     const options = Array.isArray(biz.query_options) ? biz.query_options : [];
-    // §1.5: a refund that is not there is answered 10000 without refund_status.
+    // docs/protocols/alipay.md#refund-query: a refund that is not there is answered 10000 without refund_status.
     if (!r) return success({ trade_no: t.tradeNo, out_trade_no: t.outTradeNo, out_request_no: requestNo });
     return success({
       trade_no: t.tradeNo,

@@ -11,8 +11,9 @@ export type BuyerOutcome = { ok: true; trade: SandboxTrade } | { ok: false; erro
 /** What the buyer does at the cashier (and the scripted controls do for tests): scan, pay, fail, and time passing. */
 export function createBuyerActions(apis: AlipayApis, clock: Clock, keys: AlipaySandboxKeys) {
   /**
-   * The buyer reaches the cashier. Scanning a QR code makes a precreated trade exist (§1.5, A11), so does
-   * logging in at a page/wap cashier (`loggedIn`); merely opening the page/wap cashier does not.
+   * The buyer reaches the cashier. Scanning a QR code makes a precreated trade exist
+   * (docs/protocols/alipay.md#precreate, A11), so does logging in at a page/wap cashier (`loggedIn`); merely opening
+   * the page/wap cashier does not.
    */
   function open(outTradeNo: string, how: 'scan' | 'view' | 'login'): Promise<BuyerOutcome> {
     return apis.withTrade<BuyerOutcome>(outTradeNo, async (t) => {
@@ -49,7 +50,10 @@ export function createBuyerActions(apis: AlipayApis, clock: Clock, keys: AlipayS
     return open(outTradeNo, 'login');
   }
 
-  /** The refund window ends: TRADE_SUCCESS becomes TRADE_FINISHED, notified (§1.6). */
+  /**
+   * The refund window ends: TRADE_SUCCESS becomes TRADE_FINISHED, notified
+   * (docs/protocols/alipay.md#notification-triggers).
+   */
   function finish(outTradeNo: string): Promise<BuyerOutcome> {
     return apis.withTrade<BuyerOutcome>(outTradeNo, async (t, sql) => {
       if (!t || t.status !== 'TRADE_SUCCESS')
@@ -60,7 +64,7 @@ export function createBuyerActions(apis: AlipayApis, clock: Clock, keys: AlipayS
     });
   }
 
-  /** §1.7: the browser's way back to return_url, signed like a notification. */
+  /** docs/protocols/alipay.md#return-url: the browser's way back to return_url, signed like a notification. */
   function returnUrl(t: SandboxTrade): string | null {
     if (!t.returnUrl) return null;
     const params: Record<string, string> = {

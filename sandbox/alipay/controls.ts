@@ -5,7 +5,7 @@ import type { BuyerActions, BuyerOutcome } from './buyer.ts';
 import { modesSchema, type AlipayModes } from './modes.ts';
 import type { SandboxTrade } from './trades.ts';
 
-/** §1.5: what Alipay accepts as out_trade_no; anything else cannot name a trade. */
+/** docs/protocols/alipay.md#business-apis: what Alipay accepts as out_trade_no; anything else cannot name a trade. */
 const PAYMENT_NO = /^[A-Za-z0-9_]{1,64}$/;
 const notifyFaultsSchema = z.object({ badSignature: z.number().int().min(0).max(1000) }).strict();
 

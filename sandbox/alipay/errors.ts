@@ -1,4 +1,6 @@
-/** The common response fields of an error (§1.4), and the codes this sandbox answers with. */
+/**
+ * The common response fields of an error (docs/protocols/alipay.md#responses), and the codes this sandbox answers with.
+ */
 export interface AlipayError {
   code: string;
   msg: string;
@@ -12,7 +14,7 @@ export const success = (fields: Record<string, unknown>): ApiResult => ({
   ok: { code: '10000', msg: 'Success', ...fields },
 });
 
-/** 20000: the gateway could not tell; the merchant must query (§1.4). */
+/** 20000: the gateway could not tell; the merchant must query (docs/protocols/alipay.md#response-codes). */
 export const systemError = (): AlipayError => ({
   code: '20000',
   msg: 'Service Currently Unavailable',
@@ -34,7 +36,7 @@ export const invalid = (subCode: string, subMsg: string): AlipayError => ({
   sub_msg: subMsg,
 });
 
-/** 40004 with the ACQ.* sub_codes of §1.5. */
+/** 40004 with the ACQ.* sub_codes of docs/protocols/alipay.md#business-apis. */
 export const business = (subCode: string, subMsg: string): ApiResult => ({
   error: { code: '40004', msg: 'Business Failed', sub_code: subCode, sub_msg: subMsg },
 });

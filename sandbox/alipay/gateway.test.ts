@@ -60,7 +60,7 @@ async function rawCall(params: Record<string, string>): Promise<string> {
   });
   return res.text();
 }
-/** A gateway refusal as Alipay sends it by default: an unsigned error_response (§1.4). */
+/** A gateway refusal as Alipay sends it by default: an unsigned error_response (docs/protocols/alipay.md#responses). */
 function unsignedError(raw: string): Record<string, string> {
   const doc = JSON.parse(raw) as Record<string, Record<string, string>>;
   expect(Object.keys(doc)).toEqual(['error_response']);
@@ -161,7 +161,7 @@ describe('the Alipay sandbox gateway', () => {
     expect(unknownMethod).toMatchObject({ code: '40002', sub_code: 'isv.invalid-method' });
   });
 
-  it('validates amounts and subjects of §1.5 with ACQ.INVALID_PARAMETER', async () => {
+  it('validates amounts and subjects of docs/protocols/alipay.md#business-apis with ACQ.INVALID_PARAMETER', async () => {
     expect(await precreate(precreateBiz({ total_amount: '0.001' }))).toMatchObject({
       code: '40004',
       sub_code: 'ACQ.INVALID_PARAMETER',

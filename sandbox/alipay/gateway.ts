@@ -15,7 +15,10 @@ import {
 } from './signing.ts';
 import { parseBeijing } from './trades.ts';
 
-/** The server APIs of §1.5; page.pay and wap.pay are browser flows, answered with the cashier instead. */
+/**
+ * The server APIs of docs/protocols/alipay.md#business-apis; page.pay and wap.pay are browser flows, answered with the
+ * cashier instead.
+ */
 const SERVER_APIS = [
   'alipay.trade.precreate',
   'alipay.trade.query',
@@ -25,7 +28,7 @@ const SERVER_APIS = [
   'alipay.data.dataservice.bill.downloadurl.query',
 ];
 const PAGE_APIS: Record<string, 'page' | 'wap'> = { 'alipay.trade.page.pay': 'page', 'alipay.trade.wap.pay': 'wap' };
-/** PROTOCOLS §7 item 7: the accepted clock skew is not published; the sandbox allows 15 minutes either way. */
+/** docs/protocols/alipay.md#u7: the accepted clock skew is not published; the sandbox allows 15 minutes either way. */
 const MAX_SKEW_MS = 15 * 60_000;
 
 const REQUIRED: [string, string][] = [
@@ -47,7 +50,10 @@ export interface GatewayDeps {
   bill: { downloadUrlQuery(biz: Record<string, unknown>): ApiResult };
 }
 
-/** §1.2–1.3 checks shared by server and browser calls; answers the error or the parsed biz_content. */
+/**
+ * Checks shared by server and browser calls (docs/protocols/alipay.md#request-signature); answers the error or the
+ * parsed biz_content.
+ */
 type Checked = { error: AlipayError } | { biz: Record<string, unknown> };
 /** A refusal before the app is known leaves the gateway no key of the merchant's to answer for. */
 const APP_UNKNOWN = ['isv.missing-app-id', 'isv.invalid-app-id'];
@@ -106,7 +112,10 @@ function checkCertSerials(p: Record<string, string>, keys: AlipaySandboxKeys): A
   return null;
 }
 
-/** Decodes each part once: common parameters arrive in the URL query, biz_content in the body (§1.1). */
+/**
+ * Decodes each part once: common parameters arrive in the URL query, biz_content in the body
+ * (docs/protocols/alipay.md#transport).
+ */
 async function params(c: Context): Promise<Record<string, string>> {
   const merged: Record<string, string> = {};
   for (const [k, v] of new URL(c.req.url).searchParams) merged[k] = v;

@@ -20,7 +20,7 @@ export const modesSchema = z
      */
     tradeCreation: z.enum(['buyer', 'request']),
     /**
-     * What closing a trade that does not exist yet does to a later payment (PROTOCOLS §7 item 3, unconfirmed):
+     * What closing a trade that does not exist yet does to a later payment (docs/protocols/alipay.md#u3, unconfirmed):
      * `blocks_payment` — the cashier refuses it; `no_effect` — the buyer can still pay until the trade expires.
      */
     closeBeforeBuyer: z.enum(['blocks_payment', 'no_effect']),

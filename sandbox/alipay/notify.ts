@@ -16,9 +16,9 @@ export interface AlipayNotifyPayload {
 }
 
 /**
- * §1.6: form-encoded, signed with the sandbox's Alipay key over all fields but sign and sign_type,
- * acknowledged only by the exact body `success`, retried at 4m,10m,10m,1h,2h,6h,15h (A1; the newer
- * "3 immediate retries" of A2 is not simulated, see docs/sandbox/alipay.md).
+ * docs/protocols/alipay.md#notifications: form-encoded, signed with the sandbox's Alipay key over all fields but sign
+ * and sign_type, acknowledged only by the exact body `success`, retried at 4m,10m,10m,1h,2h,6h,15h (A1; the newer "3
+ * immediate retries" of A2 is not simulated, see docs/sandbox/alipay.md).
  */
 export function alipayNotifyProtocol(alipayPrivateKey: string): NotifyProtocol {
   return {

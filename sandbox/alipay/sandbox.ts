@@ -20,7 +20,7 @@ export interface AlipaySandboxOptions {
 }
 
 /**
- * Alipay's side of OpenAPI v2 (PROTOCOLS §1), mounted at `${publicUrl}/sandbox/alipay`: gateway.do, the
+ * Alipay's side of OpenAPI v2 (docs/protocols/alipay.md), mounted at `${publicUrl}/sandbox/alipay`: gateway.do, the
  * hosted cashier, signed notifications, scripted controls (docs/sandbox/alipay.md).
  */
 export async function createAlipaySandbox(

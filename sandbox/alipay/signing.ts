@@ -1,12 +1,13 @@
 import { createSign, createVerify } from 'node:crypto';
 
 /**
- * Alipay's RSA2 content string (PROTOCOLS §1.3 for requests, §1.6 for notifications): keys sorted by byte
- * order, `k=v` joined with `&`, raw values. In a request empty values are left out, as the Alipay docs and the
- * official .NET SDK do (PROTOCOLS §7 item 1: this sandbox chose the documented rule, so alipay-sdk's habit of
- * signing `return_url=` fails here, as it may at the real gateway). In a notification every parameter sent is
- * signed, an empty one as `key=` (`keepEmpty`): the notification docs sign "every parameter returned but sign
- * and sign_type", and Alipay's Java SDK and alipay-sdk's checkNotifySignV2 keep empty values.
+ * Alipay's RSA2 content string (docs/protocols/alipay.md#request-signature for requests,
+ * docs/protocols/alipay.md#notification-verification for notifications): keys sorted by byte order, `k=v` joined with
+ * `&`, raw values. In a request empty values are left out, as the Alipay docs and the official .NET SDK do
+ * (docs/protocols/alipay.md#u1: this sandbox chose the documented rule, so alipay-sdk's habit of signing `return_url=`
+ * fails here, as it may at the real gateway). In a notification every parameter sent is signed, an empty one as `key=`
+ * (`keepEmpty`): the notification docs sign "every parameter returned but sign and sign_type", and Alipay's Java SDK
+ * and alipay-sdk's checkNotifySignV2 keep empty values.
  */
 export function signContent(
   params: Record<string, string>,
@@ -33,15 +34,18 @@ export function rsa2Verify(content: string, signature: string, publicKeyPem: str
   }
 }
 
-/** Requests: everything but `sign` is signed, `sign_type` included (§1.3). */
+/** Requests: everything but `sign` is signed, `sign_type` included (docs/protocols/alipay.md#request-signature). */
 export const REQUEST_UNSIGNED = ['sign'] as const;
-/** Notifications and return_url parameters: `sign` and `sign_type` are both left out (§1.6). */
+/**
+ * Notifications and return_url parameters: `sign` and `sign_type` are both left out
+ * (docs/protocols/alipay.md#notification-verification).
+ */
 export const NOTIFY_UNSIGNED = ['sign', 'sign_type'] as const;
 
 /**
- * A gateway response (§1.4): `{"<method>_response":{…},"sign":"…"}`, signed over the exact text of the
- * `_response` value. Slashes are escaped as Alipay's gateway does (`https:\/\/qr.alipay.com\/…`), which
- * proves the client verifies the raw text rather than a re-serialisation.
+ * A gateway response (docs/protocols/alipay.md#responses): `{"<method>_response":{…},"sign":"…"}`, signed over the
+ * exact text of the `_response` value. Slashes are escaped as Alipay's gateway does (`https:\/\/qr.alipay.com\/…`),
+ * which proves the client verifies the raw text rather than a re-serialisation.
  */
 export function signedResponse(
   responseKey: string,
@@ -57,7 +61,10 @@ export function signedResponse(
   return `{"${responseKey}":${inner},${sn}"sign":"${sign}"}`;
 }
 
-/** A gateway refusal as Alipay sends it when it does not sign: the node alone, no `sign` (§1.4). */
+/**
+ * A gateway refusal as Alipay sends it when it does not sign: the node alone, no `sign`
+ * (docs/protocols/alipay.md#responses).
+ */
 export function unsignedResponse(responseKey: string, body: Record<string, unknown>): string {
   return `{"${responseKey}":${escapedJson(body)}}`;
 }

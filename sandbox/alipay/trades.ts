@@ -2,12 +2,17 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { beijingCompact, beijingDateTime } from '../../src/lib/clock.ts';
 import { fromYuanString } from '../../src/lib/money.ts';
 
-/** §1.5 trade_status values. The sandbox never invents a "failed" status: Alipay has none. */
+/**
+ * The trade_status values (docs/protocols/alipay.md#trade-status). The sandbox never invents a "failed" status: Alipay
+ * has none.
+ */
 export type TradeStatus = 'WAIT_BUYER_PAY' | 'TRADE_SUCCESS' | 'TRADE_CLOSED' | 'TRADE_FINISHED';
 export type TradeKind = 'precreate' | 'page' | 'wap';
 
 export interface SandboxRefund {
-  /** The refund's out_request_no; the out_trade_no when the merchant sent none (§1.5). */
+  /**
+   * The refund's out_request_no; the out_trade_no when the merchant sent none (docs/protocols/alipay.md#refund-query).
+   */
   outRequestNo: string;
   amountFen: number;
   gmtRefund: string;
@@ -26,9 +31,9 @@ export interface SandboxTrade {
   passbackParams: string | null;
   qrCode: string | null;
   /**
-   * The trade exists at Alipay: the QR code was scanned (precreate), or the buyer logged in or paid at the
-   * cashier (page/wap; merely opening the cashier is not enough). Until then query, close and refund answer
-   * ACQ.TRADE_NOT_EXIST (§1.5, A11). With modes.tradeCreation `request`, true from the start.
+   * The trade exists at Alipay: the QR code was scanned (precreate), or the buyer logged in or paid at the cashier
+   * (page/wap; merely opening the cashier is not enough). Until then query, close and refund answer ACQ.TRADE_NOT_EXIST
+   * (docs/protocols/alipay.md#precreate, A11). With modes.tradeCreation `request`, true from the start.
    */
   opened: boolean;
   status: TradeStatus;
@@ -56,7 +61,7 @@ export function newNotifyId(): string {
   return randomBytes(16).toString('hex');
 }
 
-/** §1.5 amounts: yuan with at most 2 decimals, 0.01–100000000. */
+/** Amounts (docs/protocols/alipay.md#amounts): yuan with at most 2 decimals, 0.01–100000000. */
 export function parseAmount(v: unknown): number | null {
   if (typeof v !== 'string') return null;
   const fen = fromYuanString(v);

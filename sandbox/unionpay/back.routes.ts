@@ -108,7 +108,7 @@ export function mountBack(app: Hono, ctx: GatewayContext): void {
     });
     if (fault === 'timeout') return timedOut();
     if (!opened.ok) return answer(f, opened.resp);
-    // 00 here means accepted only: the result comes by notification or query (§3.2).
+    // 00 here means accepted only: the result comes by notification or query (docs/protocols/unionpay.md#refunds).
     return answer(f, RESP.ok, { queryId: opened.value.queryId });
   });
 
@@ -127,7 +127,8 @@ export function mountBack(app: Hono, ctx: GatewayContext): void {
       ? await ctx.ledger.byQueryId(f.queryId)
       : await ctx.ledger.get(f.merId!, f.orderId!, f.txnTime!);
     if (fault === 'timeout') return timedOut();
-    // A consume the cardholder has not completed does not exist for queries yet (§4: 34 → pending).
+    // A consume the cardholder has not completed does not exist for queries yet
+    // (docs/protocols/unionpay.md#status-mapping: 34 → pending).
     if (!t || t.merId !== f.merId || t.status === 'awaiting') return answer(f, RESP.notFound);
     const orig = originalResp(t);
     // The answer describes the queried transaction: its own txnType/txnSubType (consume 01/01, refund 04/00).

@@ -1,6 +1,7 @@
 /**
- * Response codes the sandbox answers with (§3.4). The bracketed internal codes of 00 and 34 are
- * UnionPay's; the others, and the choice of 11/12/33/35 for their cases, are the sandbox's (§7 #20).
+ * Response codes the sandbox answers with (docs/protocols/unionpay.md#response-codes). The bracketed internal codes of
+ * 00 and 34 are UnionPay's; the others, and the choice of 11/12/33/35 for their cases, are the sandbox's
+ * (docs/protocols/unionpay.md#u20).
  */
 export const RESP = {
   ok: { respCode: '00', respMsg: '成功[0000000]' },

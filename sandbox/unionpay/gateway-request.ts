@@ -38,7 +38,7 @@ export const TXN_TIME_FUTURE_MS = 5 * 60_000;
 
 const URL_NO_QUERY = /^https?:\/\/[^\s?#]+$/;
 
-/** Field rules common to consume, refund and query (§3.1–3.2). Answers the first violation. */
+/** Field rules common to consume, refund and query (docs/protocols/unionpay.md#fields). Answers the first violation. */
 export function checkFields(
   f: Fields,
   required: readonly string[],

@@ -20,7 +20,10 @@ export interface UnionpayKeyMaterial {
 const YEAR_MS = 365 * 24 * 3600_000;
 const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join('');
 
-/** A root → middle → signing chain like UnionPay's, with its CN form `041@<id>@中国银联股份有限公司@<n>` (§3.3). */
+/**
+ * A root → middle → signing chain like UnionPay's, with its CN form `041@<id>@中国银联股份有限公司@<n>`
+ * (docs/protocols/unionpay.md#gateway-certificate).
+ */
 export function generateUnionpayKeys(now: Date, merId = `777${digits(12)}`): UnionpayKeyMaterial {
   const notBefore = new Date(now.getTime() - 24 * 3600_000);
   const rootSubject: [string, string][] = [

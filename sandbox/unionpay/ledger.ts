@@ -86,8 +86,8 @@ export function createLedger(deps: LedgerDeps) {
   }
 
   /**
-   * The payment fails: recorded for queries, never notified (§3.5: successful transactions only). Not
-   * final: the cardholder may still pay the same consume until its payTimeout (see `pay`).
+   * The payment fails: recorded for queries, never notified (docs/protocols/unionpay.md#notification-fields: successful
+   * transactions only). Not final: the cardholder may still pay the same consume until its payTimeout (see `pay`).
    */
   async function fail(t: TxnRecord): Promise<Outcome<TxnRecord>> {
     return store.withLock<TxnRecord, Outcome<TxnRecord>>(

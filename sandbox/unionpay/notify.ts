@@ -3,8 +3,8 @@ import type { NotifyProtocol } from '../shared/notifier.ts';
 import { signAsGateway, type Fields } from './wire.ts';
 
 /**
- * backUrl notifications (§3.5): a form POST signed like responses, 5 sends 0, 1, 2 and 4 minutes apart,
- * acknowledged by HTTP 200 (or 302) within 10 s; the body is ignored.
+ * backUrl notifications (docs/protocols/unionpay.md#notification-retries): a form POST signed like responses, 5 sends
+ * 0, 1, 2 and 4 minutes apart, acknowledged by HTTP 200 (or 302) within 10 s; the body is ignored.
  */
 export function unionpayNotifyProtocol(gatewayCert: string, gatewayKey: KeyObject): NotifyProtocol {
   return {

@@ -51,7 +51,10 @@ export function parseBeijingCompact(s: string): Date | null {
   return beijingCompact(at) === s ? at : null;
 }
 
-/** The fields a notification or a frontUrl post carries for a successful transaction (§3.5). */
+/**
+ * The fields a notification or a frontUrl post carries for a successful transaction
+ * (docs/protocols/unionpay.md#notification-fields).
+ */
 export function resultFields(t: TxnRecord, resp: { respCode: string; respMsg: string }): Record<string, string> {
   const txnType = t.type === 'consume' ? '01' : t.type === 'refund' ? '04' : '31';
   return {

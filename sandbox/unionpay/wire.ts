@@ -1,7 +1,7 @@
 import { createHash, createPrivateKey, createVerify, X509Certificate, createSign, type KeyObject } from 'node:crypto';
 
 /**
- * The gateway's side of ACP signMethod 01 (PROTOCOLS.md §3.3). Written apart from the adapter's on
+ * The gateway's side of ACP signMethod 01 (docs/protocols/unionpay.md#signature). Written apart from the adapter's on
  * purpose: the sandbox never imports mallpay code, and two implementations check each other.
  */
 export type Fields = Record<string, string>;
@@ -45,7 +45,7 @@ export function signAsGateway(fields: Fields, gatewayCert: string, gatewayKey: K
   return out;
 }
 
-/** Sync responses are raw `k=v&…`, never URL-encoded (§3.1). */
+/** Sync responses are raw `k=v&…`, never URL-encoded (docs/protocols/unionpay.md#parsing-answers). */
 export const rawBody = (fields: Fields) =>
   Object.keys(fields)
     .map((k) => `${k}=${fields[k]}`)

@@ -5,7 +5,10 @@ import { MERCHANT_STATES, type Platform } from './platform.ts';
 import { refundView, tradeKey, transactionView } from './records.ts';
 import type { Outcome, TradeBook } from './trades.ts';
 
-/** out_trade_no and out_refund_no as WeChat allows them (§2.2, §2.4); anything else cannot name a record. */
+/**
+ * out_trade_no and out_refund_no as WeChat allows them (docs/protocols/wechatpay.md#orders,
+ * docs/protocols/wechatpay.md#refunds); anything else cannot name a record.
+ */
 const PAYMENT_NO = /^[A-Za-z0-9_\-*|]{6,32}$/;
 const REFUND_NO = /^[A-Za-z0-9_\-*|@]{1,64}$/;
 
@@ -101,7 +104,7 @@ export function controlRoutes(deps: { book: TradeBook; platform: Platform; mchId
       refundView,
     );
   });
-  // The not-final ABNORMAL refund (§2.4).
+  // The not-final ABNORMAL refund (docs/protocols/wechatpay.md#refunds).
   app.post('/_control/refunds/:refundNo/abnormal', async (c) => {
     const no = refundNo(c);
     if (!no) return bad(c, 'invalid_refund_no', 'not an out_refund_no');

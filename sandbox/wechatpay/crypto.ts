@@ -3,8 +3,8 @@ import { randomBase62, type WechatpaySandboxKeys } from './keys.ts';
 import type { Platform } from './platform.ts';
 
 /**
- * The gateway's side of API v3 signatures (PROTOCOLS.md §2.1), written apart from mallpay's adapter so the
- * two check each other; wechatpay-axios-plugin checks both in the tests.
+ * The gateway's side of API v3 signatures (docs/protocols/wechatpay.md#response-verification), written apart from
+ * mallpay's adapter so the two check each other; wechatpay-axios-plugin checks both in the tests.
  */
 const lines = (...pieces: string[]) => pieces.map((p) => `${p}\n`).join('');
 
@@ -24,7 +24,7 @@ export interface GatewayCrypto {
     req: { method: string; pathAndQuery: string; authorization: string | null; body: string },
     now: Date,
   ): AuthCheck;
-  /** AEAD_AES_256_GCM with a fresh 12-character nonce (§2.6). */
+  /** AEAD_AES_256_GCM with a fresh 12-character nonce (docs/protocols/wechatpay.md#notification-decryption). */
   encrypt(plaintext: string, associatedData: string): { ciphertext: string; nonce: string };
 }
 

@@ -4,7 +4,7 @@ import { generateKeyPairSync, randomBytes, randomInt } from 'node:crypto';
 export interface WechatpaySandboxKeys {
   mchId: string;
   appId: string;
-  /** 32 ASCII bytes: AES-256-GCM takes it as is (§2.9). */
+  /** 32 ASCII bytes: AES-256-GCM takes it as is (docs/protocols/wechatpay.md#notification-decryption). */
   apiV3Key: string;
   merchantPrivateKey: string;
   merchantPublicKey: string;
@@ -12,7 +12,10 @@ export interface WechatpaySandboxKeys {
   merchantCertSerial: string;
   platformPrivateKey: string;
   platformPublicKey: string;
-  /** Public-key mode id (`PUB_KEY_ID_` + 34 digits), the only mode for new merchants (§2.1). */
+  /**
+   * Public-key mode id (`PUB_KEY_ID_` + 34 digits), the only mode for new merchants
+   * (docs/protocols/wechatpay.md#key-modes).
+   */
   platformKeyId: string;
 }
 

@@ -6,7 +6,7 @@ import { wireTime } from './records.ts';
 
 export const PROVIDER = 'wechatpay';
 
-/** §2.6: 15 retries in about 24 h 4 min after the first send. */
+/** docs/protocols/wechatpay.md#notification-retries: 15 retries in about 24 h 4 min after the first send. */
 const S = 1000;
 const M = 60 * S;
 const H = 60 * M;
@@ -40,7 +40,10 @@ export interface NotificationPayload {
   summary: string;
   original_type: 'transaction' | 'refund';
   resource: Record<string, unknown>;
-  /** Sent with a `WECHATPAY/SIGNTEST/` signature that must fail verification (§2.6). */
+  /**
+   * Sent with a `WECHATPAY/SIGNTEST/` signature that must fail verification
+   * (docs/protocols/wechatpay.md#signature-probe).
+   */
   probe?: boolean;
 }
 

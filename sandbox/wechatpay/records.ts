@@ -65,7 +65,10 @@ const TRADE_TYPE_DESC: Record<TradeState, string> = {
   PAYERROR: '支付失败，请重新下单支付',
 };
 
-/** A transaction as the query answers it and TRANSACTION.SUCCESS carries it (§2.3); unpaid: no payer fields (§7 item 9). */
+/**
+ * A transaction as the query answers it and TRANSACTION.SUCCESS carries it (docs/protocols/wechatpay.md#query); unpaid:
+ * no payer fields (docs/protocols/wechatpay.md#u9).
+ */
 export function transactionView(t: TradeRecord): Record<string, unknown> {
   const paid = t.transaction_id !== undefined;
   return {
@@ -86,7 +89,10 @@ export function transactionView(t: TradeRecord): Record<string, unknown> {
   };
 }
 
-/** The promotion_detail item of a merchant-funded coupon (§2.3: type NOCASH, merchant_contribute). */
+/**
+ * The promotion_detail item of a merchant-funded coupon (docs/protocols/wechatpay.md#query: type NOCASH,
+ * merchant_contribute).
+ */
 function couponDetail(t: TradeRecord): Record<string, unknown> {
   return {
     coupon_id: `1${t.transaction_id!.slice(-9)}`,
@@ -102,7 +108,7 @@ function couponDetail(t: TradeRecord): Record<string, unknown> {
   };
 }
 
-/** The refund object of create and query answers (§2.4). */
+/** The refund object of create and query answers (docs/protocols/wechatpay.md#refunds). */
 export function refundView(r: RefundRecord): Record<string, unknown> {
   return {
     refund_id: r.refund_id,
@@ -131,7 +137,7 @@ export function refundView(r: RefundRecord): Record<string, unknown> {
   };
 }
 
-/** The decrypted resource of REFUND.* notifications (§2.6). */
+/** The decrypted resource of REFUND.* notifications (docs/protocols/wechatpay.md#notification-format). */
 export function refundResource(r: RefundRecord): Record<string, unknown> {
   return {
     mchid: r.mchid,

@@ -11,7 +11,7 @@ import { closeSchema, h5OrderSchema, orderSchema, parseBody, refundSchema } from
 type Env = { Variables: { mchId: string; rawBody: string } };
 type Answer = { status: 200 | 204; body: Record<string, unknown> | null } | { error: WireError };
 
-/** The `/v3/...` gateway API (PROTOCOLS.md §2.2–2.5): authenticated, and every answer signed, errors included. */
+/** The `/v3/...` gateway API (docs/protocols/wechatpay.md): authenticated, and every answer signed, errors included. */
 export function v3Routes(deps: {
   book: TradeBook;
   crypto: GatewayCrypto;

@@ -29,7 +29,7 @@ export interface WechatpaySandboxOptions {
   timeScale?: number;
   /** Unscaled time a refund stays PROCESSING before it succeeds by itself (default 60 s). */
   refundDelayMs?: number;
-  /** §2.4: at most 50 refunds per order, within a year of payment. */
+  /** docs/protocols/wechatpay.md#refund-rules: at most 50 refunds per order, within a year of payment. */
   maxRefundsPerTrade?: number;
   refundWindowMs?: number;
   /** The merchant's verification state (platform.ts); default: as stored, else public key only. */
@@ -111,7 +111,8 @@ export async function createWechatpaySandbox(
     settleRefund: async (refundNo, outcome) =>
       view(await book.settleRefund(keys.mchId, refundNo, outcome === 'succeeded' ? 'SUCCESS' : 'CLOSED')),
   });
-  // WeChat-only control: a signature probe (§2.6) sent once, outside the retry schedule.
+  // WeChat-only control: a signature probe (docs/protocols/wechatpay.md#signature-probe) sent once, outside the retry
+  // schedule.
   app.post('/_control/fund-entries', async (c) => {
     const b = fundEntrySchema.safeParse(await c.req.json().catch(() => null));
     if (!b.success) return c.json({ error: b.error.issues.map((i) => i.message).join('; ') }, 400);

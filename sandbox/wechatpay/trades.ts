@@ -137,7 +137,7 @@ export function createTradeBook(o: TradeBookOptions) {
     });
   }
 
-  /** Re-entrant; a paid order cannot be closed (§2.3). */
+  /** Re-entrant; a paid order cannot be closed (docs/protocols/wechatpay.md#close). */
   async function close(key: string): Promise<Outcome<TradeRecord>> {
     return store.withLock<TradeRecord, Outcome<TradeRecord>>('trade', key, async (t, sql) => {
       if (!t) return err(404, 'ORDER_NOT_EXIST', '订单不存在');
@@ -172,7 +172,8 @@ export function createTradeBook(o: TradeBookOptions) {
       if (!t || t.mchid !== signer) return err(404, 'RESOURCE_NOT_EXISTS', '订单不存在');
       const existing = await store.get<RefundRecord>('refund', rKey, sql);
       if (existing) {
-        // out_refund_no refunds at most once: a replay answers the refund as it now stands (§2.4).
+        // out_refund_no refunds at most once: a replay answers the refund as it now stands
+        // (docs/protocols/wechatpay.md#refunds).
         if (existing.out_trade_no !== t.out_trade_no)
           return err(400, 'INVALID_REQUEST', '退款单号已用于其他订单 (out_refund_no belongs to another order)');
         return ok(existing);

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
 /**
- * Request bodies the sandbox accepts (PROTOCOLS.md §2.2, §2.4). Anything outside them is a 400 PARAM_ERROR whose
- * `detail` names the field, the way WeChat's `detail: {field, value, issue, location}` does.
+ * Request bodies the sandbox accepts (docs/protocols/wechatpay.md#orders, docs/protocols/wechatpay.md#refunds).
+ * Anything outside them is a 400 PARAM_ERROR whose `detail` names the field, the way WeChat's `detail: {field, value,
+ * issue, location}` does.
  */
 const rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)$/;
 const notifyUrl = (max: number) =>
@@ -23,7 +24,7 @@ export const orderSchema = z.object({
   appid: z.string().min(1).max(32),
   mchid: z.string().min(1).max(32),
   description: z.string().min(1).max(127),
-  // §7 item 13: the sandbox accepts `|` as the wider spelling of the rule does.
+  // docs/protocols/wechatpay.md#u13: the sandbox accepts `|` as the wider spelling of the rule does.
   out_trade_no: z.string().regex(/^[A-Za-z0-9_\-|*]{6,32}$/, 'must be 6-32 of letters, digits, _-|*'),
   time_expire: z.string().regex(rfc3339, 'must be RFC 3339 with an offset').optional(),
   attach: z.string().max(128).optional(),

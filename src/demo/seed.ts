@@ -4,7 +4,7 @@ import { setProductImage, upsertProduct, upsertTranslation, type Product } from 
 import { DEMO_IMAGES, DEMO_TRANSLATIONS } from '../catalog/demo-catalog.ts';
 import type { Db } from '../db/client.ts';
 
-/** The demo accounts of CONTRACT.md. Seeded only in demo mode, never with MALLPAY_DEMO=0. */
+/** The demo accounts of docs/api.md#demo-accounts. Seeded only in demo mode, never with MALLPAY_DEMO=0. */
 export const DEMO_ACCOUNTS: { email: string; password: string; role: Role }[] = [
   { email: 'customer@demo.test', password: 'demo-customer', role: 'customer' },
   { email: 'support@demo.test', password: 'demo-support', role: 'support' },

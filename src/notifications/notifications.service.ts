@@ -41,9 +41,9 @@ const keptHeaders = (h: Headers) =>
   Object.fromEntries([...h.entries()].filter(([k]) => k.startsWith('wechatpay-') || k === 'content-type'));
 
 /**
- * Verify, record, apply, acknowledge (GUIDE.md §6). The adapter verifies the signature first; then the
- * attempt and the amount are checked against ours; the state change is a guarded update, so a
- * redelivery is recorded as a duplicate and changes nothing.
+ * Verify, record, apply, acknowledge (docs/architecture.md#notifications). The adapter verifies the signature first;
+ * then the attempt and the amount are checked against ours; the state change is a guarded update, so a redelivery is
+ * recorded as a duplicate and changes nothing.
  */
 export function createNotificationsService(deps: {
   db: Db;
@@ -79,7 +79,7 @@ export function createNotificationsService(deps: {
           return { outcome: 'applied', apply: (sql) => state.close(sql, parsed.paymentNo, 'closed') };
         if (payment.status === 'succeeded') return { outcome: 'duplicate' };
         if (parsed.confirmByQuery) {
-          // The provider advises asking before money state moves (UnionPay §3.5).
+          // The provider advises asking before money state moves (docs/protocols/unionpay.md#notification-ack).
           const confirmed = await provider.queryPayment(toAttemptRef(payment));
           if (confirmed.kind !== 'succeeded' || confirmed.amount !== payment.amount) {
             return { outcome: 'rejected', reason: 'unconfirmed', message: `query says ${confirmed.kind}` };

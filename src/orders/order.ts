@@ -12,7 +12,7 @@ export const ORDER_STATUSES = [
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /**
- * CONTRACT.md: pending_payment → paid | closed; paid → refund_pending → partially_refunded | refunded,
+ * docs/api.md#statuses: pending_payment → paid | closed; paid → refund_pending → partially_refunded | refunded,
  * or back where it was when a refund is rejected or fails for good. A partially refunded order can
  * have another refund.
  */

@@ -4,7 +4,10 @@ import type { Transitions } from '../lib/transitions.ts';
 export const REFUND_STATUSES = ['pending_review', 'approved', 'rejected', 'processing', 'succeeded', 'failed'] as const;
 export type RefundStatus = (typeof REFUND_STATUSES)[number];
 
-/** CONTRACT.md: pending_review → approved | rejected; approved → processing → succeeded | failed; failed → processing (staff retry). */
+/**
+ * docs/api.md#statuses: pending_review → approved | rejected; approved → processing → succeeded | failed; failed →
+ * processing (staff retry).
+ */
 export const refundTransitions: Transitions<RefundStatus> = {
   pending_review: ['approved', 'rejected'],
   approved: ['processing'],

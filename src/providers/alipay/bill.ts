@@ -165,7 +165,8 @@ function billLine(
   return {
     kind: refund ? 'refund' : 'payment',
     paymentNo,
-    // A refund made without out_request_no is named by the out_trade_no (§1.5); mallpay always sends one.
+    // A refund made without out_request_no is named by the out_trade_no (docs/protocols/alipay.md#refund-query);
+    // mallpay always sends one.
     refundNo: refund ? f[idx.requestNo] || paymentNo : null,
     providerTradeNo: f[idx.tradeNo] || null,
     amount,

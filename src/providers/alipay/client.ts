@@ -15,7 +15,7 @@ export interface AlipayClientDeps {
 
 /**
  * Common parameters that travel in the URL query, biz_content in the form body: alipay-sdk's own split
- * (`formatUrl` in alipay-sdk@4.14.0), which the gateway merges before it verifies (§1.1).
+ * (`formatUrl` in alipay-sdk@4.14.0), which the gateway merges before it verifies (docs/protocols/alipay.md#transport).
  */
 const URL_PARAMS = new Set([
   'app_id',
@@ -35,10 +35,10 @@ const URL_PARAMS = new Set([
 
 /**
  * alipay-sdk signs (public-key or certificate mode: with `appCertContent` … it adds `app_cert_sn` and
- * `alipay_root_cert_sn` and takes Alipay's key from its certificate) and verifies; the HTTP exchange is ours,
- * because `exec()` throws away the raw answer when it cannot verify it, and Alipay's gateway refusals come back
- * unsigned (§1.4): only the raw text tells a refusal from a forgery. `timestamp` is passed in Beijing time:
- * the SDK formats the process's local time (§1.3).
+ * `alipay_root_cert_sn` and takes Alipay's key from its certificate) and verifies; the HTTP exchange is ours, because
+ * `exec()` throws away the raw answer when it cannot verify it, and Alipay's gateway refusals come back unsigned
+ * (docs/protocols/alipay.md#responses): only the raw text tells a refusal from a forgery. `timestamp` is passed in
+ * Beijing time: the SDK formats the process's local time (docs/protocols/alipay.md#times).
  */
 export function createAlipayClient(creds: AlipayCredentials, deps: AlipayClientDeps) {
   const certs = creds.certificates;
@@ -119,8 +119,8 @@ export function createAlipayClient(creds: AlipayCredentials, deps: AlipayClientD
   }
 
   /**
-   * §1.6: checkNotifySignV2 (no second decoding; sign and sign_type left out) with Alipay's public key, which
-   * in certificate mode alipay-sdk took from the Alipay public certificate.
+   * docs/protocols/alipay.md#notification-verification: checkNotifySignV2 (no second decoding; sign and sign_type left
+   * out) with Alipay's public key, which in certificate mode alipay-sdk took from the Alipay public certificate.
    */
   function verifyNotify(fields: Record<string, string>): boolean {
     try {

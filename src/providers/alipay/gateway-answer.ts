@@ -29,9 +29,9 @@ export interface AnswerCheck {
 const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
 /**
- * Reads one gateway response (§1.4): `{"<method>_response":{…},["alipay_cert_sn":"…",]"sign":"…"}`, or the
- * same with `error_response` (both occur for gateway errors). The verdict comes from the code, never from an
- * SDK's message text.
+ * Reads one gateway response (docs/protocols/alipay.md#responses):
+ * `{"<method>_response":{…},["alipay_cert_sn":"…",]"sign":"…"}`, or the same with `error_response` (both occur for
+ * gateway errors). The verdict comes from the code, never from an SDK's message text.
  */
 export function readGatewayAnswer(raw: string, method: string, check: AnswerCheck): GatewayAnswer {
   let doc: unknown;

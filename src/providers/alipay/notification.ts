@@ -5,7 +5,10 @@ import type { AlipayClient } from './client.ts';
 import { isWireTradeStatus, mapTradeStatus } from './status.ts';
 import { parseBeijingDateTime } from '../../lib/clock.ts';
 
-/** Decodes a form once (§1.6, §1.9: never twice); the first of a repeated key counts. */
+/**
+ * Decodes a form once (docs/protocols/alipay.md#notification-verification, docs/protocols/alipay.md#pitfalls: never
+ * twice); the first of a repeated key counts.
+ */
 function decodeOnce(form: URLSearchParams): Record<string, string> {
   const fields: Record<string, string> = {};
   // Empty values stay: Alipay signs every parameter it sends, an empty one as `key=`, and so does
@@ -21,7 +24,10 @@ const reject = (
 ): ParsedNotification =>
   paymentNo ? { kind: 'rejected', reason, message, paymentNo } : { kind: 'rejected', reason, message };
 
-/** A refund leaves its marks on the trade notification (§1.6): out_biz_no, gmt_refund, a refund_fee above zero. */
+/**
+ * A refund leaves its marks on the trade notification (docs/protocols/alipay.md#notification-triggers): out_biz_no,
+ * gmt_refund, a refund_fee above zero.
+ */
 function isRefundNotice(f: Record<string, string>): boolean {
   const refundFee = f.refund_fee ? fromYuanString(f.refund_fee) : null;
   return Boolean(f.out_biz_no || f.gmt_refund || (refundFee !== null && refundFee > 0));
@@ -49,8 +55,9 @@ export function createNotificationParser(creds: AlipayCredentials, client: Alipa
     }
     const eventId = f.notify_id;
     if (isRefundNotice(f)) {
-      // Synchronous refunds (§1.5): the notice reports money already moved. refund_fee is cumulative, so this
-      // refund's own amount is not derivable; the service confirms with fastpay.refund.query (§4).
+      // Synchronous refunds (docs/protocols/alipay.md#refund): the notice reports money already moved. refund_fee is
+      // cumulative, so this refund's own amount is not derivable; the service confirms with fastpay.refund.query
+      // (docs/protocols/alipay.md#status-mapping).
       return {
         kind: 'refund',
         eventId,
@@ -92,7 +99,7 @@ export function createNotificationParser(creds: AlipayCredentials, client: Alipa
     }
   }
 
-  /** §1.7: the browser's GET to return_url, verified like a notification; UI only. */
+  /** docs/protocols/alipay.md#return-url: the browser's GET to return_url, verified like a notification; UI only. */
   async function parseReturn(req: InboundRequest): Promise<ReturnInfo> {
     const source = req.method === 'GET' ? req.query : new URLSearchParams(req.rawBody);
     const f = decodeOnce(source);
@@ -100,7 +107,7 @@ export function createNotificationParser(creds: AlipayCredentials, client: Alipa
     return { paymentNo: f.out_trade_no ?? null, verified };
   }
 
-  /** §1.6: exactly `success`, anything else is a failure; both with HTTP 200. */
+  /** docs/protocols/alipay.md#notification-ack: exactly `success`, anything else is a failure; both with HTTP 200. */
   function acknowledge(accepted: boolean): Response {
     return new Response(accepted ? 'success' : 'failure', {
       status: 200,

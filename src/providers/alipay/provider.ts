@@ -25,7 +25,7 @@ const PAGE_METHODS = {
   wap: ['alipay.trade.wap.pay', 'QUICK_WAP_WAY'],
 } as const;
 
-/** Alipay OpenAPI v2 (PROTOCOLS §1) through alipay-sdk: QR (precreate), PC page and mobile wap cashier. */
+/** Alipay OpenAPI v2 (docs/protocols/alipay.md) through alipay-sdk: QR (precreate), PC page and mobile wap cashier. */
 export function createAlipayProvider(
   creds: AlipayCredentials,
   deps: { clock: Clock; log: Logger; timeoutMs?: number },
@@ -42,7 +42,11 @@ export function createAlipayProvider(
     if (!OUT_TRADE_NO.test(input.paymentNo))
       return { kind: 'failed', reason: 'invalid_payment_no', message: 'out_trade_no must be 1–64 of [A-Za-z0-9_]' };
     if (hasQuery(input.notifyUrl) || hasQuery(input.returnUrl))
-      return { kind: 'failed', reason: 'invalid_url', message: 'notify_url and return_url must carry no query (§1.9)' };
+      return {
+        kind: 'failed',
+        reason: 'invalid_url',
+        message: 'notify_url and return_url must carry no query (docs/protocols/alipay.md#common-parameters)',
+      };
     const now = deps.clock.now();
     if (input.expiresAt.getTime() <= now.getTime())
       return { kind: 'failed', reason: 'expired', message: 'the attempt expired before it was sent' };
@@ -80,7 +84,8 @@ export function createAlipayProvider(
   async function queryPayment(ref: AttemptRef): Promise<PaymentState> {
     const answer = await client.call('alipay.trade.query', { out_trade_no: ref.paymentNo });
     if (answer.kind === 'unknown') return { kind: 'unknown', reason: answer.reason };
-    // A precreated trade exists only once scanned (§1.5, A11): "no such trade" is still pending.
+    // A precreated trade exists only once scanned (docs/protocols/alipay.md#precreate, A11): "no such trade" is still
+    // pending.
     if (answer.kind === 'refused')
       return answer.subCode === 'ACQ.TRADE_NOT_EXIST'
         ? { kind: 'pending' }
@@ -106,11 +111,11 @@ export function createAlipayProvider(
     const answer = await client.call('alipay.trade.close', { out_trade_no: ref.paymentNo });
     if (answer.kind === 'ok') return { kind: 'closed' };
     if (answer.kind === 'unknown') return { kind: 'unknown', reason: answer.reason };
-    // An unscanned precreate has no trade to close; Alipay (and the sandbox, PROTOCOLS §7 item 3) then refuses
+    // An unscanned precreate has no trade to close; Alipay (and the sandbox, docs/protocols/alipay.md#u3) then refuses
     // the QR code, and a later payment would still arrive as a notification the service handles.
     if (answer.subCode === 'ACQ.TRADE_NOT_EXIST') return { kind: 'closed' };
     if (answer.subCode === 'ACQ.TRADE_STATUS_ERROR') {
-      // Paid, or already closed (§7 item 4: the sub_code does not say which): ask.
+      // Paid, or already closed (docs/protocols/alipay.md#u4: the sub_code does not say which): ask.
       const state = await queryPayment(ref);
       if (state.kind === 'succeeded') return { kind: 'already_paid' };
       if (state.kind === 'closed') return { kind: 'closed' };
@@ -141,7 +146,7 @@ export function createAlipayProvider(
     const biz: Record<string, unknown> = {
       out_trade_no: input.payment.paymentNo,
       refund_amount: toYuanString(input.amount),
-      // Always sent, always the same for this refund: Alipay's idempotency key (§1.5).
+      // Always sent, always the same for this refund: Alipay's idempotency key (docs/protocols/alipay.md#refund).
       out_request_no: input.refundNo,
     };
     const reason = input.reason.trim().slice(0, 256);

@@ -49,7 +49,7 @@ async function signedUrl(key = privateKey, over: Partial<CreatePaymentInput> = {
   if (created.kind !== 'created' || created.action.type !== 'redirect') throw new Error(JSON.stringify(created));
   return new URL(created.action.url);
 }
-/** §1.3 by hand: all but sign, sorted, raw values. */
+/** The string of docs/protocols/alipay.md#request-signature, by hand: all but sign, sorted, raw values. */
 const content = (p: URLSearchParams) =>
   [...p.keys()]
     .filter((k) => k !== 'sign')
@@ -65,7 +65,7 @@ describe('Alipay request signing', () => {
     expect(oracle.rsaCheck(content(url.searchParams), url.searchParams.get('sign')!)).toBe(true);
   });
 
-  it('produces byte for byte the signature openssl makes over the §1.3 string', async () => {
+  it('produces byte for byte the signature openssl makes over the string of docs/protocols/alipay.md#request-signature', async () => {
     const url = await signedUrl();
     writeFileSync(join(dir, 'key.pem'), privateKey);
     writeFileSync(join(dir, 'content.txt'), content(url.searchParams));

@@ -3,7 +3,7 @@ import { gatewayVerdict, mapTradeStatus } from './status.ts';
 import { parseBeijingDateTime } from '../../lib/clock.ts';
 import { cleanSubject, timeoutExpress } from './wire.ts';
 
-describe('Alipay status mapping (PROTOCOLS §4)', () => {
+describe('Alipay status mapping (docs/protocols/alipay.md#status-mapping)', () => {
   it.each([
     ['WAIT_BUYER_PAY', false, 'pending'],
     ['TRADE_SUCCESS', true, 'succeeded'],

@@ -1,7 +1,7 @@
 /**
- * The one mapping of Alipay's trade_status to ours (PROTOCOLS §4). TRADE_CLOSED means "closed unpaid" or
- * "fully refunded" (§1.5): only evidence of a payment (gmt_payment / send_pay_date, a refund) tells them apart,
- * and a refunded payment stays `succeeded` (refunds are separate records).
+ * The one mapping of Alipay's trade_status to ours (docs/protocols/alipay.md#status-mapping). TRADE_CLOSED means
+ * "closed unpaid" or "fully refunded" (docs/protocols/alipay.md#trade-status): only evidence of a payment (gmt_payment
+ * / send_pay_date, a refund) tells them apart, and a refunded payment stays `succeeded` (refunds are separate records).
  */
 export type WireTradeStatus = 'WAIT_BUYER_PAY' | 'TRADE_SUCCESS' | 'TRADE_FINISHED' | 'TRADE_CLOSED';
 export type MappedTradeStatus = 'pending' | 'succeeded' | 'closed';
@@ -33,7 +33,7 @@ export function mapTradeStatus(status: WireTradeStatus, wasPaid: boolean): Mappe
   }
 }
 
-/** Gateway codes (§1.4): which answers are final and which leave us not knowing. */
+/** Gateway codes (docs/protocols/alipay.md#response-codes): which answers are final and which leave us not knowing. */
 export type GatewayVerdict = 'ok' | 'refused' | 'unknown';
 
 export function gatewayVerdict(code: string | undefined, subCode: string | undefined): GatewayVerdict {

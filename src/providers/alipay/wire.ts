@@ -1,9 +1,12 @@
-/** alipay-sdk's keyType must match the PEM, or signing fails (§1.8: the SDK defaults to PKCS1). */
+/**
+ * alipay-sdk's keyType must match the PEM, or signing fails (docs/protocols/alipay.md#alipay-sdk: the SDK defaults to
+ * PKCS1).
+ */
 export function keyTypeOf(privateKeyPem: string): 'PKCS8' | 'PKCS1' {
   return privateKeyPem.includes('BEGIN PRIVATE KEY') ? 'PKCS8' : 'PKCS1';
 }
 
-/** §1.5: subject ≤ 256 characters and without `/ = &`. */
+/** docs/protocols/alipay.md#precreate: subject ≤ 256 characters and without `/ = &`. */
 export function cleanSubject(subject: string): string {
   const s = subject.replace(/[/=&]/g, ' ').replace(/\s+/g, ' ').trim();
   return [...(s || 'order')].slice(0, 256).join('');

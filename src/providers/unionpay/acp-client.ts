@@ -19,7 +19,10 @@ export interface AcpClientOptions {
   timeoutMs: number;
 }
 
-/** Adds the signing fields to a request: requests drop blank values before signing (§3.3). */
+/**
+ * Adds the signing fields to a request: requests drop blank values before signing
+ * (docs/protocols/unionpay.md#signature).
+ */
 export function signRequest(fields: AcpFields, signKey: string, certId: string): AcpFields {
   const out: AcpFields = { ...fields, signMethod: '01', certId };
   for (const k of Object.keys(out)) if (out[k] === '') delete out[k];

@@ -1,4 +1,4 @@
-/** ACP field sets: one map of names to raw values, as signed (PROTOCOLS.md §3.3). */
+/** ACP field sets: one map of names to raw values, as signed (docs/protocols/unionpay.md#signature). */
 export type AcpFields = Record<string, string>;
 
 const fresh = (): AcpFields => Object.create(null) as AcpFields;
@@ -6,7 +6,7 @@ const fresh = (): AcpFields => Object.create(null) as AcpFields;
 /**
  * Parses a synchronous gateway response `k=v&k=v…` WITHOUT URL-decoding, splitting on `&` only outside
  * `{…}`/`[…]` values (demo `SDKUtil.parseQString`). URLSearchParams would turn the `+` of the base64 in
- * `signPubKeyCert` into spaces and break the signature (§3.3).
+ * `signPubKeyCert` into spaces and break the signature (docs/protocols/unionpay.md#parsing-answers).
  */
 export function parseRawFields(text: string): AcpFields {
   const out = fresh();
@@ -41,7 +41,7 @@ export function parseFormFields(body: string): AcpFields {
 
 /**
  * The signed string: every field but `signature`, empty values dropped, ordinal key order, raw
- * values joined `k=v&…` (§3.3).
+ * values joined `k=v&…` (docs/protocols/unionpay.md#signature).
  */
 export function signingString(fields: AcpFields): string {
   return Object.keys(fields)

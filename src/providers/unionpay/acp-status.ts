@@ -1,7 +1,8 @@
 /**
- * The one mapping of UnionPay's wire outcomes to mallpay's statuses (PROTOCOLS.md §3.4, §4).
- * respCode classes: 00 success; 01–09 system (03/04/05: accepted, result later); 10–29 format;
- * 30–59 merchant/business (34: no such transaction); 60–89 card/issuer. A6 is success per the demo.
+ * The one mapping of UnionPay's wire outcomes to mallpay's statuses (docs/protocols/unionpay.md#query,
+ * docs/protocols/unionpay.md#status-mapping). respCode classes: 00 success; 01–09 system (03/04/05: accepted, result
+ * later); 10–29 format; 30–59 merchant/business (34: no such transaction); 60–89 card/issuer. A6 is success per the
+ * demo.
  */
 export type RespClass = 'success' | 'in_progress' | 'not_found' | 'duplicate' | 'system' | 'refused';
 

@@ -29,7 +29,7 @@ function withinValidity(cert: X509Certificate, now: Date): boolean {
 /**
  * Trusts the `signPubKeyCert` a message carries only when it chains to the configured middle and root
  * certificates, is valid at the injected clock's now, and (by default) is UnionPay's own: demo
- * `CertUtil.verifyCertificate` (§3.3).
+ * `CertUtil.verifyCertificate` (docs/protocols/unionpay.md#gateway-certificate).
  */
 export function checkGatewayCert(pem: string, anchors: TrustAnchors, clock: Clock): CertCheck {
   const { root, middle } = anchors;

@@ -14,8 +14,8 @@ export interface NotificationContext {
 const FEN = /^\d{1,12}$/;
 
 /**
- * A backUrl notification (§3.5): signature first, then merchant, then meaning. UnionPay notifies
- * successful transactions only and advises a query before money state moves, hence confirmByQuery.
+ * A backUrl notification (docs/protocols/unionpay.md#notifications): signature first, then merchant, then meaning.
+ * UnionPay notifies successful transactions only and advises a query before money state moves, hence confirmByQuery.
  */
 export function parseBackNotification(req: InboundRequest, ctx: NotificationContext): ParsedNotification {
   const f = parseFormFields(req.rawBody);
@@ -71,7 +71,10 @@ export function parseBackNotification(req: InboundRequest, ctx: NotificationCont
   return { kind: 'ignored', eventId, paymentNo: orderId, why: `txnType ${txnType} is not handled` };
 }
 
-/** The browser's POST to frontUrl carries the same signed fields: UI only, never money state (§3.5). */
+/**
+ * The browser's POST to frontUrl carries the same signed fields: UI only, never money state
+ * (docs/protocols/unionpay.md#front-url).
+ */
 export function parseFrontReturn(req: InboundRequest, ctx: NotificationContext): ReturnInfo {
   const f = req.method === 'POST' ? parseFormFields(req.rawBody) : Object.fromEntries(req.query);
   const verified = verifyGatewayMessage(f, ctx.anchors, ctx.clock).ok && f.merId === ctx.merId;

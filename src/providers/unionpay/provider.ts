@@ -16,7 +16,10 @@ export interface UnionpayDeps {
   clock: Clock;
   log: Logger;
   timeoutMs?: number;
-  /** CN owner check of the gateway's certificate (§3.3); off only for UnionPay's own test certificates. */
+  /**
+   * CN owner check of the gateway's certificate (docs/protocols/unionpay.md#gateway-certificate); off only for
+   * UnionPay's own test certificates.
+   */
   checkCertOwner?: boolean;
   /**
    * AttemptRef does not carry the order's expiry, so payTimeout is capped at createdAt + this, and a

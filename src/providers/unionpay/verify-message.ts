@@ -8,7 +8,7 @@ export type Verified = { ok: true } | { ok: false; message: string };
 /**
  * Everything UnionPay signs (sync responses, back notifications, frontUrl posts) carries its signing
  * certificate: trust the certificate first, then check the signature with its key. `signPubKeyCert`
- * is itself part of the signed string, CRLFs included (§3.3).
+ * is itself part of the signed string, CRLFs included (docs/protocols/unionpay.md#signature).
  */
 export function verifyGatewayMessage(fields: AcpFields, anchors: TrustAnchors, clock: Clock): Verified {
   const signature = fields.signature;

@@ -19,7 +19,10 @@ export interface ApiClient {
   call(method: 'GET' | 'POST', path: string, body?: Record<string, unknown>): Promise<ApiResult>;
   /** A signed GET whose answer is returned unverified. */
   getRaw(path: string): Promise<RawAnswer>;
-  /** A signed GET of a bill's download_url: the answer is the raw file, which WeChat does not sign (§2.8). */
+  /**
+   * A signed GET of a bill's download_url: the answer is the raw file, which WeChat does not sign
+   * (docs/protocols/wechatpay.md#bills).
+   */
   download(downloadUrl: string): Promise<{ ok: true; bytes: Buffer } | { ok: false; reason: string }>;
 }
 
@@ -70,7 +73,7 @@ export function createApiClient(opts: {
 
   async function call(method: 'GET' | 'POST', path: string, body?: Record<string, unknown>): Promise<ApiResult> {
     const url = new URL(`${opts.baseUrl}${path}`);
-    // Serialized once: the signature covers exactly these bytes (§2.1).
+    // Serialized once: the signature covers exactly these bytes (docs/protocols/wechatpay.md#request-signature).
     const payload = body === undefined ? '' : JSON.stringify(body);
     await opts.beforeRequest?.();
     const headers = requestHeaders(method, url, payload);
@@ -100,8 +103,8 @@ export function createApiClient(opts: {
     const h = signedHeaders(res.headers);
     const signed = h.signature !== null;
     if ((res.status >= 200 && res.status < 300) || signed) {
-      // Every 2xx must be signed (204 too). Error answers are checked when signed (§7 item 11: unconfirmed
-      // whether WeChat signs them), so a forged error cannot turn a refund into a failure.
+      // Every 2xx must be signed (204 too). Error answers are checked when signed (docs/protocols/wechatpay.md#u11:
+      // unconfirmed whether WeChat signs them), so a forged error cannot turn a refund into a failure.
       const v = verifySignedMessage(opts.platformKeys, h, raw);
       if (!v.ok || !isFresh(v.timestamp, opts.clock.now())) {
         opts.log.warn(
@@ -168,7 +171,10 @@ export function parseObject(raw: string): Record<string, unknown> | null {
   }
 }
 
-/** Whether an error answer is worth asking again about, rather than a final refusal (§2.5, §4). */
+/**
+ * Whether an error answer is worth asking again about, rather than a final refusal (docs/protocols/wechatpay.md#errors,
+ * docs/protocols/wechatpay.md#status-mapping).
+ */
 export function isTransient(e: { status: number; code: string }): boolean {
   return (
     e.status >= 500 ||

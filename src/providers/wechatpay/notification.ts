@@ -23,9 +23,9 @@ const reject = (reason: RejectReason, message: string, paymentNo?: string): Pars
   paymentNo ? { kind: 'rejected', reason, message, paymentNo } : { kind: 'rejected', reason, message };
 
 /**
- * Order of checks (PROTOCOLS.md §2.6, CONTRACT.md): signature on the raw body before anything is read, so
- * a tampered notification is always bad_signature; then freshness of the (signed) timestamp; only then
- * decrypt, and finally check that it is for this merchant.
+ * Order of checks (docs/protocols/wechatpay.md#notification-handling, docs/api.md#provider-facing-endpoints): signature
+ * on the raw body before anything is read, so a tampered notification is always bad_signature; then freshness of the
+ * (signed) timestamp; only then decrypt, and finally check that it is for this merchant.
  */
 export function parseWechatpayNotification(ctx: NotificationContext, req: InboundRequest): ParsedNotification {
   const v = verifySignedMessage(ctx.platformKeys, signedHeaders(req.headers), req.rawBody);

@@ -36,7 +36,10 @@ export function platformKeyRing(creds: WechatpayCredentials, clock: Clock): Plat
 const H5_URL_LIFETIME_MS = 5 * 60_000;
 const H5_URL_MARGIN_MS = 30_000;
 
-/** Characters WeChat is sure to accept for out_trade_no, whichever doc is right about `|` (§2.2, §7 item 13). */
+/**
+ * Characters WeChat is sure to accept for out_trade_no, whichever doc is right about `|`
+ * (docs/protocols/wechatpay.md#orders, docs/protocols/wechatpay.md#u13).
+ */
 const OUT_TRADE_NO = /^[A-Za-z0-9_\-*]{6,32}$/;
 
 export function createWechatpayProvider(creds: WechatpayCredentials, deps: WechatpayDeps): PaymentProvider {
@@ -103,7 +106,8 @@ export function createWechatpayProvider(creds: WechatpayCredentials, deps: Wecha
     }
     const h5Url = r.body?.h5_url;
     if (typeof h5Url !== 'string') return { kind: 'unknown', reason: 'malformed_response', message: 'no h5_url' };
-    // WeChat sends the browser back only to a redirect_url appended to h5_url (§2.7); no signed return exists.
+    // WeChat sends the browser back only to a redirect_url appended to h5_url (docs/protocols/wechatpay.md#h5); no
+    // signed return exists.
     const back = `${input.returnUrl}?paymentNo=${encodeURIComponent(input.paymentNo)}`;
     const url = `${h5Url}${h5Url.includes('?') ? '&' : '?'}redirect_url=${encodeURIComponent(back)}`;
     // An h5_url lives 5 minutes (H5下单 doc); renewed a little early so the customer has time to open it.

@@ -10,15 +10,20 @@ import {
 } from 'node:crypto';
 
 /**
- * WeChat Pay API v3 signatures (PROTOCOLS.md §2.1): SHA256withRSA (PKCS#1 v1.5) over lines that each end in
- * `\n`, so an empty body still contributes its own line break.
+ * WeChat Pay API v3 signatures (docs/protocols/wechatpay.md#request-signature): SHA256withRSA (PKCS#1 v1.5) over lines
+ * that each end in `\n`, so an empty body still contributes its own line break.
  */
 export const SIGNATURE_SCHEME = 'WECHATPAY2-SHA256-RSA2048';
 
-/** A probe signature WeChat sends on purpose to check that the merchant verifies (§2.6). */
+/**
+ * A probe signature WeChat sends on purpose to check that the merchant verifies
+ * (docs/protocols/wechatpay.md#signature-probe).
+ */
 export const PROBE_PREFIX = 'WECHATPAY/SIGNTEST/';
 
-/** Responses and notifications older or newer than this are refused (§2.1). */
+/**
+ * Responses and notifications older or newer than this are refused (docs/protocols/wechatpay.md#response-verification).
+ */
 export const MAX_SKEW_MS = 5 * 60_000;
 
 export function lines(...pieces: string[]): string {
@@ -50,9 +55,10 @@ export function createRequestSigner(mchId: string, certSerial: string, privateKe
 }
 
 /**
- * The platform's verification keys by serial: a `PUB_KEY_ID_…` public key and/or 40-hex certificate serials.
- * During a key migration WeChat signs with either, so the ring holds every key still in use (§2.1); a
- * certificate past its end (or its `expire_time` from GET /v3/certificates) verifies nothing.
+ * The platform's verification keys by serial: a `PUB_KEY_ID_…` public key and/or 40-hex certificate serials. During a
+ * key migration WeChat signs with either, so the ring holds every key still in use
+ * (docs/protocols/wechatpay.md#key-modes); a certificate past its end (or its `expire_time` from GET /v3/certificates)
+ * verifies nothing.
  */
 export class PlatformKeyRing {
   private readonly keys = new Map<string, { key: KeyObject; until: number; cert: boolean }>();
@@ -145,7 +151,10 @@ export interface EncryptedResource {
   associated_data?: string;
 }
 
-/** AEAD_AES_256_GCM with the APIv3 key as 32 ASCII bytes; ciphertext = base64(ct ‖ 16-byte tag) (§2.6). Null when it does not open. */
+/**
+ * AEAD_AES_256_GCM with the APIv3 key as 32 ASCII bytes; ciphertext = base64(ct ‖ 16-byte tag)
+ * (docs/protocols/wechatpay.md#notification-decryption). Null when it does not open.
+ */
 export function decryptResource(apiV3Key: string, r: EncryptedResource): string | null {
   try {
     if (r.algorithm !== 'AEAD_AES_256_GCM') return null;

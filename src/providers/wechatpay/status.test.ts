@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { mapRefundStatus, mapTradeState, REFUND_STATUSES, TRADE_STATES } from './status.ts';
 
-describe('WeChat Pay status mapping (PROTOCOLS.md §4)', () => {
-  it('maps every trade_state to the payment state of §4', () => {
+describe('WeChat Pay status mapping (docs/protocols/wechatpay.md#status-mapping)', () => {
+  it('maps every trade_state to the payment state of docs/protocols/wechatpay.md#status-mapping', () => {
     expect(Object.fromEntries(TRADE_STATES.map((s) => [s, mapTradeState(s)]))).toEqual({
       SUCCESS: 'succeeded',
       REFUND: 'succeeded',

@@ -1,6 +1,6 @@
 /**
- * The one place WeChat Pay wire statuses become ours (PROTOCOLS.md §4). Exhaustive by type: a new wire
- * value is a compile error here, and an unexpected string at run time is "unknown", never terminal.
+ * The one place WeChat Pay wire statuses become ours (docs/protocols/wechatpay.md#status-mapping). Exhaustive by type:
+ * a new wire value is a compile error here, and an unexpected string at run time is "unknown", never terminal.
  */
 export const TRADE_STATES = ['SUCCESS', 'REFUND', 'NOTPAY', 'CLOSED', 'REVOKED', 'USERPAYING', 'PAYERROR'] as const;
 export type TradeState = (typeof TRADE_STATES)[number];
@@ -40,8 +40,10 @@ export function mapRefundStatus(s: RefundStatus): OurRefundState {
       return 'succeeded';
     case 'CLOSED':
       return 'failed';
+    // ABNORMAL is not final: settled on the merchant platform or by apply-abnormal-refund
+    // (docs/protocols/wechatpay.md#refunds).
     case 'PROCESSING':
-    case 'ABNORMAL': // not final: settled on the merchant platform or by apply-abnormal-refund (§2.4)
+    case 'ABNORMAL':
       return 'processing';
   }
 }

@@ -20,9 +20,9 @@ export interface AlipayForgery {
 }
 
 /**
- * Plays Alipay (PROTOCOLS §1.6) towards `${mall}/notify/alipay`: the sandbox's own key (from sandbox_keys),
- * the sandbox's own field builder (`tradeNotifyFields`) and signer (`alipayNotifyProtocol().render`), so a
- * forgery differs from a real notification only in what a test asks to change.
+ * Plays Alipay (docs/protocols/alipay.md#notifications) towards `${mall}/notify/alipay`: the sandbox's own key (from
+ * sandbox_keys), the sandbox's own field builder (`tradeNotifyFields`) and signer (`alipayNotifyProtocol().render`), so
+ * a forgery differs from a real notification only in what a test asks to change.
  */
 export async function alipayForger(mall: MallUnderTest & { clock: { now(): Date } }) {
   const keys = await sandboxKeys<AlipaySandboxKeys>(mall.db, 'alipay');

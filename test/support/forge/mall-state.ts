@@ -50,7 +50,7 @@ export async function pendingAttempt(t: TestMall, method: Method) {
   return { orderNo, amount, paymentNo: payment.paymentNo };
 }
 
-/** The provider's failure answer (CONTRACT "Provider-facing endpoints"). */
+/** The provider's failure answer (docs/api.md#provider-facing-endpoints). */
 export function expectRefused(method: Method, answer: Delivery): void {
   if (method === 'alipay') expect(answer).toMatchObject({ status: 200, text: 'failure' });
   if (method === 'wechatpay') {

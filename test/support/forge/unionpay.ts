@@ -22,8 +22,9 @@ export interface UnionpayForgery {
 }
 
 /**
- * Plays UnionPay's gateway (PROTOCOLS §3.3, §3.5) towards `${mall}/notify/unionpay` with the sandbox's own
- * certificates and keys, its field builder (`resultFields`) and signer (`unionpayNotifyProtocol`).
+ * Plays UnionPay's gateway (docs/protocols/unionpay.md#signature, docs/protocols/unionpay.md#notifications) towards
+ * `${mall}/notify/unionpay` with the sandbox's own certificates and keys, its field builder (`resultFields`) and signer
+ * (`unionpayNotifyProtocol`).
  */
 export async function unionpayForger(mall: MallUnderTest & { clock: { now(): Date } }) {
   const keys = await sandboxKeys<UnionpayKeyMaterial>(mall.db, 'unionpay');

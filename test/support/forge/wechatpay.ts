@@ -19,7 +19,7 @@ export interface WechatpayForgery {
   serial?: string;
   /** Encrypts the resource with another APIv3 key (32 ASCII bytes). */
   apiV3Key?: string;
-  /** A `WECHATPAY/SIGNTEST/` signature probe (§2.6). */
+  /** A `WECHATPAY/SIGNTEST/` signature probe (docs/protocols/wechatpay.md#signature-probe). */
   probe?: boolean;
   /** Changes AFTER signing, on the request as it goes on the wire. */
   after?: (req: { headers: Record<string, string>; body: string }) => void;
@@ -30,8 +30,8 @@ interface TransactionView {
 }
 
 /**
- * Plays WeChat Pay v3 (PROTOCOLS §2.6) towards `${mall}/notify/wechatpay` with the sandbox's own keys, its
- * envelope builder (`notification`), its AES-256-GCM and its header signer (`wechatpayNotifyProtocol`).
+ * Plays WeChat Pay v3 (docs/protocols/wechatpay.md#notifications) towards `${mall}/notify/wechatpay` with the sandbox's
+ * own keys, its envelope builder (`notification`), its AES-256-GCM and its header signer (`wechatpayNotifyProtocol`).
  */
 export async function wechatpayForger(mall: MallUnderTest & { clock: { now(): Date } }) {
   const keys = await sandboxKeys<WechatpaySandboxKeys>(mall.db, 'wechatpay');
