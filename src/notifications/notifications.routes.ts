@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { PAYMENT_METHODS } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { requireStaff } from '../http/auth.ts';
 import { errorResponses, newRouter } from '../http/env.ts';
@@ -26,7 +27,7 @@ export function notificationsRoutes(db: Db) {
       summary: 'Every provider notification received, newest first, with its outcome',
       request: {
         query: z.object({
-          provider: z.enum(['alipay', 'wechatpay', 'unionpay']).optional(),
+          provider: z.enum(PAYMENT_METHODS).optional(),
           outTradeNo: lineText().max(64).optional(),
           limit: z.coerce.number().int().min(1).max(1000).default(200),
         }),

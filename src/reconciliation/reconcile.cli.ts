@@ -1,4 +1,4 @@
-import { loadConfig } from '../config.ts';
+import { loadConfig, PAYMENT_METHODS } from '../config.ts';
 import { createLogger } from '../lib/log.ts';
 import { isBillDate, previousBeijingDate } from './reconciliation.ts';
 import { loadSandboxFactory } from '../sandbox-loader.ts';
@@ -18,7 +18,7 @@ const config = loadConfig({ ...process.env, PORT: '0' });
 const log = createLogger(config.logLevel);
 const date = arg('date') ?? previousBeijingDate(new Date());
 if (!isBillDate(date)) {
-  console.error('usage: npm run reconcile -- --date YYYY-MM-DD [--provider alipay|wechatpay|unionpay]');
+  console.error(`usage: npm run reconcile -- --date YYYY-MM-DD [--provider ${PAYMENT_METHODS.join('|')}]`);
   process.exit(2);
 }
 const mall = await startMall(config, { log, background: false, sandbox: await loadSandboxFactory(config) });

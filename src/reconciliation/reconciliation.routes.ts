@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { PAYMENT_METHODS } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { isCalendarDate } from '../lib/calendar-date.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -73,7 +74,7 @@ export function reconciliationRoutes(db: Db, clock: Clock) {
               .max(32)
               .optional()
               .openapi({ description: 'A Beijing date YYYY-MM-DD', example: '2026-11-24' }),
-            provider: z.enum(['alipay', 'wechatpay', 'unionpay']).optional(),
+            provider: z.enum(PAYMENT_METHODS).optional(),
             status: z.enum(['open', 'resolved', 'flagged']).optional(),
           }),
         },

@@ -1,3 +1,4 @@
+import { PAYMENT_METHODS } from '../../config.ts';
 import type { Alert } from '../../alerts/alerts.ts';
 import { PREVIEW_CHARS, type RejectedNotificationRow } from '../../notifications/notifications.repository.ts';
 import { bodyOf, UNVERIFIED_KEPT_CHARS } from '../../notifications/stored-body.ts';
@@ -5,7 +6,8 @@ import { time } from '../format.ts';
 import { CsrfField, Layout, ErrorNotice } from '../layout.tsx';
 import type { Web } from '../web-context.ts';
 
-export const PROVIDERS = ['alipay', 'wechatpay', 'unionpay'] as const;
+/** The console's provider filters: every method mallpay knows, enabled or not (its history stays). */
+export const PROVIDERS = PAYMENT_METHODS;
 /** A forged delivery can be large: the detail view shows at most this much of any body. */
 const FULL = 20_000;
 
