@@ -159,9 +159,18 @@ describe('every route has a body limit, checked before anything is parsed or sto
     expect(statuses.slice(0, 3).every((s) => s !== 429)).toBe(true);
     expect(statuses.slice(3)).toEqual([429, 429]);
     expect(await count('notifications')).toBe(before + 3);
+    // A genuine notification from the same address (a provider's probes and its real notifications share
+    // one) is applied and recorded all the same.
+    const { orderNo } = await t.placeOrder();
+    const { paymentNo } = await t.pay(orderNo, 'wechatpay', 'qr');
+    await t.control('wechatpay', `pay/${paymentNo}`);
+    await t.mall.sandboxes!.notifier.flush();
+    expect((await t.notifications('wechatpay')).find((n) => n.outTradeNo === paymentNo)).toMatchObject({
+      outcome: 'applied',
+    });
     t.clock.advance(61_000);
     expect((await send()).status).not.toBe(429);
-    expect(await count('notifications')).toBe(before + 4);
+    expect(await count('notifications')).toBe(before + 5);
   });
 
   it('lists rejected notifications with previews only, and shows one whole body on its own page', async () => {

@@ -78,7 +78,7 @@ describe('a notification verdict', () => {
     const again = await t.services.notifications.receive(provider, request);
     expect(first).toMatchObject({ outcome: 'applied' });
     expect(again).toMatchObject({ outcome: 'duplicate' });
-    expect(again.id).toBeGreaterThan(first.id);
+    expect(again.id!).toBeGreaterThan(first.id!);
     const [row] = await t.db.query<{ outcome: string }>('SELECT outcome FROM notifications WHERE id = $1', [first.id]);
     expect(row!.outcome).toBe('applied');
     expect(await statusOf('P20261204000000000000002')).toBe('closed');

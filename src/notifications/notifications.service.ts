@@ -1,3 +1,4 @@
+import { isUnverified } from './stored-body.ts';
 import type { Db, Sql } from '../db/client.ts';
 import type { Clock } from '../lib/clock.ts';
 import { failpoint } from '../lib/failpoints.ts';
@@ -29,8 +30,8 @@ export type RefundEventHandler = (
 
 /** What became of one delivery: the HTTP layer turns it into the provider's acknowledgement; replay reports it. */
 export interface NotificationResult {
-  /** The delivery's row in `notifications`. */
-  id: number;
+  /** The delivery's row in `notifications`; null when it was not recorded (an unverifiable one past its sender's limit). */
+  id: number | null;
   outcome: NotificationOutcome;
   reason?: string | undefined;
   message?: string | undefined;
@@ -91,10 +92,23 @@ export function createNotificationsService(deps: {
   }
 
   return {
-    async receive(provider: PaymentProvider, req: InboundRequest): Promise<NotificationResult> {
+    /**
+     * `unverifiedUnrecorded`: the sender is past its limit of unverifiable notifications, so one that does not
+     * verify is refused unrecorded (`rate_limited`); one that verifies is applied as always, since a provider's
+     * genuine notifications share their sending address with its deliberately unverifiable signature probes.
+     */
+    async receive(
+      provider: PaymentProvider,
+      req: InboundRequest,
+      opts: { unverifiedUnrecorded?: boolean } = {},
+    ): Promise<NotificationResult> {
       const receivedAt = clock.now();
       const parsed = await provider.parseNotification(req);
       const { apply, ...judged } = await judge(provider, parsed);
+      if (opts.unverifiedUnrecorded && judged.outcome === 'rejected' && isUnverified(judged.reason)) {
+        deps.metrics.notifications.inc({ provider: provider.method, outcome: 'rejected' });
+        return { id: null, outcome: 'rejected', reason: 'rate_limited', message: judged.message };
+      }
       // One transaction per verdict: the change (if any) and the delivery's record commit together.
       const result = await db.tx(async (sql): Promise<NotificationResult> => {
         const outcome = apply ? await apply(sql) : judged.outcome;

@@ -68,18 +68,22 @@ export function providerEndpoints(deps: {
     const p = provider(c);
     if (!p) return c.text('unknown payment method', 404);
     const from = clientIp(c);
-    // Counted from the records themselves: a sender past the limit with unverifiable notifications is refused
-    // unread and unrecorded (a provider's real notification verifies, so it never counts).
+    // Counted from the records themselves: past the limit, a notification that does not verify is refused
+    // unrecorded (429); one that verifies is applied as always (a provider's real notifications share the
+    // address of its deliberately unverifiable signature probes, and must never be held up by them).
     const since = new Date(deps.clock.now().getTime() - UNVERIFIED_WINDOW_MS);
-    if ((await countUnverifiedFrom(deps.db, from, since)) >= deps.unverifiedPerMinute) {
+    const overLimit = (await countUnverifiedFrom(deps.db, from, since)) >= deps.unverifiedPerMinute;
+    const result = await deps.notifications.receive(
+      p,
+      { ...(await inbound(c)), sourceIp: from },
+      { unverifiedUnrecorded: overLimit },
+    );
+    if (result.id === null) {
       deps.metrics.refusedNotifications.inc({ provider: p.method, reason: 'rate_limited' });
       c.get('log')?.warn({ provider: p.method, from }, 'notification refused: too many unverifiable from this address');
       return refusal(p, 429, 'rate_limited');
     }
-    return deps.notifications.acknowledge(
-      p,
-      await deps.notifications.receive(p, { ...(await inbound(c)), sourceIp: from }),
-    );
+    return deps.notifications.acknowledge(p, result);
   });
 
   // The browser's word is never enough to mark anything paid: a verified return only tells us which

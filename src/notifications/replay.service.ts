@@ -37,6 +37,8 @@ export function createNotificationReplay(deps: { db: Db; providers: Providers; n
       query: new URLSearchParams(),
       firstReceivedAt,
     });
+    // Never without its row: a replay is not subject to the per-address limit.
+    if (replayed.id === null) throw new Error(`replay of notification ${id} was not recorded`);
     // The result of this very replay, not the newest row with these bytes (a redelivery may land meanwhile).
     return {
       replayOf: Number(n.id),
