@@ -64,4 +64,23 @@ describe('stock hold limits', () => {
     expect(results.filter((r) => r.status === 201)).toHaveLength(4);
     expect(results.filter((r) => r.status === 409).every((r) => r.body.error.code === 'hold_limit_reached')).toBe(true);
   });
+
+  it('places concurrent orders of one customer that each carry an Idempotency-Key without waiting on each other forever', async () => {
+    // The key's row references the user (KEY SHARE on it) before the hold check locks the user's row.
+    const [buyer] = await t.db.query<{ id: number }>(
+      `INSERT INTO users (email, password_hash, role) SELECT 'keyed@demo.test', password_hash, 'customer' FROM users WHERE email = 'customer@demo.test' RETURNING id`,
+    );
+    expect(buyer).toBeDefined();
+    const token = { token: await t.login('keyed@demo.test', 'demo-customer') };
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        t.call('POST', '/api/orders', {
+          as: token,
+          headers: { 'idempotency-key': `keyed-${i}` },
+          body: { items: [{ sku: 'LIMITED', quantity: 1 }] },
+        }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(8).fill(201));
+  }, 20_000);
 });

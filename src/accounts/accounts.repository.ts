@@ -38,6 +38,9 @@ export const deleteSession = (sql: Sql, tokenHash: string) =>
 /**
  * Locks the user's row for the rest of the transaction: one customer's orders are placed one at a time, so
  * the units they hold unpaid are counted without a race (issue 21.4). Taken before any product row.
+ * FOR NO KEY UPDATE, not FOR UPDATE: the rows that reference the user (the order's Idempotency-Key claimed
+ * earlier in the same transaction, other orders) hold KEY SHARE on it, which FOR UPDATE waits for; two
+ * concurrent orders of one customer then waited on each other (the PostgreSQL storm stalled).
  */
 export const lockUser = (sql: Sql, userId: number) =>
-  sql.query('SELECT id FROM users WHERE id = $1 FOR UPDATE', [userId]);
+  sql.query('SELECT id FROM users WHERE id = $1 FOR NO KEY UPDATE', [userId]);
