@@ -76,13 +76,14 @@ export async function logIn(
 }
 
 /**
- * Full-page screenshots under screenshots/ (git-ignored), for people to look at; `forDocs` also writes a
- * PNG of just the visible part (small enough to commit) under docs/screenshots/, linked from the README.
+ * Full-page screenshots under screenshots/ (git-ignored), for people to look at. With UPDATE_DOC_SCREENSHOTS=1,
+ * `forDocs` also writes a PNG of just the visible part (small enough to commit) under docs/screenshots/, linked
+ * from the README: refreshing the committed pictures is a choice, so an ordinary test run leaves the tree clean.
  */
 export async function screenshot(page: Page, name: string, forDocs = false): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
-  if (forDocs) {
+  if (forDocs && process.env.UPDATE_DOC_SCREENSHOTS === '1') {
     mkdirSync(DOC_SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: `${DOC_SCREENSHOTS}${name}.png`, fullPage: false });
   }
