@@ -16,7 +16,8 @@ describe('a storm with processes killed at random moments', () => {
       concurrency: 24,
       crashes: multi ? 3 : 2,
       seed: 7,
-      quietTimeoutMs: 100_000,
+      // Beside the browser tests in CI, a redelivery after a kill can be due later than 100 s (seen once).
+      quietTimeoutMs: 150_000,
     });
     console.log(JSON.stringify({ ...report, customerNotes: report.customerNotes.count }));
     expect(report.crashes).toBeGreaterThan(0);
@@ -25,5 +26,5 @@ describe('a storm with processes killed at random moments', () => {
     expect(report.mismatches).toEqual([]);
     expect(report.deadJobs).toBe(0);
     expect(report.overdueJobs).toBe(0);
-  }, 175_000);
+  }, 300_000);
 });

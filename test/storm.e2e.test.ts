@@ -9,6 +9,8 @@ import { runStorm, type StormReport } from './support/storm.ts';
 const multi = !!process.env.DATABASE_URL;
 const ORDERS = Number(process.env.STORM_CI_ORDERS ?? (multi ? 1000 : 200));
 
+// Up to 300 s: in CI it runs beside the browser tests on two cores, and every storm customer is the one demo
+// account, whose orders the stock-hold check places one at a time (146 s of customers seen on PostgreSQL).
 describe('a storm of customers under sandbox chaos', () => {
   let report: StormReport;
 
@@ -21,7 +23,7 @@ describe('a storm of customers under sandbox chaos', () => {
     expect(report.deadJobs).toBe(0);
     expect(report.overdueJobs).toBe(0);
     expect(report.customerNotes.first).toEqual([]);
-  }, 175_000);
+  }, 300_000);
 
   it('was a storm: faults, copies, late payments and refunds all happened', () => {
     expect(report.chaos.callErrors + report.chaos.callTimeouts).toBeGreaterThan(0);
