@@ -172,17 +172,20 @@ export const insertMessage = (
     [m.userId, m.kind, m.orderNo, m.refundNo, m.amount, m.currency, m.note, m.at],
   );
 
+/** A message to a customer about a refund (customer_messages), as the API and the notice inbox read it. */
+export interface CustomerMessageRow {
+  id: number;
+  kind: string;
+  order_no: string;
+  refund_no: string | null;
+  amount: number | null;
+  currency: string | null;
+  note: string | null;
+  created_at: Date;
+}
+
 export const listMessages = (sql: Sql, userId: number) =>
-  sql.query<{
-    id: number;
-    kind: string;
-    order_no: string;
-    refund_no: string | null;
-    amount: number | null;
-    currency: string | null;
-    note: string | null;
-    created_at: Date;
-  }>(
+  sql.query<CustomerMessageRow>(
     'SELECT id, kind, order_no, refund_no, amount, currency, note, created_at FROM customer_messages WHERE user_id = $1 ORDER BY id DESC LIMIT 200',
     [userId],
   );

@@ -1,15 +1,8 @@
 import type { Sql } from '../db/client.ts';
+import type { CustomerMessageRow } from '../refunds/refunds.repository.ts';
 
 /** The customer's notices (customer_messages, written by refunds): the inbox reads them. Queries only. */
-export interface NoticeRow {
-  id: number;
-  kind: string;
-  order_no: string;
-  refund_no: string | null;
-  amount: number | null;
-  currency: string | null;
-  note: string | null;
-  created_at: Date;
+export interface NoticeRow extends CustomerMessageRow {
   read_at: Date | null;
 }
 
