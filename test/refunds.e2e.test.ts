@@ -36,10 +36,11 @@ describe('refunds through each provider’s sandbox, over HTTP', () => {
     return applied.body.refundNo as string;
   }
   /** Alipay answers a refund at once; WeChat Pay and UnionPay settle it later and notify. */
-  async function providerSettles(method: Method, refundNo: string) {
+  /** The provider finishes the refund's request `requestNo` (the refund's own number unless it was retried). */
+  async function providerSettles(method: Method, refundNo: string, requestNo = refundNo) {
     if (method !== 'alipay') {
       expect((await t.call('GET', `/api/refunds/${refundNo}`, { as: 'customer' })).body.status).toBe('processing');
-      expect((await t.control(method, `refunds/${refundNo}`, { outcome: 'succeeded' })).status).toBe(200);
+      expect((await t.control(method, `refunds/${requestNo}`, { outcome: 'succeeded' })).status).toBe(200);
     }
     await t.settle();
   }
@@ -132,29 +133,67 @@ describe('refunds through each provider’s sandbox, over HTTP', () => {
     expect(await t.order(o.orderNo)).toMatchObject({ status: 'refunded', refundedAmount: o.amount });
   });
 
-  it('retries a UnionPay refund the gateway failed as a new request (fresh txnTime), which succeeds: the order ends refunded with one refund’s money moved', async () => {
-    const o = await paidOrder('unionpay');
-    const refundNo = await applyAndApprove(o.orderNo);
-    await t.control('unionpay', `refunds/${refundNo}`, { outcome: 'failed' });
-    t.clock.advance(60_000);
-    await t.settle();
-    expect((await t.call('GET', `/api/refunds/${refundNo}`, { as: 'customer' })).body.status).toBe('failed');
-    t.clock.advance(3600_000);
-    const retried = await t.call('POST', `/api/admin/refunds/${refundNo}/retry`, {
-      as: 'support',
-      body: { note: 'card account fixed' },
+  for (const method of ['wechatpay', 'unionpay'] as const) {
+    it(`retries a ${method} refund the provider failed for good as a new request under a new number, which succeeds: one refund’s money moved, both numbers kept`, async () => {
+      const o = await paidOrder(method);
+      const refundNo = await applyAndApprove(o.orderNo);
+      await t.control(method, `refunds/${refundNo}`, { outcome: 'failed' });
+      t.clock.advance(60_000);
+      await t.settle();
+      expect((await t.call('GET', `/api/refunds/${refundNo}`, { as: 'customer' })).body.status).toBe('failed');
+      t.clock.advance(3600_000);
+      const retried = await t.call('POST', `/api/admin/refunds/${refundNo}/retry`, {
+        as: 'support',
+        body: { note: 'card account fixed' },
+      });
+      expect(retried.status).toBe(200);
+      await t.settle();
+      const sent = (await t.call('GET', `/api/refunds/${refundNo}`, { as: 'customer' })).body.providerRequests as {
+        number: string;
+        status: string;
+      }[];
+      // The failed request keeps its number; the retry went out under a new one, the only live one.
+      expect(sent.map((q) => q.status)).toEqual(['failed', 'live']);
+      expect(sent[0]!.number).toBe(refundNo);
+      expect(sent[1]!.number).not.toBe(refundNo);
+      await providerSettles(method, refundNo, sent[1]!.number);
+      expect((await t.call('GET', `/api/refunds/${refundNo}`, { as: 'customer' })).body.status).toBe('succeeded');
+      expect(await t.order(o.orderNo)).toMatchObject({ status: 'refunded', refundedAmount: o.amount });
+      const atProvider = ((await t.control(method, `trades/${o.paymentNo}`)).body.refunds ?? []) as unknown[];
+      expect(atProvider).toHaveLength(2);
+      expect(
+        atProvider
+          .map((r) => JSON.stringify(r))
+          .filter((r) => /"(status|refund_status)":"(succeeded|SUCCESS)"/.test(r)),
+      ).toHaveLength(1);
     });
-    expect(retried.status).toBe(200);
-    await t.settle();
-    await providerSettles('unionpay', refundNo);
-    expect((await t.call('GET', `/api/refunds/${refundNo}`, { as: 'customer' })).body.status).toBe('succeeded');
-    expect(await t.order(o.orderNo)).toMatchObject({ status: 'refunded', refundedAmount: o.amount });
-    const atGateway = (await t.control('unionpay', `trades/${o.paymentNo}`)).body.refunds as {
-      status: string;
-      txnAmt: string;
-    }[];
-    expect(atGateway.map((r) => r.status).sort()).toEqual(['failed', 'succeeded']);
-    expect(atGateway.filter((r) => r.status === 'succeeded').map((r) => Number(r.txnAmt))).toEqual([o.amount]);
+  }
+
+  it('resends a UnionPay refund the gateway never received under a new orderId and the time of sending, after the query shows the first is not there; WeChat Pay resends the same number', async () => {
+    for (const method of ['unionpay', 'wechatpay'] as const) {
+      const o = await paidOrder(method);
+      // The gateway answers a system error and records nothing: the refund's fate is unknown until asked.
+      await t.control(method, 'faults', {
+        call: { fault: 'error', api: method === 'unionpay' ? 'backTransReq' : 'refund' },
+      });
+      const refundNo = await applyAndApprove(o.orderNo);
+      expect(await refundsAtProvider(method, o.paymentNo)).toBe(0);
+      t.clock.advance(30 * 60_000);
+      await t.settle();
+      const sent = (await t.call('GET', `/api/refunds/${refundNo}`, { as: 'customer' })).body.providerRequests as {
+        number: string;
+        status: string;
+        sentAt: string;
+      }[];
+      if (method === 'unionpay') {
+        expect(sent.map((q) => q.status)).toEqual(['not_found', 'live']);
+        expect(sent[1]!.number).not.toBe(refundNo);
+        expect(new Date(sent[1]!.sentAt).getTime()).toBe(t.clock.now().getTime());
+      } else expect(sent.map((q) => [q.number, q.status])).toEqual([[refundNo, 'live']]);
+      await providerSettles(method, refundNo, sent.at(-1)!.number);
+      expect((await t.call('GET', `/api/refunds/${refundNo}`, { as: 'customer' })).body.status).toBe('succeeded');
+      expect(await refundsAtProvider(method, o.paymentNo)).toBe(1);
+    }
   });
 
   it('never refunds more than was paid under 20 concurrent applications and their concurrent approvals', async () => {

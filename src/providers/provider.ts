@@ -10,6 +10,13 @@ export interface PaymentProvider {
   readonly channels: readonly string[];
   /** The merchant this adapter acts for (app_id, mchid, merId), recorded with each attempt. */
   readonly merchantId: string;
+  /**
+   * How a refund request the provider's query does not know is sent again. `same_number`: the same
+   * out_request_no / out_refund_no is the same request, so sending it again can never refund twice (Alipay,
+   * WeChat Pay). `new_number`: a request is named by its number AND its time of sending, and the gateway
+   * refuses an old time, so it goes again as a new request with a new number (UnionPay's orderId + txnTime).
+   */
+  readonly refundResend: 'same_number' | 'new_number';
 
   createPayment(input: CreatePaymentInput): Promise<CreateResult>;
   queryPayment(ref: AttemptRef): Promise<PaymentState>;

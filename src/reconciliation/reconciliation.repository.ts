@@ -103,7 +103,12 @@ export const listRuns = (sql: Sql, date: string | undefined) =>
   );
 
 export type PaymentWithOrderNo = PaymentRow & { order_no: string };
-export type RefundWithPaymentNo = RefundRow & { payment_no: string };
+export type RefundWithPaymentNo = RefundRow & {
+  payment_no: string;
+  /** The number of one request sent for the refund, and what became of it (refund_requests). */
+  request_no: string;
+  request_status: string;
+};
 
 /** Our attempts a bill names, plus every attempt of the method that succeeded within the day. */
 export const paymentsForBill = (sql: Sql, method: string, paymentNos: string[], day: { start: Date; end: Date }) =>
@@ -113,11 +118,18 @@ export const paymentsForBill = (sql: Sql, method: string, paymentNos: string[], 
     [method, paymentNos, day.start, day.end],
   );
 
-export const refundsForBill = (sql: Sql, method: string, refundNos: string[], day: { start: Date; end: Date }) =>
+/**
+ * One row per request sent to the provider (a refund retried under a new number has several), for the
+ * request numbers a bill names plus every refund of the method that succeeded within the day; `request_no` is
+ * the number the provider's bill knows it by.
+ */
+export const refundsForBill = (sql: Sql, method: string, requestNos: string[], day: { start: Date; end: Date }) =>
   sql.query<RefundWithPaymentNo>(
-    `SELECT r.*, p.payment_no FROM refunds r JOIN payments p ON p.id = r.payment_id
-     WHERE p.method = $1 AND (r.refund_no = ANY($2) OR (r.status = 'succeeded' AND r.finished_at >= $3 AND r.finished_at < $4))`,
-    [method, refundNos, day.start, day.end],
+    `SELECT r.*, p.payment_no, q.request_no, q.status AS request_status
+     FROM refunds r JOIN payments p ON p.id = r.payment_id JOIN refund_requests q ON q.refund_id = r.id
+     WHERE p.method = $1 AND (q.request_no = ANY($2)
+       OR (q.status = 'succeeded' AND r.status = 'succeeded' AND r.finished_at >= $3 AND r.finished_at < $4))`,
+    [method, requestNos, day.start, day.end],
   );
 
 /** Attempts still pending after their order's TTL (the consistency checker closes or settles them). */

@@ -69,7 +69,7 @@ export function createReconciliationService(deps: {
           refundLines.map((l) => l.refundNo ?? ''),
           day,
         )
-      ).map((r) => [r.refund_no, r]),
+      ).map((r) => [r.request_no, r]),
     );
     let differences = 0;
     let fresh = 0;
@@ -141,11 +141,12 @@ export function createReconciliationService(deps: {
     }
 
     for (const line of refundLines) {
+      // A bill names a refund by the number of the request the provider refunded under.
       const r = line.refundNo ? refunds.get(line.refundNo) : undefined;
       // A bill may not name a refund's payment (UnionPay's file, when the consume settled on another day): '' then.
       const ids = {
         paymentNo: line.paymentNo || r?.payment_no || null,
-        refundNo: line.refundNo,
+        refundNo: r?.refund_no ?? line.refundNo,
         orderNo: null,
         providerAmount: line.amount,
         ourAmount: r?.amount ?? null,
@@ -164,6 +165,16 @@ export function createReconciliationService(deps: {
           { ...ids, kind: 'refund_amount_differs', detail: `bill ${line.amount}, ours ${r.amount}` },
           async () => flag('refund amounts differ'),
         );
+      else if (r.request_status === 'failed' || r.request_status === 'not_found')
+        await found(
+          {
+            ...ids,
+            kind: 'refund_missing_here',
+            detail: `bill says refunded under ${r.request_no}, which mallpay had as ${r.request_status} (refund ${r.status})`,
+          },
+          async () => flag('refunded under a number taken as ended: the money may have gone back twice'),
+          r.request_no,
+        );
       else if (r.status !== 'succeeded')
         await found({ ...ids, kind: 'refund_missing_here', detail: `bill says refunded; ours is ${r.status}` }, () =>
           driveRefund(r),
@@ -171,7 +182,7 @@ export function createReconciliationService(deps: {
     }
     const billedRefunds = new Set(refundLines.map((l) => l.refundNo));
     for (const r of refunds.values()) {
-      if (r.status !== 'succeeded' || billedRefunds.has(r.refund_no)) continue;
+      if (r.status !== 'succeeded' || r.request_status !== 'succeeded' || billedRefunds.has(r.request_no)) continue;
       const now = await deps.refunds.ask(r.refund_no);
       if (now?.kind === 'succeeded') continue;
       await found(

@@ -13,6 +13,8 @@ import type { ParsedNotification, PaymentProvider, RefundInput, RefundState } fr
 import { providerFor, type Providers } from '../providers/registry.ts';
 import { PROVIDER, record, settleOrderIfIdle, SYSTEM, tellCustomer } from './refund-history.ts';
 import * as repo from './refunds.repository.ts';
+import * as requests from './refund-requests.repository.ts';
+import type { RefundRequestRow } from './refund-requests.repository.ts';
 import { DRIVE_REFUND_JOB, move } from './refunds.service.ts';
 
 type RefundWithPayment = repo.RefundWithPayment;
@@ -49,32 +51,48 @@ export function createRefundProcessing(deps: {
     return row;
   }
 
-  /** `sentAt` names the request at the provider (UnionPay txnTime): the saved one, or the one being sent now. */
-  const inputOf = (r: RefundWithPayment, sentAt: Date | null = r.sent_at): RefundInput => ({
-    refundNo: r.refund_no,
+  /** What the provider needs to hear about one request of a refund: its number and its time of sending. */
+  const inputOf = (r: RefundWithPayment, request: Pick<RefundRequestRow, 'request_no' | 'sent_at'>): RefundInput => ({
+    refundNo: request.request_no,
     createdAt: r.created_at,
-    sentAt: sentAt ?? r.created_at,
+    sentAt: request.sent_at,
     amount: r.amount,
     reason: r.reason,
     payment: { ...toAttemptRef(r.payment), providerTradeNo: r.payment.provider_trade_no ?? '' },
     notifyUrl: `${deps.publicUrl}/notify/${r.payment.method}`,
   });
 
-  /** Applies a provider's answer in its own transaction; answers whether anything changed. */
-  const applyResult = (refundNo: string, result: RefundState, actor = PROVIDER) =>
-    db.tx((sql) => applyResultIn(sql, refundNo, result, actor));
+  /** Applies a provider's answer about one request in its own transaction; answers whether anything changed. */
+  const applyResult = (requestNo: string, result: RefundState, actor = PROVIDER) =>
+    db.tx((sql) => applyResultIn(sql, requestNo, result, actor));
 
-  /** Applies a provider's answer in the caller's transaction (a notification's verdict). */
+  /**
+   * Applies a provider's answer about one request in the caller's transaction (a notification's verdict).
+   * Only the live request moves its refund: an answer about a number already ended (failed before a retry, or
+   * superseded) changes nothing, and one that says such a number refunded after all is raised to staff.
+   */
   async function applyResultIn(
     sql: Sql,
-    refundNo: string,
+    requestNo: string,
     result: RefundState,
     actor = PROVIDER,
   ): Promise<'applied' | 'duplicate'> {
     if (result.kind !== 'succeeded' && result.kind !== 'failed') return 'duplicate';
-    const refund = await repo.findRefundWithOrder(sql, refundNo, { lock: true });
-    if (!refund || refund.status !== 'processing') return 'duplicate';
+    const request = await requests.findRequest(sql, requestNo);
+    if (!request) return 'duplicate';
+    const refund = await repo.findRefundWithOrder(sql, { id: request.refund_id }, { lock: true });
+    if (!refund) return 'duplicate';
     const now = clock.now();
+    if (request.status !== 'live' || refund.status !== 'processing') {
+      // Never expected (a provider's final failure is final); the day's bill shows it to staff as a difference.
+      if (result.kind === 'succeeded' && request.status !== 'succeeded')
+        deps.log.error(
+          { refundNo: refund.refund_no, requestNo, was: request.status },
+          'provider refunded an ended request',
+        );
+      return 'duplicate';
+    }
+    await requests.finishRequest(sql, request.id, result.kind, now);
     if (result.kind === 'failed') {
       const failed = await move(sql, refund, 'failed', actor, 'failed', now, result.message, {
         failure_reason: result.reason,
@@ -102,34 +120,63 @@ export function createRefundProcessing(deps: {
   }
 
   /**
+   * Saves a new request before it is sent (and moves an approved refund to processing): the first under the
+   * refund's own number, each later one (a staff retry after a final failure, a UnionPay resend after "not
+   * found") under a new number. Undefined if another driver holds a live request already.
+   */
+  async function newRequest(r: RefundWithPayment, now: Date, superseded?: RefundRequestRow) {
+    return db.tx(async (sql) => {
+      if (superseded && !(await requests.finishRequest(sql, superseded.id, 'not_found', now))) return undefined;
+      const first = (await requests.countRequests(sql, r.id)) === 0;
+      const request = await requests.insertRequest(sql, {
+        refundId: r.id,
+        requestNo: first ? r.refund_no : merchantNo('R', now),
+        sentAt: now,
+      });
+      if (!request) return undefined;
+      if (r.status === 'approved') await move(sql, r, 'processing', SYSTEM, 'sent', now, null, { sent_at: now });
+      else {
+        await repo.markSent(sql, r.id, now);
+        if (!first) await record(sql, r, now, SYSTEM, 'sent_again', { note: request.request_no });
+      }
+      return request;
+    });
+  }
+
+  /**
    * The job that moves an approved refund on: send it, or ask about it, until the provider gives a final
-   * answer. `sent_at` is set before each send, so after a crash the job asks instead of sending blind;
-   * a staff retry clears it to send once more, with the same refund number.
+   * answer. A request is saved before it is sent, so after a crash the job asks instead of sending blind. A
+   * request the provider never received is sent again as its provider wants it: Alipay and WeChat Pay take the
+   * same number again (the same request), UnionPay a new orderId with the time of sending.
    */
   async function drive(refundNo: string): Promise<JobOutcome> {
     const r = await load(refundNo);
     if (!r || (r.status !== 'approved' && r.status !== 'processing')) return;
     const provider = providerFor(deps.providers, r.payment.method);
     const now = clock.now();
+    let request = await requests.findLiveRequest(db, r.id);
     let result: RefundState;
-    if (r.status === 'approved' || !r.sent_at) {
-      await db.tx(async (sql) => {
-        if (r.status === 'approved') await move(sql, r, 'processing', SYSTEM, 'sent', now, null, { sent_at: now });
-        else await repo.markSent(sql, r.id, now);
-      });
-      result = await provider.refund(inputOf(r, now));
+    if (!request) {
+      request = await newRequest(r, now);
+      if (!request) return { again: new Date(now.getTime() + followUpDelayMs('refund.drive', 0)) };
+      result = await provider.refund(inputOf(r, request));
     } else {
-      result = await provider.queryRefund(inputOf(r));
-      if (result.kind === 'not_found' && now.getTime() - r.sent_at.getTime() < RESEND_WINDOW_MS) {
-        // The provider never received it: the same refund number again is the same request.
-        result = await provider.refund(inputOf(r));
+      result = await provider.queryRefund(inputOf(r, request));
+      if (result.kind === 'not_found') {
+        if (provider.refundResend === 'new_number') {
+          const fresh = await newRequest(r, now, request);
+          if (fresh) result = await provider.refund(inputOf(r, (request = fresh)));
+        } else if (now.getTime() - request.sent_at.getTime() < RESEND_WINDOW_MS) {
+          // The provider never received it: the same number again is the same request.
+          result = await provider.refund(inputOf(r, request));
+        }
       }
     }
     failpoint('refund.after_provider_call');
-    deps.log.info({ refundNo, result: result.kind }, 'refund at provider');
-    await applyResult(refundNo, result);
+    deps.log.info({ refundNo, requestNo: request.request_no, result: result.kind }, 'refund at provider');
+    await applyResult(request.request_no, result);
     if (result.kind === 'succeeded' || result.kind === 'failed') return;
-    const age = now.getTime() - (r.sent_at ?? now).getTime();
+    const age = now.getTime() - request.sent_at.getTime();
     return { again: new Date(now.getTime() + followUpDelayMs('refund.drive', age)) };
   }
 
@@ -141,24 +188,28 @@ export function createRefundProcessing(deps: {
     provider: PaymentProvider,
     event: Extract<ParsedNotification, { kind: 'refund' }>,
   ): Promise<RefundEventVerdict> {
-    const candidates = event.refundNo
-      ? [await load(event.refundNo)]
-      : await repo
-          .processingRefundsOfPayment(db, event.paymentNo)
-          .then((rows) => Promise.all(rows.map((x) => load(x.refund_no))));
+    // A notice names the number of one request (any a refund was ever sent under), or only the payment: then
+    // every live request of its refunds is asked about.
+    const named = event.refundNo
+      ? [await requests.findRequest(db, event.refundNo)]
+      : await requests.liveRequestsOfPayment(db, event.paymentNo);
+    const candidates = await Promise.all(
+      named.map(async (q) => (q ? { request: q, refund: await load(q.refund_no) } : undefined)),
+    );
     // Some refund notifications do not name the payment (UnionPay's carries only origQryId): the refund
     // number then identifies it alone.
-    const refunds = candidates.filter(
-      (r): r is RefundWithPayment => !!r && (!event.paymentNo || r.payment.payment_no === event.paymentNo),
+    const found = candidates.filter(
+      (c): c is { request: (typeof named)[number] & {}; refund: RefundWithPayment } =>
+        !!c?.refund && (!event.paymentNo || c.refund.payment.payment_no === event.paymentNo),
     );
-    if (refunds.length === 0)
+    if (found.length === 0)
       return {
         outcome: 'rejected',
         reason: 'unknown_refund',
         message: `no refund ${event.refundNo ?? 'in flight'} for ${event.paymentNo}`,
       };
     const results: [string, RefundState][] = [];
-    for (const r of refunds) {
+    for (const { request, refund: r } of found) {
       if (event.amount !== null && event.refundNo && event.amount !== r.amount) {
         return {
           outcome: 'rejected',
@@ -169,13 +220,13 @@ export function createRefundProcessing(deps: {
       if (r.status !== 'processing') continue;
       const result: RefundState =
         event.confirmByQuery || !event.refundNo
-          ? await provider.queryRefund(inputOf(r))
+          ? await provider.queryRefund(inputOf(r, request))
           : event.state === 'processing'
             ? { kind: 'processing', providerRefundNo: null }
             : event.state === 'succeeded'
               ? { kind: 'succeeded', providerRefundNo: null }
               : { kind: 'failed', reason: 'provider_closed', message: 'the provider closed the refund' };
-      results.push([r.refund_no, result]);
+      results.push([request.request_no, result]);
     }
     if (results.length === 0) return { outcome: 'duplicate' };
     return {
@@ -213,7 +264,8 @@ export function createRefundProcessing(deps: {
   /** What the provider says about a refund now, changing nothing (reconciliation asks before it flags). */
   async function ask(refundNo: string): Promise<RefundState | undefined> {
     const r = await load(refundNo);
-    return r ? providerFor(deps.providers, r.payment.method).queryRefund(inputOf(r)) : undefined;
+    const request = r && (await requests.findCurrentRequest(db, r.id));
+    return r && request ? providerFor(deps.providers, r.payment.method).queryRefund(inputOf(r, request)) : undefined;
   }
 
   return { drive, applyResult, onRefundEvent, returnSurplus, load, ask };

@@ -1,6 +1,7 @@
 import type { Sql } from '../db/client.ts';
 import type { RefundRow } from './refund.ts';
 import * as repo from './refunds.repository.ts';
+import { listRequests } from './refund-requests.repository.ts';
 
 export function refundSummary(r: RefundRow & { order_no?: string }) {
   return {
@@ -21,9 +22,16 @@ export function refundSummary(r: RefundRow & { order_no?: string }) {
 
 /** The refund with its whole history: who did what and when, and what the provider answered. */
 export async function refundDetail(sql: Sql, r: RefundRow & { order_no?: string }) {
-  const events = await repo.listEvents(sql, r.id);
+  const [events, requests] = await Promise.all([repo.listEvents(sql, r.id), listRequests(sql, r.id)]);
   return {
     ...refundSummary(r),
+    /** Each request sent to the provider, under the number the provider knows it by (a retry gets a new one). */
+    providerRequests: requests.map((q) => ({
+      number: q.request_no,
+      sentAt: q.sent_at.toISOString(),
+      status: q.status,
+      finishedAt: q.finished_at?.toISOString() ?? null,
+    })),
     history: events.map((e) => ({
       at: e.at.toISOString(),
       action: e.action,

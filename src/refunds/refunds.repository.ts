@@ -131,11 +131,11 @@ const REFUND_WITH_ORDER = `SELECT r.*, o.order_no, o.user_id AS order_user_id, o
   FROM refunds r JOIN orders o ON o.id = r.order_id`;
 
 /** `lock`: the refund's row (not the order's) is held for the rest of the transaction. */
-export const findRefundWithOrder = async (sql: Sql, refundNo: string, opts: { lock?: boolean } = {}) =>
+export const findRefundWithOrder = async (sql: Sql, refundNo: string | { id: number }, opts: { lock?: boolean } = {}) =>
   (
     await sql.query<RefundWithOrder>(
-      `${REFUND_WITH_ORDER} WHERE r.refund_no = $1${opts.lock ? ' FOR UPDATE OF r' : ''}`,
-      [refundNo],
+      `${REFUND_WITH_ORDER} WHERE ${typeof refundNo === 'string' ? 'r.refund_no' : 'r.id'} = $1${opts.lock ? ' FOR UPDATE OF r' : ''}`,
+      [typeof refundNo === 'string' ? refundNo : refundNo.id],
     )
   )[0];
 
@@ -188,13 +188,6 @@ export const listMessages = (sql: Sql, userId: number) =>
   sql.query<CustomerMessageRow>(
     'SELECT id, kind, order_no, refund_no, amount, currency, note, created_at FROM customer_messages WHERE user_id = $1 ORDER BY id DESC LIMIT 200',
     [userId],
-  );
-
-/** The refunds of an attempt still at the provider (a refund notice that does not name its refund). */
-export const processingRefundsOfPayment = (sql: Sql, paymentNo: string) =>
-  sql.query<{ refund_no: string }>(
-    `SELECT r.refund_no FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE p.payment_no = $1 AND r.status = 'processing'`,
-    [paymentNo],
   );
 
 export type RefundWithPayment = RefundRow & { order_no: string; payment: PaymentRow };

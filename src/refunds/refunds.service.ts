@@ -132,9 +132,10 @@ export function createRefundsService(deps: { db: Db; clock: Clock; dualApprovalA
     },
 
     /**
-     * Staff send a failed refund again, with the same refund number: never a second refund. The send time
-     * is taken afresh, so at UnionPay (orderId + txnTime) it is a new request, which can succeed; Alipay and
-     * WeChat Pay answer the same number with the same final answer (issue 21.8, not solved here).
+     * Staff send a failed refund again: the same refund, as a new request under a new number (the provider
+     * answers a number it failed with the same failure for ever). The failed request stays in the refund's
+     * history; at most one request is live at a time, and the refund's amount is what it always was, so the
+     * money given back never exceeds what was paid (issue 21.8).
      */
     async retry(staff: User, refundNo: string, note: string): Promise<RefundRow> {
       return db.tx(async (sql) => {
@@ -144,7 +145,6 @@ export function createRefundsService(deps: { db: Db; clock: Clock; dualApprovalA
         const now = clock.now();
         const again = await move(sql, refund, 'processing', staffActor(staff), 'retried', now, note, {
           failure_reason: null,
-          sent_at: null,
         });
         await enqueue(sql, DRIVE_REFUND_JOB, { refundNo }, { runAt: now, dedupeKey: `refund:${refundNo}` });
         return again;

@@ -163,6 +163,7 @@ export function createAlipayProvider(
   return {
     method: 'alipay',
     channels: ['qr', 'page', 'wap'],
+    refundResend: 'same_number',
     merchantId: creds.appId,
     createPayment,
     queryPayment,

@@ -129,6 +129,7 @@ export function createUnionpayProvider(creds: UnionpayCredentials, deps: Unionpa
   return {
     method: 'unionpay',
     channels: ['page'],
+    refundResend: 'new_number',
     merchantId: creds.merId,
 
     async createPayment(input) {

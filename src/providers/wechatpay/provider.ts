@@ -204,6 +204,7 @@ export function createWechatpayProvider(creds: WechatpayCredentials, deps: Wecha
   return {
     method: 'wechatpay',
     channels: ['qr', 'h5'],
+    refundResend: 'same_number',
     merchantId: creds.mchId,
     createPayment,
     queryPayment,
