@@ -172,6 +172,34 @@ describe('daily reconciliation against each sandbox’s bill', () => {
     ).toMatchObject({ differences: 1, fresh: 0 });
   });
 
+  it('matches the bill’s refund line by the number a retried refund succeeded under, and its notification by that number', async () => {
+    t = await startTestMall();
+    const m = t;
+    const paid = await paidOrder(m, 'wechatpay');
+    const applied = await m.call('POST', `/api/orders/${paid.orderNo}/refunds`, {
+      as: 'customer',
+      body: { reason: 'arrived broken' },
+    });
+    const refundNo = applied.body.refundNo as string;
+    await m.call('POST', `/api/admin/refunds/${refundNo}/approve`, { as: 'support', body: { note: 'ok' } });
+    await m.settle();
+    await m.control('wechatpay', `refunds/${refundNo}`, { outcome: 'failed' });
+    m.clock.advance(60_000);
+    await m.settle();
+    expect((await m.call('GET', `/api/refunds/${refundNo}`, { as: 'customer' })).body.status).toBe('failed');
+    await m.call('POST', `/api/admin/refunds/${refundNo}/retry`, { as: 'support', body: { note: 'again' } });
+    await m.settle();
+    const requests = (await m.call('GET', `/api/refunds/${refundNo}`, { as: 'customer' })).body.providerRequests;
+    const retryNo = requests[1].number as string;
+    // The provider's refund notification names only the new number: it finds the refund and settles it.
+    await m.control('wechatpay', `refunds/${retryNo}`, { outcome: 'succeeded' });
+    await m.settle();
+    expect((await m.call('GET', `/api/refunds/${refundNo}`, { as: 'customer' })).body.status).toBe('succeeded');
+    m.clock.set(new Date('2026-11-26T02:30:00Z'));
+    const outcome = await m.mall.app.services.reconciliation.reconcile(outsideAdapter(m, 'wechatpay'), '2026-11-25');
+    expect(outcome).toMatchObject({ kind: 'done', differences: 0 });
+  });
+
   it('matches a refund line that does not name its payment by the refund number alone', async () => {
     t = await startTestMall();
     const m = t;
