@@ -32,9 +32,11 @@ import { createPaymentStateService } from './payments/payment-state.service.ts';
 import { paymentsRoutes } from './payments/payments.routes.ts';
 import { createPaymentsService } from './payments/payments.service.ts';
 import type { Providers } from './providers/registry.ts';
-import { noticeEmailJob } from './refunds/notice-email.ts';
+import { noticeEmailJob } from './notices/notice-email.ts';
+import { noticesRoutes } from './notices/notices.routes.ts';
 import { createRefundProcessing } from './refunds/refund-processing.service.ts';
 import { refundsOfOrder } from './refunds/refund.view.ts';
+import { paymentsOfOrder } from './payments/payment.view.ts';
 import { refundsRoutes } from './refunds/refunds.routes.ts';
 import { createRefundsService } from './refunds/refunds.service.ts';
 import { createConsistencyChecker } from './reconciliation/consistency.service.ts';
@@ -81,7 +83,7 @@ export function createApp(deps: AppDeps) {
     onRefundEvent: refundProcessing.onRefundEvent,
   });
   const replay = createNotificationReplay({ db, providers, notifications });
-  const refundsOf = refundsOfOrder;
+  const parts = { paymentsOf: paymentsOfOrder, refundsOf: refundsOfOrder };
   const note = createDifferenceLog({ db, clock });
   const reconciliation = createReconciliationService({ db, clock, log, state, refunds: refundProcessing, note });
   const checker = createConsistencyChecker({
@@ -100,10 +102,11 @@ export function createApp(deps: AppDeps) {
   api.use('*', apiCsrf(config.publicUrl), authenticate(accounts));
   api.route('/', accountsRoutes(accounts, { secureCookies: config.publicUrl.startsWith('https:') }));
   api.route('/', catalogRoutes(db));
-  api.route('/', ordersRoutes({ db, orders, payments, refundsOf, limiter, limits }));
+  api.route('/', ordersRoutes({ db, orders, payments, parts, limiter, limits }));
   api.route('/', paymentsRoutes({ db, providers, payments }));
   api.route('/', notificationsRoutes(db));
   api.route('/', refundsRoutes({ db, refunds }));
+  api.route('/', noticesRoutes({ db }));
   api.route('/', reconciliationRoutes(db, clock));
   api.route('/', notificationReplayRoutes(replay));
   api.route('/', alertsRoutes({ db, clock }));

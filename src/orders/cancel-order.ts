@@ -1,15 +1,19 @@
 import type { User } from '../accounts/accounts.ts';
 import { AppError } from '../lib/errors.ts';
-import type { PaymentsService } from '../payments/payments.service.ts';
 import type { OrderRow } from './order.ts';
 import type { OrdersService } from './orders.service.ts';
+
+/** Closes an unpaid order's attempts at their providers, then the order (the payments feature does it). */
+export interface OrderCloser {
+  closeOrder(orderNo: string): Promise<'closed' | 'paid' | 'retry'>;
+}
 
 /**
  * The customer closes an unpaid order of theirs: its attempts are closed at the providers first, so no money
  * can arrive for it afterwards unnoticed, and its stock goes back. The API and the pages share it.
  */
 export async function cancelOwnOrder(
-  deps: { orders: OrdersService; payments: Pick<PaymentsService, 'closeOrder'> },
+  deps: { orders: OrdersService; payments: OrderCloser },
   user: User,
   orderNo: string,
 ): Promise<OrderRow> {

@@ -1,20 +1,25 @@
 import type { Sql } from '../db/client.ts';
-import { listPaymentsOfOrder } from '../payments/payments.repository.ts';
-import { paymentView } from '../payments/payment.ts';
 import type { OrderRow } from './order.ts';
 import { listItems } from './orders.repository.ts';
 import { orderSummary } from './orders.service.ts';
 
-/** What `GET /api/orders/{orderNo}` shows: the order, its items, its payments and its refunds. */
-export type RefundsOfOrder = (sql: Sql, orderId: number) => Promise<unknown[]>;
+/**
+ * The views of an order's payments and refunds, as their own features make them. Passed in by the wiring:
+ * payments and refunds depend on orders, never the other way round.
+ */
+export interface OrderParts {
+  paymentsOf: (sql: Sql, orderId: number) => Promise<unknown[]>;
+  refundsOf: (sql: Sql, orderId: number) => Promise<unknown[]>;
+}
 
-export async function orderDetail(sql: Sql, order: OrderRow, refundsOf: RefundsOfOrder) {
+/** What `GET /api/orders/{orderNo}` shows: the order, its items, its payments and its refunds. */
+export async function orderDetail(sql: Sql, order: OrderRow, parts: OrderParts) {
   const [items, payments, refunds] = await Promise.all([
     listItems(sql, [order.id]),
-    listPaymentsOfOrder(sql, order.id),
-    refundsOf(sql, order.id),
+    parts.paymentsOf(sql, order.id),
+    parts.refundsOf(sql, order.id),
   ]);
-  return { ...orderSummary(order, items), payments: payments.map(paymentView), refunds };
+  return { ...orderSummary(order, items), payments, refunds };
 }
 
 export async function orderList(sql: Sql, orders: OrderRow[]) {

@@ -4,10 +4,9 @@ import { requireRole, requireUser } from '../http/auth.ts';
 import { errorResponses, newRouter } from '../http/env.ts';
 import type { Limits, RateLimiter } from '../lib/rate-limit.ts';
 import { lineText } from '../lib/text.ts';
-import type { PaymentsService } from '../payments/payments.service.ts';
-import { cancelOwnOrder } from './cancel-order.ts';
+import { cancelOwnOrder, type OrderCloser } from './cancel-order.ts';
 import { MAX_LINES, MAX_QUANTITY, ORDER_STATUSES } from './order.ts';
-import { orderDetail, orderList, type RefundsOfOrder } from './order.view.ts';
+import { orderDetail, orderList, type OrderParts } from './order.view.ts';
 import type { OrdersService } from './orders.service.ts';
 
 const ItemSchema = z.object({
@@ -51,8 +50,8 @@ const PlaceOrderSchema = z.object({
 export function ordersRoutes(deps: {
   db: Db;
   orders: OrdersService;
-  payments: PaymentsService;
-  refundsOf: RefundsOfOrder;
+  payments: OrderCloser;
+  parts: OrderParts;
   limiter: RateLimiter;
   limits: Limits;
 }) {
@@ -108,7 +107,7 @@ export function ordersRoutes(deps: {
       }),
       async (c) => {
         const order = await orders.getVisible(requireUser(c), c.req.valid('param').orderNo);
-        return c.json((await orderDetail(db, order, deps.refundsOf)) as z.infer<typeof OrderDetailSchema>, 200);
+        return c.json((await orderDetail(db, order, deps.parts)) as z.infer<typeof OrderDetailSchema>, 200);
       },
     )
     .openapi(
@@ -125,7 +124,7 @@ export function ordersRoutes(deps: {
       }),
       async (c) => {
         const closed = await cancelOwnOrder(deps, requireUser(c), c.req.valid('param').orderNo);
-        return c.json((await orderDetail(db, closed, deps.refundsOf)) as z.infer<typeof OrderDetailSchema>, 200);
+        return c.json((await orderDetail(db, closed, deps.parts)) as z.infer<typeof OrderDetailSchema>, 200);
       },
     );
 }

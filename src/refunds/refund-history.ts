@@ -1,10 +1,8 @@
 import type { Sql } from '../db/client.ts';
-import { enqueue } from '../lib/jobs.ts';
 import { orderById, settleOrderAfterRefunds } from '../orders/order-state.ts';
-import type { CustomerNotice, RefundRow, RefundStatus } from './refund.ts';
+import { noticeToCustomer, type NoticeKind } from '../notices/notice.ts';
+import type { RefundRow, RefundStatus } from './refund.ts';
 import * as repo from './refunds.repository.ts';
-
-export const SEND_NOTICE_EMAIL_JOB = 'notice.email';
 
 export interface Actor {
   id: number | null;
@@ -33,20 +31,17 @@ export const record = (
     note: change.note,
   });
 
-/**
- * Tells the customer, in the same transaction as the change: a message in the app, and an e-mail job
- * (sent only where SMTP is configured) so that a restart loses none.
- */
+/** Tells the customer about their refund, in the same transaction as the change (the notices feature). */
 export async function tellCustomer(
   sql: Sql,
   refund: RefundRow,
   orderNo: string,
-  kind: CustomerNotice,
+  kind: NoticeKind,
   at: Date,
   note: string | null = null,
 ) {
   const userId = refund.user_id ?? (await orderById(sql, refund.order_id))!.user_id;
-  const [message] = await repo.insertMessage(sql, {
+  await noticeToCustomer(sql, {
     userId,
     kind,
     orderNo,
@@ -56,7 +51,6 @@ export async function tellCustomer(
     note,
     at,
   });
-  await enqueue(sql, SEND_NOTICE_EMAIL_JOB, { messageId: message!.id }, { runAt: at, maxAttempts: 10 });
 }
 
 /**

@@ -40,5 +40,3 @@ export interface RefundRow {
   sent_at: Date | null;
   finished_at: Date | null;
 }
-
-export type CustomerNotice = 'refund_approved' | 'refund_rejected' | 'refund_succeeded' | 'refund_failed';

@@ -1,6 +1,6 @@
 import type { PaymentRow } from '../payments/payment.ts';
 import type { Sql } from '../db/client.ts';
-import type { CustomerNotice, RefundRow, RefundStatus } from './refund.ts';
+import type { RefundRow, RefundStatus } from './refund.ts';
 import { HOLDING_STATUSES } from './refund.ts';
 
 export const insertRefund = async (
@@ -154,42 +154,6 @@ export const listRefundsWithOrder = (
     [filter.status ?? null, filter.openFailed ?? false, filter.limit],
   );
 
-export const insertMessage = (
-  sql: Sql,
-  m: {
-    userId: number;
-    kind: CustomerNotice;
-    orderNo: string;
-    refundNo: string;
-    amount: number;
-    currency: string;
-    note: string | null;
-    at: Date;
-  },
-) =>
-  sql.query<{ id: number }>(
-    'INSERT INTO customer_messages (user_id, kind, order_no, refund_no, amount, currency, note, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id',
-    [m.userId, m.kind, m.orderNo, m.refundNo, m.amount, m.currency, m.note, m.at],
-  );
-
-/** A message to a customer about a refund (customer_messages), as the API and the notice inbox read it. */
-export interface CustomerMessageRow {
-  id: number;
-  kind: string;
-  order_no: string;
-  refund_no: string | null;
-  amount: number | null;
-  currency: string | null;
-  note: string | null;
-  created_at: Date;
-}
-
-export const listMessages = (sql: Sql, userId: number) =>
-  sql.query<CustomerMessageRow>(
-    'SELECT id, kind, order_no, refund_no, amount, currency, note, created_at FROM customer_messages WHERE user_id = $1 ORDER BY id DESC LIMIT 200',
-    [userId],
-  );
-
 export type RefundWithPayment = RefundRow & { order_no: string; payment: PaymentRow };
 
 /** The refund with its order's number and its whole payment row (what the provider calls need). */
@@ -227,22 +191,4 @@ export const markAbandoned = async (sql: Sql, id: number, at: Date) =>
       at,
       id,
     ])
-  )[0];
-
-/** A message to the customer with their e-mail address, for the notice e-mail job. */
-export const findMessageWithEmail = async (sql: Sql, messageId: number) =>
-  (
-    await sql.query<{
-      email: string;
-      kind: string;
-      order_no: string;
-      refund_no: string;
-      amount: number;
-      currency: string;
-      note: string | null;
-    }>(
-      `SELECT u.email, m.kind, m.order_no, m.refund_no, m.amount, m.currency, m.note
-       FROM customer_messages m JOIN users u ON u.id = m.user_id WHERE m.id = $1`,
-      [messageId],
-    )
   )[0];

@@ -117,41 +117,12 @@ export function refundsRoutes(deps: { db: Db; refunds: RefundsService }) {
       const r = await refunds.reject(requireStaff(c), c.req.valid('param').refundNo, c.req.valid('json').note);
       return c.json(await decided(r.refund_no), 200);
     })
-    .openapi(review('retry', 'Send a failed refund again, with the same refund number'), async (c) => {
+    .openapi(review('retry', 'Send a failed refund again, as a new request under a new provider number'), async (c) => {
       const r = await refunds.retry(requireStaff(c), c.req.valid('param').refundNo, c.req.valid('json').note);
       return c.json(await decided(r.refund_no), 200);
     })
     .openapi(review('close', 'Give up on a failed refund; the order rests where its money says'), async (c) => {
       const r = await refunds.abandon(requireStaff(c), c.req.valid('param').refundNo, c.req.valid('json').note);
       return c.json(await decided(r.refund_no), 200);
-    })
-    .openapi(
-      createRoute({
-        method: 'get',
-        path: '/me/notifications',
-        tags: ['refunds'],
-        summary: 'Messages to the customer: refund approved, rejected, refunded, failed',
-        responses: {
-          200: json(z.array(z.record(z.string(), z.unknown())), 'Messages, newest first'),
-          ...errorResponses,
-        },
-      }),
-      async (c) => {
-        const user = requireUser(c);
-        const rows = await repo.listMessages(db, user.id);
-        return c.json(
-          rows.map((m) => ({
-            id: m.id,
-            kind: m.kind,
-            orderNo: m.order_no,
-            refundNo: m.refund_no,
-            amount: m.amount,
-            currency: m.currency,
-            note: m.note,
-            createdAt: m.created_at.toISOString(),
-          })),
-          200,
-        );
-      },
-    );
+    });
 }

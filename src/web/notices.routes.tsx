@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { listNotices, markNoticesRead } from './notices.repository.ts';
+import { listNotices, markNoticesRead } from '../notices/notices.repository.ts';
 import { NoticesPage } from './pages/notices.tsx';
 import { loadWeb, needCustomer } from './web-context.ts';
 import type { WebDeps } from './web-deps.ts';

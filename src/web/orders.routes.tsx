@@ -6,6 +6,7 @@ import { cancelOwnOrder } from '../orders/cancel-order.ts';
 import { orderDetail } from '../orders/order.view.ts';
 import type { OrderRow } from '../orders/order.ts';
 import { refundDetail, refundsOfOrder } from '../refunds/refund.view.ts';
+import { paymentsOfOrder } from '../payments/payment.view.ts';
 import { findPaymentById } from '../payments/payments.repository.ts';
 import { findRefundWithOrder, heldAmount } from '../refunds/refunds.repository.ts';
 import { errorText } from './error-page.tsx';
@@ -28,7 +29,7 @@ export function ordersRoutes(deps: WebDeps) {
       orders: await Promise.all(
         orders.map(async (row) => ({
           row,
-          detail: await orderDetail(deps.db, row, refundsOfOrder),
+          detail: await orderDetail(deps.db, row, { paymentsOf: paymentsOfOrder, refundsOf: refundsOfOrder }),
           summary: await orderSummaryOf(deps.db, row, web.lang),
         })),
       ),

@@ -5,7 +5,7 @@ import { isStaff, SESSION_COOKIE, type User } from '../accounts/accounts.ts';
 import type { AccountsService } from '../accounts/accounts.service.ts';
 import type { Db } from '../db/client.ts';
 import { AppError } from '../lib/errors.ts';
-import { countUnreadNotices } from './notices.repository.ts';
+import { countUnreadNotices } from '../notices/notices.repository.ts';
 import { CSRF_FIELD, PRESESSION_COOKIE, type Csrf } from './csrf.ts';
 import { i18n, LANGS, pickLang, type I18n, type Lang } from './i18n/index.ts';
 

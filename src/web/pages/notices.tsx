@@ -1,6 +1,6 @@
 import { money, time } from '../format.ts';
 import { Layout } from '../layout.tsx';
-import type { NoticeRow } from '../notices.repository.ts';
+import type { NoticeRow } from '../../notices/notices.repository.ts';
 import type { Web } from '../web-context.ts';
 
 /** The customer's notices, newest first: what happened to a refund, each leading to its order and refund. */

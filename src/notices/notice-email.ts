@@ -1,8 +1,8 @@
-import { findMessageWithEmail } from './refunds.repository.ts';
 import nodemailer from 'nodemailer';
 import type { Db } from '../db/client.ts';
 import { jobHandler, type JobHandler } from '../lib/jobs.ts';
 import { formatMoney } from '../lib/money.ts';
+import { findNoticeWithEmail } from './notices.repository.ts';
 
 const SUBJECTS: Record<string, string> = {
   refund_approved: 'Your refund was approved',
@@ -19,7 +19,7 @@ export function noticeEmailJob(deps: { db: Db; smtpUrl: string | undefined; from
   const transport = deps.smtpUrl ? nodemailer.createTransport(deps.smtpUrl) : undefined;
   return jobHandler('notice.email', async (payload) => {
     if (!transport) return;
-    const m = await findMessageWithEmail(deps.db, payload.messageId);
+    const m = await findNoticeWithEmail(deps.db, payload.messageId);
     if (!m) return;
     const lines = [
       `Order ${m.order_no}, refund ${m.refund_no}: ${formatMoney(m.amount, m.currency)}.`,
