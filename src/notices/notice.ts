@@ -1,6 +1,6 @@
 import type { Sql } from '../db/client.ts';
 import { enqueue } from '../lib/jobs.ts';
-import { insertNotice } from './notices.repository.ts';
+import { insertNotice, type NoticeRow } from './notices.repository.ts';
 
 /** What a customer is told about (each a translated sentence on the notices page and an e-mail). */
 export type NoticeKind = 'refund_approved' | 'refund_rejected' | 'refund_succeeded' | 'refund_failed';
@@ -17,16 +17,7 @@ export async function noticeToCustomer(sql: Sql, notice: Parameters<typeof inser
 }
 
 /** A notice as the API shows it (`GET /api/me/notifications`). */
-export const noticeView = (m: {
-  id: number;
-  kind: string;
-  order_no: string;
-  refund_no: string | null;
-  amount: number | null;
-  currency: string | null;
-  note: string | null;
-  created_at: Date;
-}) => ({
+export const noticeView = (m: NoticeRow) => ({
   id: m.id,
   kind: m.kind,
   orderNo: m.order_no,
