@@ -61,6 +61,20 @@ describe('configuration', () => {
     expect(loadConfig({ MALLPAY_SANDBOX: '0', PAYMENT_METHODS: 'alipay', ...alipayCreds }).sandbox).toBe(false);
   });
 
+  it('chooses the Alipay sandbox key mode, public-key by default, and only where a sandbox runs', () => {
+    expect(loadConfig({}).alipaySandboxKeyMode).toBe('public_key');
+    expect(loadConfig({ ALIPAY_SANDBOX_KEY_MODE: 'certificate' }).alipaySandboxKeyMode).toBe('certificate');
+    expect(() => loadConfig({ ALIPAY_SANDBOX_KEY_MODE: 'cert' })).toThrow(/ALIPAY_SANDBOX_KEY_MODE/);
+    expect(() =>
+      loadConfig({
+        MALLPAY_SANDBOX: '0',
+        PAYMENT_METHODS: 'alipay',
+        ...alipayCreds,
+        ALIPAY_SANDBOX_KEY_MODE: 'certificate',
+      }),
+    ).toThrow(/ALIPAY_SANDBOX_KEY_MODE: only meaningful with MALLPAY_SANDBOX=1/);
+  });
+
   it('runs one process per core on PostgreSQL, one on PGlite, and refuses more on PGlite', () => {
     expect(loadConfig({}).workers).toBe(1);
     expect(loadConfig({ DATABASE_URL: 'postgres://x@h/db', MALLPAY_SANDBOX: '1' }).workers).toBe(

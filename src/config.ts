@@ -110,6 +110,8 @@ const envSchema = z.object({
   SANDBOX_TIME_SCALE: optional(z.coerce.number().positive()),
   /** `calls=0.05,deliveries=0.05,copies=1-5,delayMs=0-20000,seed=42`: random faults in every sandbox. */
   SANDBOX_CHAOS: optional(chaosSchema),
+  /** The Alipay sandbox's merchant app: public-key mode (default) or certificate mode (公钥证书). Sandbox only. */
+  ALIPAY_SANDBOX_KEY_MODE: optional(z.enum(['public_key', 'certificate'])),
   /** How long a claimed job is held before another process may take it over (a crashed holder). */
   RATE_LIMIT_LOGINS_PER_MINUTE: optional(z.coerce.number().int().min(1)),
   RATE_LIMIT_ORDERS_PER_MINUTE: optional(z.coerce.number().int().min(1)),
@@ -214,6 +216,8 @@ export interface Config {
   smtpFrom: string;
   sandboxTimeScale: number;
   sandboxChaos: SandboxChaos | undefined;
+  /** How the Alipay sandbox (when it serves Alipay) issues its merchant app: Alipay's public key, or certificates. */
+  alipaySandboxKeyMode: 'public_key' | 'certificate';
   jobLeaseSeconds: number;
   rateLimits: { loginsPerMinute: number; ordersPerMinute: number; unverifiedNotificationsPerMinute: number };
   /** Set where the provider's credentials are complete; unset means its built-in sandbox serves it. */
@@ -282,6 +286,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     smtpFrom: env.SMTP_FROM ?? 'mallpay <no-reply@localhost>',
     sandboxTimeScale: env.SANDBOX_TIME_SCALE ?? 1,
     sandboxChaos: env.SANDBOX_CHAOS,
+    alipaySandboxKeyMode: env.ALIPAY_SANDBOX_KEY_MODE ?? 'public_key',
     jobLeaseSeconds: env.JOB_LEASE_SECONDS ?? 60,
     rateLimits: {
       loginsPerMinute: env.RATE_LIMIT_LOGINS_PER_MINUTE ?? 30,
@@ -311,6 +316,12 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
   if (config.workers > 1 && !config.databaseUrl) {
     throw new ConfigError(
       'invalid configuration:\n  MALLPAY_WORKERS: embedded PGlite is one process; set DATABASE_URL for more',
+    );
+  }
+  // A sandbox setting where no sandbox may run is a mistake worth stopping for, not something to ignore.
+  if (env.ALIPAY_SANDBOX_KEY_MODE && !config.sandbox) {
+    throw new ConfigError(
+      'invalid configuration:\n  ALIPAY_SANDBOX_KEY_MODE: only meaningful with MALLPAY_SANDBOX=1 (no sandbox runs here)',
     );
   }
   // Without sandboxes, a method that is offered must be able to reach its real provider.

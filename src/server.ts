@@ -32,6 +32,8 @@ export type SandboxFactory<S extends SandboxHost> = (opts: {
   timeScale: number;
   methods: PaymentMethod[];
   chaos?: SandboxChaos | undefined;
+  /** ALIPAY_SANDBOX_KEY_MODE: the Alipay sandbox's merchant app in public-key or certificate mode. */
+  alipayKeyMode?: 'public_key' | 'certificate';
 }) => Promise<S>;
 
 export interface Mall<S extends SandboxHost = SandboxHost> {
@@ -97,6 +99,7 @@ export async function startMall<S extends SandboxHost = SandboxHost>(
           timeScale: config.sandboxTimeScale,
           methods: sandboxMethods,
           chaos: config.sandboxChaos,
+          alipayKeyMode: config.alipaySandboxKeyMode,
         })
       : undefined;
   const providers = buildProviders(

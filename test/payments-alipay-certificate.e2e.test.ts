@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestMall, type TestMall } from './support/mall.ts';
 
-/** The whole mall with Alipay's merchant app in certificate mode (公钥证书): credentials are the three certificates. */
+/**
+ * The whole mall with Alipay's merchant app in certificate mode (公钥证书): credentials are the three certificates.
+ * Chosen as `npm start` chooses it, by the setting ALIPAY_SANDBOX_KEY_MODE, through config and server.ts.
+ */
 describe('an Alipay order paid and refunded in certificate mode, over HTTP', () => {
   let t: TestMall;
   beforeAll(async () => {
-    t = await startTestMall({ PAYMENT_METHODS: 'alipay' }, { sandboxes: { alipayKeyMode: 'certificate' } });
+    t = await startTestMall({ PAYMENT_METHODS: 'alipay', ALIPAY_SANDBOX_KEY_MODE: 'certificate' });
   }, 180_000); // four RSA-2048 key pairs for the certificates
   afterAll(() => t.close());
 

@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import { RESP, type Resp } from './codes.ts';
 import type { GatewayContext } from './context.ts';
-import { checkFields, checkSignature, formFields } from './gateway-request.ts';
+import { checkConsumeTxnTime, checkFields, checkSignature, formFields } from './gateway-request.ts';
 import { cashierPage, messagePage, returnForm } from './cashier.page.ts';
 import { newQueryId, parseBeijingCompact, resultFields, type TxnRecord } from './records.ts';
 import { signAsGateway } from './wire.ts';
@@ -42,6 +42,7 @@ export function mountFront(app: Hono, ctx: GatewayContext): void {
     const f = formFields(await c.req.text());
     const refused =
       checkFields(f, CONSUME_REQUIRED, ctx.clock, { txnTimeIsNow: true }) ??
+      checkConsumeTxnTime(f, ctx.clock) ??
       checkSignature(f, ctx.merchants) ??
       (f.txnType !== '01' || f.txnSubType !== '01' || f.bizType !== '000201'
         ? RESP.format('txnType/txnSubType/bizType不支持')

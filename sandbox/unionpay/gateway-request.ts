@@ -35,6 +35,19 @@ export function checkSignature(f: Fields, merchants: MerchantRegistry): Resp | n
 /** How far txnTime may be from the gateway's now (unconfirmed: the sandbox's choice, docs/sandbox/unionpay.md). */
 export const TXN_TIME_PAST_MS = 24 * 3600_000;
 export const TXN_TIME_FUTURE_MS = 5 * 60_000;
+/**
+ * A consume (frontTransReq.do) is stricter: its txnTime is the time the browser's form was signed, and a form
+ * older than this is refused (txnTime无效), so a merchant serving a stale saved form finds out. A few minutes,
+ * as UnionPay's demos warn; the exact tolerance is unpublished (docs/sandbox/unionpay.md).
+ */
+export const CONSUME_TXN_TIME_PAST_MS = 10 * 60_000;
+
+/** The consume's own age check; queries carry the original txnTime and never pass through it. */
+export function checkConsumeTxnTime(f: Fields, clock: Clock): Resp | null {
+  const at = f.txnTime ? parseBeijingCompact(f.txnTime) : null;
+  if (!at || at.getTime() < clock.now().getTime() - CONSUME_TXN_TIME_PAST_MS) return RESP.format('txnTime无效');
+  return null;
+}
 
 const URL_NO_QUERY = /^https?:\/\/[^\s?#]+$/;
 

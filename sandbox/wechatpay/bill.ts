@@ -4,7 +4,7 @@ import type { RecordStore } from '../shared/store.ts';
 import { plain } from './bill-text.ts';
 import { fundFlowBillText, type FundEntryRecord } from './fund-flow-bill.ts';
 import { wireTime, type RefundRecord, type TradeRecord } from './records.ts';
-import { tradeBillText } from './trade-bill.ts';
+import { tradeBillText, type TradeBillFormat } from './trade-bill.ts';
 import type { WireError } from './trades.ts';
 
 type BillKind = 'trade' | 'fundflow';
@@ -58,12 +58,22 @@ export function createBills(deps: {
     await deps.settleDue();
     const trades = (await deps.store.list<TradeRecord>('trade')).filter((t) => t.mchid === mchid);
     const refunds = (await deps.store.list<RefundRecord>('refund')).filter((r) => r.mchid === mchid);
-    if (kind === 'trade') return tradeBillText(trades, refunds, date);
+    if (kind === 'trade') return tradeBillText(trades, refunds, date, await format(mchid));
     // The sandbox's trades and refunds all move the basic account; the other two accounts see only seeded entries.
     const extra = (await deps.store.list<FundEntryRecord & { account?: string }>('fund_entry')).filter(
       (e) => e.mchid === mchid && (e.account ?? 'BASIC') === account,
     );
     return account === 'BASIC' ? fundFlowBillText(trades, refunds, extra, date) : fundFlowBillText([], [], extra, date);
+  }
+
+  /** The trade bill layout this merchant receives (control `bill-format`); kept with the records, like them shared. */
+  async function format(mchid: string): Promise<TradeBillFormat> {
+    return (await deps.store.get<{ format: TradeBillFormat }>('bill_format', mchid))?.format ?? 'current';
+  }
+
+  /** Control: the layout of the trade bills made from now on (a day's file, once made, keeps its bytes). */
+  async function setFormat(mchid: string, f: TradeBillFormat): Promise<void> {
+    await deps.store.put('bill_format', mchid, { format: f });
   }
 
   async function apply(kind: BillKind, mchid: string, query: URLSearchParams, account: string): Promise<Answer> {
@@ -136,7 +146,7 @@ export function createBills(deps: {
     return entry;
   }
 
-  return { tradeBill, fundFlowBill, download, addFundEntry };
+  return { tradeBill, fundFlowBill, download, addFundEntry, format, setFormat };
 }
 
 export type Bills = ReturnType<typeof createBills>;

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { Faults } from '../shared/faults.ts';
 import { MERCHANT_STATES, type Platform } from './platform.ts';
 import { refundView, tradeKey, transactionView } from './records.ts';
+import type { Bills } from './bill.ts';
+import { TRADE_BILL_FORMATS } from './trade-bill.ts';
 import type { Outcome, TradeBook } from './trades.ts';
 
 /**
@@ -40,6 +42,7 @@ const faultsSchema = z
 const paySchema = z.object({ coupon: z.number().int().min(1).optional() }).strict();
 const settleSchema = z.object({ outcome: z.enum(['succeeded', 'failed']).default('succeeded') }).strict();
 const stateSchema = z.object({ state: z.enum(MERCHANT_STATES) }).strict();
+const billFormatSchema = z.object({ format: z.enum(TRADE_BILL_FORMATS) }).strict();
 
 const bad = (c: Context, error: string, message: string) => c.json({ error, message }, 400);
 /** An empty body is `{}`; a body that is not JSON is refused, not taken as `{}`. */
@@ -62,8 +65,14 @@ const answer = <T>(c: Context, o: Outcome<T>, view: (v: T) => unknown) =>
  * The WeChat sandbox's `/_control` hooks, each validating what it is sent (docs/sandbox/wechatpay.md):
  * a malformed id or body is 400 `invalid_*`, an id the sandbox never issued 404.
  */
-export function controlRoutes(deps: { book: TradeBook; platform: Platform; mchId: string; faults: Faults }) {
-  const { book, platform, mchId, faults } = deps;
+export function controlRoutes(deps: {
+  book: TradeBook;
+  platform: Platform;
+  mchId: string;
+  faults: Faults;
+  bill: Bills;
+}) {
+  const { book, platform, mchId, faults, bill } = deps;
   const app = new Hono();
   const paymentNo = (c: Context) => {
     const no = c.req.param('paymentNo') ?? '';
@@ -119,6 +128,16 @@ export function controlRoutes(deps: { book: TradeBook; platform: Platform; mchId
     const n = b.data.notifications;
     if (n) faults.nextNotifications(n.fault === 'delay' ? { delayMs: n.delayMs } : n.fault, n.times);
     return c.json({ ok: true });
+  });
+
+  // The trade bill layout: today's, or the early one without the settled and coupon columns (trade-bill.ts).
+  app.get('/_control/bill-format', async (c) => c.json({ format: await bill.format(mchId) }));
+  app.post('/_control/bill-format', async (c) => {
+    const b = billFormatSchema.safeParse(await jsonBody(c));
+    if (!b.success)
+      return bad(c, 'invalid_body', `expected {"format": ${TRADE_BILL_FORMATS.map((f) => `"${f}"`).join('|')}}`);
+    await bill.setFormat(mchId, b.data.format);
+    return c.json({ format: b.data.format });
   });
 
   // The merchant's verification state and the platform certificate rotation (platform.ts).

@@ -100,7 +100,7 @@ export async function createWechatpaySandbox(
   const view = (o: { ok: true; value: unknown } | { ok: false; error: unknown }) =>
     o.ok ? o.value : { error: o.error };
   // Validated ahead of the shared ones, which they shadow (Hono takes the first route that matches).
-  app.route('/', controlRoutes({ book, platform, mchId: keys.mchId, faults }));
+  app.route('/', controlRoutes({ book, platform, mchId: keys.mchId, faults, bill }));
   mountControls(app, faults, deps.notifier, {
     pay: async (no) => view(await book.pay(key(no))),
     fail: async (no) => view(await book.fail(key(no))),

@@ -15,7 +15,7 @@ import type { PaymentsService } from './payments.service.ts';
 const ActionSchema = z.union([
   z.object({ type: z.literal('qr'), content: z.string() }),
   z.object({ type: z.literal('redirect'), url: z.string(), expiresAt: z.string().optional() }),
-  z.object({ type: z.literal('form'), html: z.string() }),
+  z.object({ type: z.literal('form'), html: z.string(), expiresAt: z.string().optional() }),
 ]);
 const PaymentSchema = z
   .object({

@@ -14,7 +14,7 @@ import { nextPollDelayMs, type PaymentRow } from './payment.ts';
 import type { PaymentStateService } from './payment-state.service.ts';
 import * as repo from './payments.repository.ts';
 import { toAttemptRef } from './attempt-ref.ts';
-import { isActionExpired, renewalClientIp } from './action-expiry.ts';
+import { isActionExpired, needsNewAttempt, renewalClientIp } from './action-expiry.ts';
 
 export const POLL_PAYMENT_JOB = 'payment.poll';
 
@@ -60,6 +60,21 @@ export function createPaymentsService(deps: PaymentsDeps) {
     return paid.kind === 'succeeded' ? 'paid' : 'unknown';
   }
 
+  /**
+   * Closes an attempt whose signed form went stale, like any superseded attempt: asked at its provider first
+   * (UnionPay: a query), so money it took is applied instead; what it takes later, the poller still finds.
+   */
+  async function supersede(stale: PaymentRow): Promise<void> {
+    try {
+      const outcome = await closeAttempt(stale);
+      if (outcome === 'paid') throw new AppError('invalid_state', 'order was paid meanwhile');
+      if (outcome === 'unknown')
+        throw new AppError('provider_unavailable', `${stale.method} did not confirm closing the earlier attempt`);
+    } finally {
+      await repo.setBusyUntil(db, stale.id, null);
+    }
+  }
+
   async function callCreate(p: PaymentRow, subject: string, expiresAt: Date, clientIp: string): Promise<CreateResult> {
     const provider = providerFor(providers, p.method);
     return provider.createPayment({
@@ -94,41 +109,56 @@ export function createPaymentsService(deps: PaymentsDeps) {
       if (order.expires_at <= clock.now()) throw new AppError('order_expired', 'order has expired');
 
       // The attempt, with its merchant number, is saved before the provider hears of it.
-      const claim = await db.tx(async (sql) => {
-        const now = clock.now();
-        const locked = await lockOrder(sql, orderNo);
-        if (locked?.status !== 'pending_payment')
-          throw new AppError('invalid_state', `order is ${locked?.status}, not payable`);
-        const pending = (await repo.listPaymentsOfOrder(sql, order.id)).filter((p) => p.status === 'pending');
-        if (pending.some((p) => p.busy_until && p.busy_until > now))
+      const claimAttempt = () =>
+        db.tx(async (sql) => {
+          const now = clock.now();
+          const locked = await lockOrder(sql, orderNo);
+          if (locked?.status !== 'pending_payment')
+            throw new AppError('invalid_state', `order is ${locked?.status}, not payable`);
+          const pending = (await repo.listPaymentsOfOrder(sql, order.id)).filter((p) => p.status === 'pending');
+          if (pending.some((p) => p.busy_until && p.busy_until > now))
+            throw new AppError('payment_in_progress', 'another payment request for this order is under way; try again');
+          const same = pending.find((p) => p.method === method && p.channel === channel);
+          // An expired signed form (UnionPay) is superseded, not renewed: leased here, closed after the commit,
+          // and only then (one pending attempt per method and channel) is its successor saved.
+          if (same && needsNewAttempt(same.action, now)) {
+            await repo.setBusyUntil(sql, same.id, new Date(now.getTime() + ATTEMPT_LEASE_MS));
+            return { superseded: same } as const;
+          }
+          const others = pending.filter((p) => p !== same);
+          if (same?.action && !isActionExpired(same.action, now) && others.length === 0)
+            return { attempt: same, others, inserted: false, leased: false };
+          const attempt =
+            same ??
+            (await repo.insertPayment(sql, {
+              payment_no: merchantNo('P', now),
+              order_id: order.id,
+              method: provider.method,
+              channel,
+              merchant_id: provider.merchantId,
+              amount: order.amount,
+              currency: order.currency,
+              created_at: now,
+            }));
+          if (!same) {
+            await enqueue(
+              sql,
+              POLL_PAYMENT_JOB,
+              { paymentNo: attempt.payment_no },
+              { runAt: new Date(now.getTime() + nextPollDelayMs(0)), dedupeKey: `poll:${attempt.payment_no}` },
+            );
+          }
+          await repo.setBusyUntil(sql, attempt.id, new Date(now.getTime() + ATTEMPT_LEASE_MS));
+          return { attempt, others, inserted: !same, leased: true };
+        });
+      let first = await claimAttempt();
+      if (first.superseded) {
+        await supersede(first.superseded);
+        first = await claimAttempt();
+        if (first.superseded)
           throw new AppError('payment_in_progress', 'another payment request for this order is under way; try again');
-        const same = pending.find((p) => p.method === method && p.channel === channel);
-        const others = pending.filter((p) => p !== same);
-        if (same?.action && !isActionExpired(same.action, now) && others.length === 0)
-          return { attempt: same, others, inserted: false, leased: false };
-        const attempt =
-          same ??
-          (await repo.insertPayment(sql, {
-            payment_no: merchantNo('P', now),
-            order_id: order.id,
-            method: provider.method,
-            channel,
-            merchant_id: provider.merchantId,
-            amount: order.amount,
-            currency: order.currency,
-            created_at: now,
-          }));
-        if (!same) {
-          await enqueue(
-            sql,
-            POLL_PAYMENT_JOB,
-            { paymentNo: attempt.payment_no },
-            { runAt: new Date(now.getTime() + nextPollDelayMs(0)), dedupeKey: `poll:${attempt.payment_no}` },
-          );
-        }
-        await repo.setBusyUntil(sql, attempt.id, new Date(now.getTime() + ATTEMPT_LEASE_MS));
-        return { attempt, others, inserted: !same, leased: true };
-      });
+      }
+      const claim = first;
       if (!claim.leased) return claim.attempt;
       const { attempt } = claim;
       try {
@@ -170,10 +200,12 @@ export function createPaymentsService(deps: PaymentsDeps) {
 
     /**
      * The action to show for a pending attempt, renewed when its link has died (WeChat's h5_url lives 5
-     * minutes): the same request again, which gives a fresh link. Null when the provider gave none now.
+     * minutes): the same request again, which gives a fresh link. Null when the provider gave none now, and
+     * for an expired signed form, which is never served again (the caller starts a new attempt: create()).
      */
     async currentAction(p: repo.PaymentWithOrder): Promise<PaymentAction | null> {
       if (p.status !== 'pending' || !p.action || !isActionExpired(p.action, clock.now())) return p.action;
+      if (needsNewAttempt(p.action, clock.now())) return null;
       const ip = renewalClientIp(p.action) ?? '';
       const result = await callCreate(p, `Order ${p.order_no}`, p.order_expires_at, ip);
       if (result.kind !== 'created') return null;

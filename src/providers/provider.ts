@@ -81,7 +81,16 @@ export type PaymentAction =
       /** What the renewal must send again unchanged, so the provider sees the same request (WeChat H5). */
       renewWith?: { clientIp: string };
     }
-  | { type: 'form'; html: string };
+  | {
+      type: 'form';
+      html: string;
+      /**
+       * After this the signed form must not be served again (UnionPay: its txnTime is the attempt's, and the
+       * gateway refuses a txnTime far from its clock). Re-signing it with a fresh txnTime would be a new
+       * transaction at the provider, so the customer gets a new attempt instead (payments.service create()).
+       */
+      expiresAt?: string;
+    };
 
 /** What mallpay saved before it first called the provider about an attempt; every later call carries it. */
 export interface AttemptRef {

@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import QRCode from 'qrcode';
 import { clientIp } from '../http/client-ip.ts';
 import { AppError } from '../lib/errors.ts';
+import { needsNewAttempt } from '../payments/action-expiry.ts';
 import { findPaymentWithOrder, listPaymentsOfOrder } from '../payments/payments.repository.ts';
 import { errorText } from './error-page.tsx';
 import { CheckoutPage } from './pages/checkout.tsx';
@@ -35,20 +36,10 @@ export function paymentRoutes(deps: WebDeps) {
 
   app.get('/checkout/:orderNo', async (c) => c.html(await checkout(c, await loadWeb(c, deps), c.req.param('orderNo'))));
 
-  app.post('/checkout/:orderNo', async (c) => {
-    const web = await loadWeb(c, deps);
-    const form = await c.req.parseBody();
-    web.checkCsrf(form);
-    const user = needCustomer(web);
-    const orderNo = c.req.param('orderNo');
+  /** Starts (or picks up) an attempt and sends the browser to its pay page; a refusal shows on the checkout page. */
+  const startPaying = async (c: Context, web: Web, orderNo: string, method: string, channel: string) => {
     try {
-      const attempt = await deps.payments.create(
-        user,
-        orderNo,
-        String(form.method ?? ''),
-        String(form.channel ?? ''),
-        clientIp(c),
-      );
+      const attempt = await deps.payments.create(needCustomer(web), orderNo, method, channel, clientIp(c));
       return c.redirect(web.href(`/pay/${attempt.payment_no}`), 303);
     } catch (err) {
       if (
@@ -58,6 +49,14 @@ export function paymentRoutes(deps: WebDeps) {
         throw err;
       return c.html(await checkout(c, web, orderNo, errorText(web, err)), err.status as 409);
     }
+  };
+
+  app.post('/checkout/:orderNo', async (c) => {
+    const web = await loadWeb(c, deps);
+    const form = await c.req.parseBody();
+    web.checkCsrf(form);
+    needCustomer(web);
+    return startPaying(c, web, c.req.param('orderNo'), String(form.method ?? ''), String(form.channel ?? ''));
   });
 
   app.get('/pay/:paymentNo', async (c) => {
@@ -69,6 +68,10 @@ export function paymentRoutes(deps: WebDeps) {
     if (found.status !== 'pending' || found.order_status !== 'pending_payment') {
       return c.redirect(web.href(`/orders/${found.order_no}/result?paymentNo=${found.payment_no}`), 303);
     }
+    // Back after a signed form went stale (UnionPay's txnTime): a new attempt with its own orderId and txnTime,
+    // never the old form again (docs/protocols/unionpay.md#times).
+    if (needsNewAttempt(found.action, deps.clock.now()))
+      return startPaying(c, web, found.order_no, found.method, found.channel);
     // A customer back after the link died (WeChat's h5_url: 5 minutes) gets a fresh one, never a dead one.
     const payment = { ...found, action: await deps.payments.currentAction(found) };
     const qrSvg =

@@ -28,6 +28,13 @@ export interface UnionpayDeps {
   maxPayWindowMs?: number;
 }
 
+/**
+ * How long a signed consume form is served: its txnTime is the attempt's createdAt, and the gateway refuses a
+ * txnTime far from its clock ("txnTime无效"; how far is not published, docs/protocols/unionpay.md#times). Well
+ * inside any tolerance, so a form served just before this still reaches the gateway in time.
+ */
+export const CONSUME_FORM_TTL_MS = 5 * 60_000;
+
 const COMMON = { version: '5.1.0', encoding: 'UTF-8', bizType: '000201', accessType: '0' } as const;
 const ORDER_ID = /^[0-9A-Za-z]{8,40}$/;
 const PATHS = {
@@ -170,7 +177,11 @@ export function createUnionpayProvider(creds: UnionpayCredentials, deps: Unionpa
       );
       return {
         kind: 'created',
-        action: { type: 'form', html: autoSubmitForm(`${creds.gateway}${PATHS.front}`, fields) },
+        action: {
+          type: 'form',
+          html: autoSubmitForm(`${creds.gateway}${PATHS.front}`, fields),
+          expiresAt: new Date(input.createdAt.getTime() + CONSUME_FORM_TTL_MS).toISOString(),
+        },
       };
     },
 
