@@ -9,8 +9,8 @@ import { runStorm, type StormReport } from './support/storm.ts';
 const multi = !!process.env.DATABASE_URL;
 const ORDERS = Number(process.env.STORM_CI_ORDERS ?? (multi ? 1000 : 200));
 
-// Up to 300 s: in CI it runs beside the browser tests on two cores, and every storm customer is the one demo
-// account, whose orders the stock-hold check places one at a time (146 s of customers seen on PostgreSQL).
+// Up to 300 s: in CI it runs beside the browser tests on two cores. (Each lane of customers at once has its own
+// account: when all were the one demo account, its row lock placed their orders one at a time, 146 s on PostgreSQL.)
 describe('a storm of customers under sandbox chaos', () => {
   let report: StormReport;
 

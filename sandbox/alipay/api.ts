@@ -10,6 +10,7 @@ import type { AlipayModes } from './modes.ts';
 import { tradeNotifyFields, type AlipayNotifyPayload } from './notify.ts';
 import {
   expireIfDue,
+  isWebAddress,
   newQrToken,
   newTradeNo,
   parseAmount,
@@ -98,6 +99,9 @@ export function createAlipayApis(deps: AlipayApiDeps) {
     if (!subject || subject.length > 256 || /[/=&]/.test(subject)) return invalidParameter('subject');
     const productCode = str(biz.product_code) ?? PRODUCT_CODES[kind];
     if (productCode !== PRODUCT_CODES[kind]) return invalidParameter('product_code');
+    // wap only (docs/protocols/alipay.md#page-and-wap-pay), String(400); the cashier shows it as a link, so only http(s).
+    const quitUrl = kind === 'wap' ? str(biz.quit_url) : undefined;
+    if (quitUrl !== undefined && !isWebAddress(quitUrl, 400)) return invalidParameter('quit_url');
     const at = now();
     const expiresAt = str(biz.time_expire)
       ? parseBeijing(biz.time_expire as string)
@@ -131,6 +135,7 @@ export function createAlipayApis(deps: AlipayApiDeps) {
         totalFen,
         notifyUrl: common.notify_url || null,
         returnUrl: common.return_url || null,
+        quitUrl: quitUrl ?? null,
         passbackParams: str(biz.passback_params) ?? null,
         qrCode: kind === 'precreate' ? `${deps.baseUrl}/qr/${newQrToken()}` : null,
         // page/wap: Alipay records the trade once the buyer logs in or pays at the cashier; precreate: once the

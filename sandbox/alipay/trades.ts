@@ -28,6 +28,8 @@ export interface SandboxTrade {
   totalFen: number;
   notifyUrl: string | null;
   returnUrl: string | null;
+  /** wap's `quit_url`: the cashier's way back to the shop. Absent on trades stored before the sandbox kept it. */
+  quitUrl?: string | null;
   passbackParams: string | null;
   qrCode: string | null;
   /**
@@ -100,3 +102,14 @@ export function expireIfDue(t: SandboxTrade, now: Date): boolean {
 }
 
 export const remainingFen = (t: SandboxTrade) => t.totalFen - t.refundFen;
+
+/** An absolute http(s) address of at most `max` characters: what a cashier may put in a link. */
+export function isWebAddress(value: string, max: number): boolean {
+  if (value.length > max) return false;
+  try {
+    const u = new URL(value);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}

@@ -3,6 +3,8 @@ import { RESP, type Resp } from './codes.ts';
 import type { GatewayContext } from './context.ts';
 import { checkConsumeTxnTime, checkFields, checkSignature, formFields } from './gateway-request.ts';
 import { cashierPage, messagePage, returnForm } from './cashier.page.ts';
+import { cashierLang } from '../shared/cashier-lang.ts';
+import { cashierWords } from '../shared/cashier-text.ts';
 import { newQueryId, parseBeijingCompact, resultFields, type TxnRecord } from './records.ts';
 import { signAsGateway } from './wire.ts';
 
@@ -75,30 +77,66 @@ export function mountFront(app: Hono, ctx: GatewayContext): void {
     return t?.type === 'consume' ? t : undefined;
   }
 
+  // The cashier speaks the browser's language (sandbox/shared/cashier-lang.ts); the gateway's refusals stay English.
+  const notFound = (w: ReturnType<typeof cashierWords>) =>
+    html(
+      messagePage(
+        w.t((m) => m.notFound),
+        w.t((m) => m.noSuchPayment),
+        '',
+        w,
+      ),
+      404,
+    );
+
   app.get('/cashier/:queryId', async (c) => {
+    const w = cashierWords(cashierLang(c));
     const t = await awaiting(c.req.param('queryId'));
-    if (!t) return html(messagePage('Not found', 'No such payment.'), 404);
+    if (!t) return notFound(w);
     // After a failure the cashier still takes a card until payTimeout (pay() refuses it afterwards).
     if (t.status !== 'awaiting' && t.status !== 'failed')
-      return html(messagePage('Already settled', `This payment is ${t.status}.`));
-    return html(cashierPage(t, `${ctx.base}/cashier/${t.queryId}`));
+      return html(
+        messagePage(
+          w.t((m) => m.unionpayAlreadySettled),
+          w.t((m) => m.unionpaySettledText, { status: w.state((m) => m.unionpayStates, t.status) }),
+          '',
+          w,
+        ),
+      );
+    return html(cashierPage(t, `${ctx.base}/cashier/${t.queryId}`, w));
   });
 
   app.post('/cashier/:queryId/pay', async (c) => {
+    const w = cashierWords(cashierLang(c));
     const t = await awaiting(c.req.param('queryId'));
-    if (!t) return html(messagePage('Not found', 'No such payment.'), 404);
+    if (!t) return notFound(w);
     const paid = await ctx.ledger.pay(t);
     if (!paid.ok) return errorPage(paid.resp, 409);
-    return html(returnForm('Payment succeeded', paid.value.frontUrl!, sign(resultFields(paid.value, RESP.ok)), true));
+    return html(
+      returnForm(
+        w.t((m) => m.unionpaySucceeded),
+        paid.value.frontUrl!,
+        sign(resultFields(paid.value, RESP.ok)),
+        true,
+        w,
+      ),
+    );
   });
 
   app.post('/cashier/:queryId/fail', async (c) => {
+    const w = cashierWords(cashierLang(c));
     const t = await awaiting(c.req.param('queryId'));
-    if (!t) return html(messagePage('Not found', 'No such payment.'), 404);
+    if (!t) return notFound(w);
     const failed = await ctx.ledger.fail(t);
     if (!failed.ok) return errorPage(failed.resp, 409);
     return html(
-      returnForm('Payment failed', failed.value.frontUrl!, sign(resultFields(failed.value, RESP.failed)), false),
+      returnForm(
+        w.t((m) => m.unionpayFailed),
+        failed.value.frontUrl!,
+        sign(resultFields(failed.value, RESP.failed)),
+        false,
+        w,
+      ),
     );
   });
 }

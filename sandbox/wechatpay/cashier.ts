@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
-import { formatMoney } from '../../src/lib/money.ts';
+import { cashierLang, cashierMoney } from '../shared/cashier-lang.ts';
+import { cashierWords, type CashierWords } from '../shared/cashier-text.ts';
 import { tradeKey, type TradeRecord } from './records.ts';
 import type { TradeBook } from './trades.ts';
 
@@ -16,10 +17,10 @@ function safeRedirect(v: string | undefined): string | null {
   }
 }
 
-function page(title: string, body: string): string {
+function page(w: CashierWords, title: string, body: string): string {
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)} · SANDBOX WeChat Pay</title>
+<html lang="${w.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)} · ${esc(w.t((m) => m.sandbox))} WeChat Pay</title>
 <style>
 body{font-family:system-ui,sans-serif;margin:0;background:#f2f2f2;color:#1a1a1a}
 .banner{background:#b00020;color:#fff;text-align:center;padding:.6rem;font-weight:700;letter-spacing:.05em}
@@ -27,42 +28,57 @@ main{max-width:28rem;margin:1.5rem auto;background:#fff;padding:1.25rem;border-r
 dl{display:grid;grid-template-columns:auto 1fr;gap:.4rem 1rem}dt{color:#555}dd{margin:0;word-break:break-all}
 .amount{font-size:2rem;font-weight:700;text-align:center;margin:1rem 0}
 form{margin:.75rem 0}button{width:100%;font-size:1.1rem;padding:.8rem;border-radius:.4rem;border:0;cursor:pointer}
-.pay{background:#07c160;color:#fff}.fail{background:#e0e0e0;color:#1a1a1a}
+.pay{background:#067a3e;color:#fff}.fail{background:#e0e0e0;color:#1a1a1a}
 </style></head>
-<body><div class="banner" role="note">SANDBOX · test cashier, no real money moves</div><main>${body}</main></body></html>`;
+<body><div class="banner" role="note">${esc(w.t((m) => m.banner))}</div><main>${body}</main></body></html>`;
 }
 
-function cashierBody(t: TradeRecord, pr: string, redirect: string | null): string {
+function cashierBody(w: CashierWords, t: TradeRecord, pr: string, redirect: string | null): string {
   const hidden = `<input type="hidden" name="pr" value="${esc(pr)}">${redirect ? `<input type="hidden" name="redirect_url" value="${esc(redirect)}">` : ''}`;
-  const info = `<h1>WeChat Pay (sandbox)</h1>
-<dl><dt>Merchant</dt><dd>${esc(t.mchid)}</dd><dt>Item</dt><dd>${esc(t.description)}</dd><dt>Order no.</dt><dd>${esc(t.out_trade_no)}</dd><dt>Status</dt><dd>${esc(t.state)}</dd></dl>
-<p class="amount" aria-label="Amount">${esc(formatMoney(t.total, 'CNY'))}</p>`;
+  const amount = cashierMoney(t.total, w.lang);
+  const state = w.state((m) => m.wechatStates, t.state);
+  const info = `<h1>${esc(w.t((m) => m.wechatTitle))}</h1>
+<dl><dt>${esc(w.t((m) => m.merchant))}</dt><dd>${esc(t.mchid)}</dd><dt>${esc(w.t((m) => m.item))}</dt><dd>${esc(t.description)}</dd><dt>${esc(w.t((m) => m.orderNumber))}</dt><dd>${esc(t.out_trade_no)}</dd><dt>${esc(w.t((m) => m.status))}</dt><dd data-state="${esc(t.state)}">${esc(state)}</dd></dl>
+<p class="amount" aria-label="${esc(w.t((m) => m.amount))}">${esc(amount)}</p>`;
   if (t.state !== 'NOTPAY' && t.state !== 'PAYERROR')
-    return `${info}<p>This order is ${esc(t.state)}; nothing to pay.</p>`;
+    return `${info}<p>${esc(w.t((m) => m.wechatNothingToPay, { state }))}</p>`;
   return `${info}
-<form method="post" action="cashier/pay">${hidden}<button class="pay" type="submit">Pay ${esc(formatMoney(t.total, 'CNY'))}</button></form>
-<form method="post" action="cashier/fail">${hidden}<button class="fail" type="submit">Fail the payment</button></form>`;
+<form method="post" action="cashier/pay">${hidden}<button class="pay" type="submit">${esc(w.t((m) => m.wechatPayAmount, { amount }))}</button></form>
+<form method="post" action="cashier/fail">${hidden}<button class="fail" type="submit">${esc(w.t((m) => m.wechatFail))}</button></form>`;
 }
 
 /**
  * An h5_url past its 5 minutes. WeChat's own page for this is not documented; the sandbox answers a page
  * that says so and offers no way to pay (docs/sandbox/wechatpay.md: the wording is a guess, the dead end is not).
  */
-const expiredPage = (c: Context) =>
+const expiredPage = (c: Context, w: CashierWords) =>
   c.html(
     page(
-      'Link expired',
-      '<h1 data-state="expired">支付链接已过期 · This payment link has expired</h1><p>Go back to the shop and pay again: it will give you a new link.</p>',
+      w,
+      w.t((m) => m.wechatLinkExpired),
+      `<h1 data-state="expired">${esc(w.t((m) => m.wechatLinkExpiredHeading))}</h1><p>${esc(w.t((m) => m.wechatLinkExpiredText))}</p>`,
     ),
     200,
   );
 
+const notFound = (c: Context, w: CashierWords) =>
+  c.html(
+    page(
+      w,
+      w.t((m) => m.notFound),
+      `<h1>${esc(w.t((m) => m.wechatUnknownLink))}</h1>`,
+    ),
+    404,
+  );
+
 /**
  * The hosted cashier that code_url and h5_url lead to (`cashier?pr=…`, the sandbox's stand-in for
- * `weixin://wxpay/bizpayurl?pr=…`). Paying sends the browser to the H5 `redirect_url`, as WeChat does.
+ * `weixin://wxpay/bizpayurl?pr=…`). Paying sends the browser to the H5 `redirect_url`, as WeChat does. It speaks
+ * the browser's language, as WeChat follows the phone's (sandbox/shared/cashier-lang.ts).
  */
 export function cashierRoutes(book: TradeBook) {
   const app = new Hono();
+  const words = (c: Context) => cashierWords(cashierLang(c));
   const form = async (c: { req: { parseBody(): Promise<Record<string, unknown>> } }) => {
     const body = await c.req.parseBody();
     return {
@@ -72,37 +88,57 @@ export function cashierRoutes(book: TradeBook) {
   };
 
   app.get('/cashier', async (c) => {
+    const w = words(c);
     const pr = c.req.query('pr') ?? '';
     const t = await book.findByPrepay(pr);
-    if (!t) return c.html(page('Not found', '<h1>Unknown or expired payment link</h1>'), 404);
-    if (await book.isExpiredLink(pr)) return expiredPage(c);
-    return c.html(page(`Pay ${t.out_trade_no}`, cashierBody(t, pr, safeRedirect(c.req.query('redirect_url')))));
-  });
-  app.post('/cashier/pay', async (c) => {
-    const { pr, redirect } = await form(c);
-    const t = await book.findByPrepay(pr);
-    if (!t) return c.html(page('Not found', '<h1>Unknown or expired payment link</h1>'), 404);
-    if (await book.isExpiredLink(pr)) return expiredPage(c);
-    const r = await book.pay(tradeKey(t.mchid, t.out_trade_no));
-    if (!r.ok) return c.html(page('Not paid', `<h1>Payment refused</h1><p>${esc(r.error.message)}</p>`), 409);
-    if (redirect) return c.redirect(redirect, 303);
+    if (!t) return notFound(c, w);
+    if (await book.isExpiredLink(pr)) return expiredPage(c, w);
     return c.html(
       page(
-        'Paid',
-        `<h1>Paid</h1><p>Order ${esc(t.out_trade_no)}: ${esc(formatMoney(t.total, 'CNY'))}. You can close this page.</p>`,
+        w,
+        `${w.t((m) => m.pay)} ${t.out_trade_no}`,
+        cashierBody(w, t, pr, safeRedirect(c.req.query('redirect_url'))),
+      ),
+    );
+  });
+  app.post('/cashier/pay', async (c) => {
+    const w = words(c);
+    const { pr, redirect } = await form(c);
+    const t = await book.findByPrepay(pr);
+    if (!t) return notFound(c, w);
+    if (await book.isExpiredLink(pr)) return expiredPage(c, w);
+    const r = await book.pay(tradeKey(t.mchid, t.out_trade_no));
+    if (!r.ok)
+      return c.html(
+        page(
+          w,
+          w.t((m) => m.wechatNotPaid),
+          `<h1>${esc(w.t((m) => m.wechatRefused))}</h1><p>${esc(r.error.message)}</p>`,
+        ),
+        409,
+      );
+    if (redirect) return c.redirect(redirect, 303);
+    const amount = cashierMoney(t.total, w.lang);
+    return c.html(
+      page(
+        w,
+        w.t((m) => m.wechatPaid),
+        `<h1>${esc(w.t((m) => m.wechatPaid))}</h1><p>${esc(w.t((m) => m.wechatPaidText, { orderNo: t.out_trade_no, amount }))}</p>`,
       ),
     );
   });
   app.post('/cashier/fail', async (c) => {
+    const w = words(c);
     const { pr, redirect } = await form(c);
     const t = await book.findByPrepay(pr);
-    if (!t) return c.html(page('Not found', '<h1>Unknown or expired payment link</h1>'), 404);
+    if (!t) return notFound(c, w);
     await book.fail(tradeKey(t.mchid, t.out_trade_no));
     if (redirect) return c.redirect(redirect, 303);
     return c.html(
       page(
-        'Payment failed',
-        `<h1>Payment failed</h1><p>Order ${esc(t.out_trade_no)} was not paid. No notification is sent.</p>`,
+        w,
+        w.t((m) => m.wechatFailed),
+        `<h1>${esc(w.t((m) => m.wechatFailed))}</h1><p>${esc(w.t((m) => m.wechatFailedText, { orderNo: t.out_trade_no }))}</p>`,
       ),
     );
   });

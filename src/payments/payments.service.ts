@@ -83,6 +83,7 @@ export function createPaymentsService(deps: PaymentsDeps) {
       expiresAt,
       notifyUrl: notifyUrl(p.method),
       returnUrl: returnUrl(p.method),
+      quitUrl: `${deps.publicUrl}/pay/${p.payment_no}`,
       clientIp,
     });
   }

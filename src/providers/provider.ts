@@ -116,6 +116,11 @@ export interface CreatePaymentInput extends AttemptRef {
   notifyUrl: string;
   /** Where the provider sends the browser back: PUBLIC_URL/return/{method}. */
   returnUrl: string;
+  /**
+   * Where a buyer who leaves the provider's page without paying goes (Alipay wap's `quit_url`): the attempt's pay
+   * page, PUBLIC_URL/pay/{paymentNo}, which offers the cashier again and the other ways to pay.
+   */
+  quitUrl?: string;
   /** The payer's IP (WeChat Pay H5 requires it). */
   clientIp: string;
 }

@@ -3,6 +3,7 @@ import { migrate } from '../../src/db/migrate.ts';
 import { DEMO_PRODUCTS } from '../../src/demo/seed.ts';
 import { upsertProduct } from '../../src/catalog/catalog.repository.ts';
 import { durableDatabase, startMallProcess, type MallProcess } from './process.ts';
+import { stormCustomers } from './storm-accounts.ts';
 
 export type ChaosTotals = Record<
   'callErrors' | 'callTimeouts' | 'notifications' | 'copies' | 'failedDeliveries',
@@ -17,7 +18,12 @@ const STOCK = 10_000_000;
  * since a PGlite data directory is open in one process at a time; reading the books then means stopping
  * it (gracefully), opening the directory, and starting it again, which also puts restarts in the storm.
  */
-export async function startCluster(processes: number, env: (i: number) => Record<string, string>) {
+export async function startCluster(
+  processes: number,
+  env: (i: number) => Record<string, string>,
+  /** Customer accounts to make, each with a session: their bearer tokens are `customerTokens`. */
+  customers = 0,
+) {
   const database = await durableDatabase();
   const dbOptions = database.env.DATABASE_URL
     ? { databaseUrl: database.env.DATABASE_URL, poolSize: 4 }
@@ -30,6 +36,7 @@ export async function startCluster(processes: number, env: (i: number) => Record
   await migrate(setup);
   for (const p of DEMO_PRODUCTS) await upsertProduct(setup, { ...p, stock: STOCK });
   const initialStock = new Map(DEMO_PRODUCTS.map((p) => [p.sku, STOCK]));
+  const customerTokens = await stormCustomers(setup, customers);
   let shared: Db | undefined = database.multiProcess ? setup : (await setup.close(), undefined);
 
   const envOf = (i: number) => ({ ...database.env, MALLPAY_DEMO: '1', ...env(i) });
@@ -47,6 +54,7 @@ export async function startCluster(processes: number, env: (i: number) => Record
     processes: count,
     multiProcess: database.multiProcess,
     initialStock,
+    customerTokens,
     chaos,
     urls: () => procs.map((p) => p.url),
     /** Runs fn on the books. On PGlite the process stops for it and starts again after. */

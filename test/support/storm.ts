@@ -1,6 +1,6 @@
 import { compareBooks, figures, paymentBooks, unrest } from './storm-books.ts';
 import { startCluster, type Cluster } from './storm-cluster.ts';
-import { api, customer, login, plans, type CustomerOutcome, type Tokens } from './storm-customers.ts';
+import { api, customer, login, plans, type CustomerOutcome } from './storm-customers.ts';
 import { violations } from './invariants.ts';
 
 export interface StormOptions {
@@ -20,14 +20,18 @@ export interface StormOptions {
 /** The chaos every storm runs under (docs/sandbox.md): 5 % of calls and of sends fail, 1–3 copies up to 3 s late. */
 export const STORM_CHAOS = 'calls=0.05,deliveries=0.05,copies=1-3,delayMs=0-3000';
 
-/** Runs `tasks` with at most `limit` in flight. */
-async function pool<T, R>(items: T[], limit: number, task: (item: T, i: number) => Promise<R>): Promise<R[]> {
+/** Runs `tasks` with at most `limit` in flight; `worker` (0 … limit-1) says which of the `limit` lanes runs it. */
+async function pool<T, R>(
+  items: T[],
+  limit: number,
+  task: (item: T, i: number, worker: number) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
-  const worker = async () => {
+  const worker = async (_: unknown, w: number) => {
     while (next < items.length) {
       const i = next++;
-      results[i] = await task(items[i]!, i);
+      results[i] = await task(items[i]!, i, w);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
@@ -43,28 +47,36 @@ export async function runStorm(o: StormOptions) {
   const started = Date.now();
   const seed = o.seed ?? 42;
   const log = o.progress ?? (() => {});
-  const cluster = await startCluster(o.processes ?? 3, (i) => ({
-    SANDBOX_CHAOS: `${STORM_CHAOS},seed=${seed + i}`,
-    // Retries in seconds: Alipay's 4 min retry comes after 0.4 s.
-    SANDBOX_TIME_SCALE: '600',
-    ORDER_TTL_SECONDS: '15',
-    RATE_LIMIT_ORDERS_PER_MINUTE: '100000000',
-    // Every storm customer is the one demo account: its unpaid orders are many at once by design.
-    CUSTOMER_MAX_HELD_UNITS: '100000000',
-    RATE_LIMIT_LOGINS_PER_MINUTE: '100000000',
-    LOG_LEVEL: 'error',
-  }));
+  const concurrency = o.concurrency ?? 32;
+  const cluster = await startCluster(
+    o.processes ?? 3,
+    (i) => ({
+      SANDBOX_CHAOS: `${STORM_CHAOS},seed=${seed + i}`,
+      // Retries in seconds: Alipay's 4 min retry comes after 0.4 s.
+      SANDBOX_TIME_SCALE: '600',
+      ORDER_TTL_SECONDS: '15',
+      RATE_LIMIT_ORDERS_PER_MINUTE: '100000000',
+      // One storm account shops for many plans in a row, abandoned orders included: its held units add up.
+      CUSTOMER_MAX_HELD_UNITS: '100000000',
+      RATE_LIMIT_LOGINS_PER_MINUTE: '100000000',
+      LOG_LEVEL: 'error',
+    }),
+    // One account per lane of customers at once: each places its own orders, as real shoppers do, instead of
+    // every order waiting for the one demo account's row lock (the hold check).
+    concurrency,
+  );
   try {
     log(
       `storm: ${o.orders} orders on ${cluster.processes} process(es), ${cluster.multiProcess ? 'PostgreSQL' : 'PGlite'}`,
     );
     const urls = cluster.urls();
-    const tokens: Tokens = { customer: await login(urls[0]!, 'customer'), support: await login(urls[0]!, 'support') };
+    const support = await login(urls[0]!, 'support');
     const all = plans(o.orders, seed);
     let done = 0;
     let customersDone = false;
-    const outcomes = pool(all, o.concurrency ?? 32, async (plan, i) => {
-      const out = await customer(urls[i % urls.length]!, tokens, plan).catch((err: Error): CustomerOutcome => ({
+    const outcomes = pool(all, concurrency, async (plan, i, lane) => {
+      const shopper = { customer: cluster.customerTokens[lane]!, support };
+      const out = await customer(urls[i % urls.length]!, shopper, plan).catch((err: Error): CustomerOutcome => ({
         latePaid: false,
         refundsApplied: 0,
         notes: [`threw: ${err.message}`],
@@ -76,7 +88,7 @@ export async function runStorm(o: StormOptions) {
     const customerOutcomes = await outcomes;
     const customersSeconds = (Date.now() - started) / 1000;
     log(`storm: customers done in ${customersSeconds.toFixed(0)} s; waiting for quiet`);
-    const quiet = await waitForQuiet(cluster, tokens, o.quietTimeoutMs ?? 120_000);
+    const quiet = await waitForQuiet(cluster, support, o.quietTimeoutMs ?? 120_000);
     log(`storm: ${quiet.quiet ? 'quiet' : 'NOT quiet'} after ${((Date.now() - started) / 1000).toFixed(0)} s`);
 
     // Quiet is not yet agreement: a late payment whose notifications were all lost is found by the poll
@@ -164,7 +176,7 @@ async function crashAtRandom(
  * Waits until nothing moves: every delivery delivered or given up, no job due, no order open, every refund
  * final. Staff do what staff do meanwhile: decide refunds still under review and retry failed ones.
  */
-async function waitForQuiet(cluster: Cluster, tokens: Tokens, timeoutMs: number) {
+async function waitForQuiet(cluster: Cluster, support: string, timeoutMs: number) {
   const until = Date.now() + timeoutMs;
   let last: Record<string, number> = {};
   let retries = 0;
@@ -172,7 +184,7 @@ async function waitForQuiet(cluster: Cluster, tokens: Tokens, timeoutMs: number)
     last = await cluster.withDb(unrest);
     if (Object.values(last).every((n) => n === 0)) return { quiet: true, last, retries };
     const url = cluster.urls()[0]!;
-    const staff = (method: string, path: string, body?: unknown) => api(url, tokens.support, method, path, body);
+    const staff = (method: string, path: string, body?: unknown) => api(url, support, method, path, body);
     for (const r of ((await staff('GET', '/api/admin/refunds?status=pending_review&limit=1000')).body ?? []) as {
       refundNo: string;
     }[]) {

@@ -1,3 +1,4 @@
+import { AxeBuilder } from '@axe-core/playwright';
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -115,4 +116,24 @@ export async function choose(page: Page, method: string, channel: string): Promi
   const button = page.locator(`form[data-method=${method}] button[value=${channel}]`).first();
   if (!(await button.isVisible())) await page.click('details.other summary');
   await button.click();
+}
+
+/**
+ * Serious and critical accessibility violations on the page as it is now, named for the failure message. The same
+ * rules as AxeBuilder's default run, made cheaper: legacy mode runs axe.run() in the page instead of opening a
+ * blank tab per analysis to finish the run (our pages have no frames, where the two differ), and only violations
+ * are detailed (passes and inapplicable rules are still evaluated, just not reported node by node). Measured: a
+ * third to a quarter of the time per page.
+ */
+export async function axeProblems(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page })
+    .setLegacyMode()
+    .options({ resultTypes: ['violations'] })
+    .analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${new URL(page.url()).pathname}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    );
 }

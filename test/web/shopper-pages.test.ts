@@ -1,9 +1,16 @@
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CHANNEL, openCashier } from '../support/browser-actions.ts';
 import { startTestMall, type TestMall } from '../support/mall.ts';
-import { describeInBrowser, launchBrowser, logIn, newProfile, screenshot, sidewaysOverflow } from './browser.ts';
+import {
+  axeProblems,
+  describeInBrowser,
+  launchBrowser,
+  logIn,
+  newProfile,
+  screenshot,
+  sidewaysOverflow,
+} from './browser.ts';
 
 /** A reason with no spaces at all: it once made the page 5,000 px wide. */
 const LONG_WORD = 'Thewrappingwasfullyunbrokenandthispasteduninterruptedreasonhasnospacesanywhere'.repeat(5);
@@ -44,17 +51,6 @@ describeInBrowser('the shopper’s pages in three languages, on a 360 px phone a
     await browser?.close();
     await t?.close();
   });
-
-  /** Serious and critical accessibility violations on the page as it is now, named for the failure message. */
-  async function axeProblems(page: Page): Promise<string[]> {
-    const result = await new AxeBuilder({ page }).analyze();
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map(
-        (v) =>
-          `${new URL(page.url()).pathname}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-      );
-  }
 
   /** Every customer page a journey passes through, for one browser profile. */
   async function journey(page: Page, lang: string): Promise<string[]> {

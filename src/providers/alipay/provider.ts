@@ -71,9 +71,12 @@ export function createAlipayProvider(
     }
     if (input.channel === 'page' || input.channel === 'wap') {
       const [method, productCode] = PAGE_METHODS[input.channel];
+      // wap only: the mobile cashier's way back to the shop (docs/protocols/alipay.md#page-and-wap-pay); the PC
+      // cashier (page.pay) has no such field.
+      const quit = input.channel === 'wap' && input.quitUrl ? { quit_url: input.quitUrl } : {};
       const url = client.pageUrl(
         method,
-        { ...biz, product_code: productCode, time_expire: beijingDateTime(input.expiresAt) },
+        { ...biz, product_code: productCode, time_expire: beijingDateTime(input.expiresAt), ...quit },
         { notifyUrl: input.notifyUrl, returnUrl: input.returnUrl },
       );
       return { kind: 'created', action: { type: 'redirect', url } };
