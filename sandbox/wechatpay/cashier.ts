@@ -3,7 +3,7 @@ import { formatMoney } from '../../src/lib/money.ts';
 import { tradeKey, type TradeRecord } from './records.ts';
 import type { TradeBook } from './trades.ts';
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+export const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 /** Only http(s) targets: the redirect_url comes from the query string, so anything else is dropped. */
 function safeRedirect(v: string | undefined): string | null {
@@ -16,7 +16,7 @@ function safeRedirect(v: string | undefined): string | null {
   }
 }
 
-function page(title: string, body: string): string {
+export function page(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)} · SANDBOX WeChat Pay</title>
