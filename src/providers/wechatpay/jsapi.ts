@@ -5,7 +5,7 @@ import { lines, nonceStr } from './signing.ts';
  * What a WeChat client needs to pay a prepay_id, signed with the merchant's API key (SHA256withRSA, base64).
  * JSAPI and the mini-program sign `appId\ntimeStamp\nnonceStr\nprepay_id=…\n`; the app's OpenSDK signs the
  * bare prepay_id on the fourth line, and `package=Sign=WXPay` and `partnerid` are not signed
- * (docs/protocols/wechatpay.md#client-signatures; wechatpay-go `services/payments/jsapi` and `app`
+ * (docs/protocols/wechatpay.md#client-invoke; wechatpay-go `services/payments/jsapi` and `app`
  * `PrepayWithRequestPayment`).
  */
 export interface JsapiParams {
