@@ -85,6 +85,18 @@ describeInBrowser('paying by WeChat JSAPI inside the simulated WeChat browser', 
     expect((await t.order(orderNo)).status).toBe('pending_payment');
   });
 
+  it('refuses a return from WeChat’s OAuth whose state is not this browser’s, and starts no payment', async () => {
+    const orderNo = await orderFromStorefront(shop, t.url, { 'FAN-SILK': 1 });
+    const code = (
+      (await (
+        await fetch(`${t.url}/sandbox/wechatpay/_control/oauth-code`, { method: 'POST', body: '{}' })
+      ).json()) as { code: string }
+    ).code;
+    const res = await shop.goto(`${t.url}/checkout/${orderNo}/payer/wechatpay/jsapi?code=${code}&state=00ff`);
+    expect(res?.status()).toBe(403);
+    expect((await t.order(orderNo)).payments).toEqual([]);
+  });
+
   it('offers no JSAPI and no in-app channels to a browser outside WeChat', async () => {
     const desktop = await browser.newContext();
     const page = await desktop.newPage();
