@@ -159,6 +159,18 @@ describe('WeChat Pay in-app channels: JSAPI, mini-program and app', () => {
     expect(r).toMatchObject({ kind: 'failed', reason: 'PARAM_ERROR', message: 'appid和openid不匹配' });
   });
 
+  it('tells a wrong official-account secret (errcode 40125) from a bad code: unknown, not the payer’s fault', async () => {
+    const creds = t.mall.sandboxes!.credentials.wechatpay!;
+    const { createWechatpayProvider } = await import('../src/providers/wechatpay/provider.ts');
+    const { silentLogger } = await import('../src/lib/log.ts');
+    const apps = { ...creds.apps!, oa: { appId: creds.apps!.oa!.appId, secret: '0'.repeat(32) } };
+    const provider = createWechatpayProvider({ ...creds, apps }, { clock: t.clock, log: silentLogger });
+    expect(await provider.payer!.identify('jsapi', (await codeFor('jsapi'))!)).toEqual({
+      kind: 'unknown',
+      reason: 'errcode_40125',
+    });
+  });
+
   it('refuses to pay a JSAPI order in the client of another WeChat user than the one who ordered', async () => {
     const { orderNo } = await t.placeOrder();
     const { action } = (await startPayment(orderNo, 'jsapi', await codeFor('jsapi', 'alice'))).body;

@@ -1,5 +1,6 @@
 import type { WechatpayCredentials } from '../../config.ts';
 import type { Clock } from '../../lib/clock.ts';
+import type { Logger } from '../../lib/log.ts';
 import type { CreateResult, PayerIdentity } from '../provider.ts';
 import { createClientSigner } from './jsapi.ts';
 import { createPayerExchange } from './payer.ts';
@@ -15,13 +16,13 @@ const ORDER_API: Record<InAppChannel, 'jsapi' | 'app'> = { jsapi: 'jsapi', mini:
  * /v3/pay/transactions/jsapi under their own app id and the payer's openid under it) and the mobile app
  * (/v3/pay/transactions/app). A channel exists only when its app is configured.
  */
-export function createInApp(creds: WechatpayCredentials, deps: { clock: Clock; timeoutMs: number }) {
+export function createInApp(creds: WechatpayCredentials, deps: { clock: Clock; timeoutMs: number; log: Logger }) {
   const apps = creds.apps;
   const appIdOf = (channel: InAppChannel): string | undefined =>
     channel === 'jsapi' ? apps?.oa?.appId : channel === 'mini' ? apps?.mini?.appId : apps?.app?.appId;
   const channels = IN_APP_CHANNELS.filter((c) => appIdOf(c) !== undefined);
   const signer = createClientSigner(creds.privateKey);
-  const exchange = apps ? createPayerExchange(apps, deps.timeoutMs) : undefined;
+  const exchange = apps ? createPayerExchange(apps, deps.timeoutMs, deps.log) : undefined;
 
   const payer: PayerIdentity = {
     needsCode: (channel) => channel === 'jsapi' || channel === 'mini',

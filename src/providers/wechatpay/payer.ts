@@ -1,4 +1,5 @@
 import type { WechatApps } from '../../config.wechat-apps.ts';
+import type { Logger } from '../../lib/log.ts';
 import type { PayerResult } from '../provider.ts';
 import { parseObject } from './client.ts';
 
@@ -7,7 +8,7 @@ import { parseObject } from './client.ts';
  * official account's secret, or `wx.login`'s code at sns/jscode2session with the mini-program's. An openid
  * belongs to one app id, so each channel exchanges with its own app (docs/channels/wechat-jsapi.md).
  */
-export function createPayerExchange(apps: WechatApps, timeoutMs: number) {
+export function createPayerExchange(apps: WechatApps, timeoutMs: number, log: Logger) {
   async function exchange(path: string, params: Record<string, string>): Promise<PayerResult> {
     const url = `${apps.apiBaseUrl}${path}?${new URLSearchParams(params)}`;
     let raw: string;
@@ -24,7 +25,11 @@ export function createPayerExchange(apps: WechatApps, timeoutMs: number) {
     const body = parseObject(raw);
     if (!body) return { kind: 'unknown', reason: 'malformed_response' };
     if (typeof body.openid === 'string' && body.openid !== '') return { kind: 'identified', openid: body.openid };
-    return refusal(body.errcode, body.errmsg);
+    const r = refusal(body.errcode, body.errmsg);
+    // Not the payer's doing (a wrong secret or app id, WeChat busy): staff need to see it.
+    if (r.kind === 'unknown')
+      log.warn({ path, errcode: body.errcode, errmsg: body.errmsg }, 'wechat code exchange failed');
+    return r;
   }
 
   return {

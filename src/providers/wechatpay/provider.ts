@@ -71,7 +71,7 @@ export function createWechatpayProvider(creds: WechatpayCredentials, deps: Wecha
     reason: r.reason,
     message: r.message,
   });
-  const inApp = createInApp(creds, { clock: deps.clock, timeoutMs: deps.timeoutMs ?? 10_000 });
+  const inApp = createInApp(creds, { clock: deps.clock, timeoutMs: deps.timeoutMs ?? 10_000, log });
   const tradePath = (no: string) => `/v3/pay/transactions/out-trade-no/${encodeURIComponent(no)}`;
 
   async function createPayment(input: CreatePaymentInput): Promise<CreateResult> {
