@@ -148,6 +148,7 @@ export function createApp(deps: AppDeps) {
       payments,
       refunds,
       replay,
+      publicUrl: config.publicUrl,
       secureCookies: config.publicUrl.startsWith('https:'),
       csrf: createCsrf(deps.csrfSecret),
     }),

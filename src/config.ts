@@ -2,6 +2,7 @@ import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { wechatAppsFromEnv, type WechatApps } from './config.wechat-apps.ts';
 
 export const PAYMENT_METHODS = ['alipay', 'wechatpay', 'unionpay'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
@@ -177,6 +178,8 @@ export interface WechatpayCredentials {
   /** Platform certificate mode: the PEMs configured (maybe none), always refreshed from GET /v3/certificates. */
   platformCerts?: string[] | undefined;
   baseUrl: string;
+  /** The in-app channels' apps (JSAPI, mini-program, app), WECHAT_* settings (config.wechat-apps.ts). */
+  apps?: WechatApps | undefined;
 }
 export interface UnionpayCredentials {
   merId: string;
@@ -302,6 +305,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       certSerial: env.WECHATPAY_CERT_SERIAL!,
       ...wechatpayVerifiers(env),
       baseUrl: env.WECHATPAY_BASE_URL ?? 'https://api.mch.weixin.qq.com',
+      apps: wechatApps(source),
     })),
     unionpay: credentials(env, 'UNIONPAY', REQUIRED.unionpay, () => ({
       merId: env.UNIONPAY_MER_ID!,
@@ -333,6 +337,12 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   return config;
+}
+
+function wechatApps(source: Record<string, string | undefined>): WechatApps {
+  const apps = wechatAppsFromEnv(source);
+  if ('error' in apps) throw new ConfigError(`invalid configuration:\n${apps.error.map((l) => `  ${l}`).join('\n')}`);
+  return apps;
 }
 
 const ALIPAY_CERTS = ['ALIPAY_APP_CERT', 'ALIPAY_PUBLIC_CERT', 'ALIPAY_ROOT_CERT'] as const;

@@ -45,3 +45,33 @@ describe('WeChat Pay verification settings', () => {
     ).toThrow(/WECHATPAY_PLATFORM_KEY_ID/);
   });
 });
+
+describe('WeChat in-app channel settings (WECHAT_*)', () => {
+  const full = { ...base, ...publicKey };
+  it('takes each app on its own, with WeChat’s hosts by default', () => {
+    const apps = loadConfig({
+      ...full,
+      WECHAT_OA_APP_ID: 'wx1111111111111111',
+      WECHAT_OA_APP_SECRET: '0123456789abcdef0123456789abcdef',
+      WECHAT_APP_APP_ID: 'wx3333333333333333',
+    }).wechatpay!.apps!;
+    expect(apps).toMatchObject({
+      oa: { appId: 'wx1111111111111111' },
+      mini: undefined,
+      app: { appId: 'wx3333333333333333' },
+      oauthBaseUrl: 'https://open.weixin.qq.com',
+      apiBaseUrl: 'https://api.weixin.qq.com',
+    });
+  });
+
+  it('stops on an app id without its secret, or a malformed id or host, naming the setting', () => {
+    expect(() => loadConfig({ ...full, WECHAT_MINI_APP_ID: 'wx2222222222222222' })).toThrow(
+      /WECHAT_MINI_APP_ID and WECHAT_MINI_APP_SECRET together/,
+    );
+    expect(() => loadConfig({ ...full, WECHAT_APP_APP_ID: 'not-an-app' })).toThrow(/WECHAT_APP_APP_ID/);
+    expect(() => loadConfig({ ...full, WECHAT_API_BASE_URL: 'https://api.weixin.qq.com/' })).toThrow(
+      /WECHAT_API_BASE_URL: must not end with a slash/,
+    );
+    expect(() => loadConfig({ ...full, WECHAT_APP_APP_ID: 'x' })).toThrow(ConfigError);
+  });
+});

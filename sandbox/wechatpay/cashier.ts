@@ -4,7 +4,7 @@ import { cashierWords, type CashierWords } from '../shared/cashier-text.ts';
 import { tradeKey, type TradeRecord } from './records.ts';
 import type { TradeBook } from './trades.ts';
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+export const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 /** Only http(s) targets: the redirect_url comes from the query string, so anything else is dropped. */
 function safeRedirect(v: string | undefined): string | null {
@@ -17,7 +17,7 @@ function safeRedirect(v: string | undefined): string | null {
   }
 }
 
-function page(w: CashierWords, title: string, body: string): string {
+export function page(w: CashierWords, title: string, body: string): string {
   return `<!doctype html>
 <html lang="${w.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)} · ${esc(w.t((m) => m.sandbox))} WeChat Pay</title>

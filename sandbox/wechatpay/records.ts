@@ -8,13 +8,15 @@ export interface TradeRecord {
   mchid: string;
   appid: string;
   out_trade_no: string;
-  trade_type: 'NATIVE' | 'MWEB';
+  trade_type: 'NATIVE' | 'MWEB' | 'JSAPI' | 'APP';
   description: string;
   attach?: string | undefined;
   notify_url: string;
   time_expire?: string | undefined;
   total: number;
   payer_client_ip?: string | undefined;
+  /** JSAPI (official account or mini-program): the payer named at order time, under the trade's appid. */
+  payer_openid?: string | undefined;
   state: TradeState;
   /** The create request as sent, to tell a retry (same answer) from a reuse (OUT_TRADE_NO_USED). */
   fingerprint: string;
@@ -79,7 +81,13 @@ export function transactionView(t: TradeRecord): Record<string, unknown> {
     trade_type: t.trade_type,
     trade_state: t.state,
     trade_state_desc: TRADE_TYPE_DESC[t.state],
-    ...(paid ? { bank_type: 'OTHERS', success_time: t.success_time, payer: { openid: `o-sandbox-${t.mchid}` } } : {}),
+    ...(paid
+      ? {
+          bank_type: 'OTHERS',
+          success_time: t.success_time,
+          payer: { openid: t.payer_openid ?? `o-sandbox-${t.mchid}` },
+        }
+      : {}),
     attach: t.attach ?? '',
     amount: paid
       ? { total: t.total, payer_total: t.total - (t.coupon ?? 0), currency: 'CNY', payer_currency: 'CNY' }

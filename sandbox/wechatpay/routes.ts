@@ -6,7 +6,7 @@ import type { GatewayCrypto } from './crypto.ts';
 import type { Platform } from './platform.ts';
 import { tradeKey, refundView, transactionView, wireTime, type TradeRecord } from './records.ts';
 import type { Outcome, TradeBook, WireError } from './trades.ts';
-import { closeSchema, h5OrderSchema, orderSchema, parseBody, refundSchema } from './validate.ts';
+import { closeSchema, h5OrderSchema, jsapiOrderSchema, orderSchema, parseBody, refundSchema } from './validate.ts';
 
 type Env = { Variables: { mchId: string; rawBody: string } };
 type Answer = { status: 200 | 204; body: Record<string, unknown> | null } | { error: WireError };
@@ -94,6 +94,29 @@ export function v3Routes(deps: {
       if (!p.ok) return paramError(p);
       return answer(await book.createOrder(c.get('mchId'), p.value, 'MWEB'), (t: TradeRecord) => ({
         h5_url: deps.cashierUrl(t.prepay),
+      }));
+    }),
+  );
+
+  // In-app orders answer a prepay_id (valid 2 h) for the client to pay (docs/sandbox/wechatpay.md#in-app-channels).
+  app.post(
+    '/v3/pay/transactions/jsapi',
+    handle('jsapi', async (c) => {
+      const p = parseBody(jsapiOrderSchema, c.get('rawBody'));
+      if (!p.ok) return paramError(p);
+      return answer(await book.createOrder(c.get('mchId'), p.value, 'JSAPI'), (t: TradeRecord) => ({
+        prepay_id: t.prepay,
+      }));
+    }),
+  );
+  app.post(
+    '/v3/pay/transactions/app',
+    handle('app', async (c) => {
+      const p = parseBody(orderSchema, c.get('rawBody'));
+      if (!p.ok) return paramError(p);
+      if (p.value.payer) return paramError({ message: 'APP下单不接受 payer', detail: undefined });
+      return answer(await book.createOrder(c.get('mchId'), p.value, 'APP'), (t: TradeRecord) => ({
+        prepay_id: t.prepay,
       }));
     }),
   );

@@ -2,7 +2,11 @@ import { z } from 'zod';
 import type { WechatpayCredentials } from '../../src/config.ts';
 import { mountControls, newSandboxApp, type Sandbox, type SandboxDeps } from '../shared/sandbox.ts';
 import { createRecordStore, loadOrCreateKeys } from '../shared/store.ts';
+import { generateWechatApps, whoseOpenid, type WechatAppKeys } from './apps.ts';
 import { createBills } from './bill.ts';
+import { clientRoutes } from './clients.ts';
+import { inAppBrowserRoutes } from './in-app-browser.ts';
+import { oauthRoutes } from './oauth.ts';
 import { cashierRoutes } from './cashier.ts';
 import { controlRoutes } from './controls.ts';
 import { createGatewayCrypto } from './crypto.ts';
@@ -47,6 +51,8 @@ export async function createWechatpaySandbox(
   opts: WechatpaySandboxOptions = {},
 ): Promise<Sandbox<WechatpayCredentials>> {
   const keys = await loadOrCreateKeys<WechatpaySandboxKeys>(deps.db, 'wechatpay', generateWechatpayKeys);
+  // Kept apart from the merchant keys, so a sandbox started before issue 15 keeps its keys and gains apps.
+  const apps = await loadOrCreateKeys<WechatAppKeys>(deps.db, 'wechatpay-apps', generateWechatApps);
   const baseUrl = `${deps.publicUrl}/sandbox/wechatpay`;
   const { app, faults } = newSandboxApp();
   const platform = await createPlatform({
@@ -66,7 +72,8 @@ export async function createWechatpaySandbox(
     store: createRecordStore(deps.db, deps.clock, PROVIDER),
     notifier: deps.notifier,
     clock: deps.clock,
-    appId: keys.appId,
+    appIds: [keys.appId, apps.oa.appId, apps.mini.appId, apps.app.appId],
+    openidBelongs: (openid, appId) => whoseOpenid(apps, openid)?.appId === appId,
     refundDelayMs,
     maxRefundsPerTrade: opts.maxRefundsPerTrade ?? 50,
     refundWindowMs: opts.refundWindowMs ?? 365 * 24 * 3600_000,
@@ -95,6 +102,17 @@ export async function createWechatpaySandbox(
     }),
   );
   app.route('/', cashierRoutes(book));
+  app.route(
+    '/',
+    oauthRoutes({
+      store: createRecordStore(deps.db, deps.clock, PROVIDER),
+      clock: deps.clock,
+      apps,
+      publicUrl: deps.publicUrl,
+    }),
+  );
+  app.route('/', clientRoutes({ book, apps, merchantPublicKey: keys.merchantPublicKey }));
+  app.route('/', inAppBrowserRoutes());
 
   const key = (paymentNo: string) => tradeKey(keys.mchId, paymentNo);
   const view = (o: { ok: true; value: unknown } | { ok: false; error: unknown }) =>
@@ -150,6 +168,14 @@ export async function createWechatpaySandbox(
         : { platformPublicKey: keys.platformPublicKey, platformKeyId: keys.platformKeyId }),
       ...(platform.state === 'public_key' ? {} : { platformCerts: [] }),
       baseUrl,
+      // The in-app channels' apps, and WeChat's OAuth and API hosts played by this sandbox.
+      apps: {
+        oa: apps.oa,
+        mini: apps.mini,
+        app: apps.app,
+        oauthBaseUrl: `${baseUrl}/open`,
+        apiBaseUrl: `${baseUrl}/api`,
+      },
     },
   };
 }

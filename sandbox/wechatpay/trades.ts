@@ -36,7 +36,10 @@ export interface TradeBookOptions {
   store: RecordStore;
   notifier: Notifier;
   clock: Clock;
-  appId: string;
+  /** The app ids bound to the merchant: its WeChat Pay app id and the in-app channels' (apps.ts). */
+  appIds: readonly string[];
+  /** For JSAPI: whether an openid was issued under this app id (a foreign one is PARAM_ERROR, as WeChat answers). */
+  openidBelongs?: (openid: string, appId: string) => boolean;
   /** How long a refund stays PROCESSING before it settles by itself, already time-scaled. */
   refundDelayMs: number;
   maxRefundsPerTrade: number;
@@ -58,7 +61,9 @@ export function createTradeBook(o: TradeBookOptions) {
   ): Promise<Outcome<TradeRecord>> {
     if (req.mchid !== signer)
       return err(400, 'INVALID_REQUEST', 'mchid 与签名商户号不一致 (mchid differs from the signing merchant)');
-    if (req.appid !== o.appId) return err(400, 'APPID_MCHID_NOT_MATCH', 'appid和mch_id不匹配');
+    if (!o.appIds.includes(req.appid)) return err(400, 'APPID_MCHID_NOT_MATCH', 'appid和mch_id不匹配');
+    if (tradeType === 'JSAPI' && !(req.payer && o.openidBelongs?.(req.payer.openid, req.appid)))
+      return err(400, 'PARAM_ERROR', 'appid和openid不匹配');
     const fingerprint = JSON.stringify({ tradeType, ...req });
     const key = tradeKey(req.mchid, req.out_trade_no);
     return store
@@ -86,6 +91,7 @@ export function createTradeBook(o: TradeBookOptions) {
           time_expire: req.time_expire,
           total: req.amount.total,
           payer_client_ip: req.scene_info?.payer_client_ip,
+          payer_openid: req.payer?.openid,
           state: 'NOTPAY',
           fingerprint,
           prepay: `wx${randomBase62(30)}`,

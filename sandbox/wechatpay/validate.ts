@@ -39,8 +39,13 @@ export const orderSchema = z.object({
       h5_info: z.object({ type: z.string().min(1).max(32) }).optional(),
     })
     .optional(),
+  /** JSAPI only (jsapiOrderSchema requires it); the other APIs do not take it. */
+  payer: z.object({ openid: z.string().min(1).max(128) }).optional(),
 });
 export type OrderRequest = z.infer<typeof orderSchema>;
+
+/** /v3/pay/transactions/jsapi: payer.openid is required (JSAPI下单 doc), for an official account or a mini-program. */
+export const jsapiOrderSchema = orderSchema.extend({ payer: z.object({ openid: z.string().min(1).max(128) }) });
 
 export const h5OrderSchema = orderSchema.extend({
   scene_info: z.object({

@@ -6,7 +6,9 @@ import type { PaymentAction } from '../providers/provider.ts';
  * whose txnTime goes stale), which only a new attempt replaces (see needsNewAttempt).
  */
 export const isActionExpired = (action: PaymentAction, now: Date): boolean =>
-  action.type !== 'qr' && action.expiresAt !== undefined && new Date(action.expiresAt).getTime() <= now.getTime();
+  (action.type === 'redirect' || action.type === 'form') &&
+  action.expiresAt !== undefined &&
+  new Date(action.expiresAt).getTime() <= now.getTime();
 
 /**
  * An expired form cannot be signed again for the same attempt: UnionPay names a transaction by

@@ -16,6 +16,8 @@ const ActionSchema = z.union([
   z.object({ type: z.literal('qr'), content: z.string() }),
   z.object({ type: z.literal('redirect'), url: z.string(), expiresAt: z.string().optional() }),
   z.object({ type: z.literal('form'), html: z.string(), expiresAt: z.string().optional() }),
+  // In-app channels: the parameters of the provider's client call, verbatim (docs/channels/).
+  z.object({ type: z.enum(['jsapi', 'mini', 'app']), params: z.record(z.string(), z.string()) }),
 ]);
 const PaymentSchema = z
   .object({
@@ -71,7 +73,17 @@ export function paymentsRoutes(deps: { db: Db; providers: Providers; payments: P
           body: {
             required: true,
             content: {
-              'application/json': { schema: z.object({ method: lineText().max(32), channel: lineText().max(32) }) },
+              'application/json': {
+                schema: z.object({
+                  method: lineText().max(32),
+                  channel: lineText().max(32),
+                  /** WeChat JSAPI: the OAuth code; mini-program: wx.login's code (docs/channels/). */
+                  code: z
+                    .string()
+                    .regex(/^[A-Za-z0-9_-]{1,128}$/)
+                    .optional(),
+                }),
+              },
             },
           },
         },
@@ -82,8 +94,9 @@ export function paymentsRoutes(deps: { db: Db; providers: Providers; payments: P
       }),
       async (c) => {
         const user = requireRole(c, 'customer');
-        const { method, channel } = c.req.valid('json');
-        const attempt = await deps.payments.create(user, c.req.valid('param').orderNo, method, channel, clientIp(c));
+        const { method, channel, code } = c.req.valid('json');
+        const orderNo = c.req.valid('param').orderNo;
+        const attempt = await deps.payments.create(user, orderNo, method, channel, clientIp(c), code);
         return c.json(paymentView(attempt) as z.infer<typeof PaymentSchema>, 201);
       },
     )

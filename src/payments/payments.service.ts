@@ -15,6 +15,7 @@ import type { PaymentStateService } from './payment-state.service.ts';
 import * as repo from './payments.repository.ts';
 import { toAttemptRef } from './attempt-ref.ts';
 import { isActionExpired, needsNewAttempt, renewalClientIp } from './action-expiry.ts';
+import { identifyPayer } from './payer-code.ts';
 
 export const POLL_PAYMENT_JOB = 'payment.poll';
 
@@ -75,7 +76,13 @@ export function createPaymentsService(deps: PaymentsDeps) {
     }
   }
 
-  async function callCreate(p: PaymentRow, subject: string, expiresAt: Date, clientIp: string): Promise<CreateResult> {
+  async function callCreate(
+    p: PaymentRow,
+    subject: string,
+    expiresAt: Date,
+    clientIp: string,
+    payer?: { openid: string },
+  ): Promise<CreateResult> {
     const provider = providerFor(providers, p.method);
     return provider.createPayment({
       ...toAttemptRef(p),
@@ -85,6 +92,7 @@ export function createPaymentsService(deps: PaymentsDeps) {
       returnUrl: returnUrl(p.method),
       quitUrl: `${deps.publicUrl}/pay/${p.payment_no}`,
       clientIp,
+      payer,
     });
   }
 
@@ -98,7 +106,14 @@ export function createPaymentsService(deps: PaymentsDeps) {
      * the lease, it closes those at their providers and only then creates its own there, so at most one attempt
      * can take money. A request that finds the lease held answers 409 payment_in_progress (issue 21.7).
      */
-    async create(user: User, orderNo: string, method: string, channel: string, clientIp: string): Promise<PaymentRow> {
+    async create(
+      user: User,
+      orderNo: string,
+      method: string,
+      channel: string,
+      clientIp: string,
+      payerCode?: string,
+    ): Promise<PaymentRow> {
       // Whose order it is comes first: someone else's order is a 404 whatever else is wrong.
       const order = await deps.orders.getOwn(user, orderNo);
       const provider = providerFor(providers, method);
@@ -108,6 +123,8 @@ export function createPaymentsService(deps: PaymentsDeps) {
       if (order.status !== 'pending_payment')
         throw new AppError('invalid_state', `order is ${order.status}, not payable`);
       if (order.expires_at <= clock.now()) throw new AppError('order_expired', 'order has expired');
+      // Before anything is saved: a used, expired or foreign code changes nothing (payer-code.ts).
+      const payer = await identifyPayer(provider, channel, payerCode);
 
       // The attempt, with its merchant number, is saved before the provider hears of it.
       const claimAttempt = () =>
@@ -175,7 +192,7 @@ export function createPaymentsService(deps: PaymentsDeps) {
 
         // A renewal (an expired H5 link) repeats the first request exactly, its payer address included.
         const ip = renewalClientIp(attempt.action) ?? clientIp;
-        const result = await callCreate(attempt, `Order ${orderNo}`, order.expires_at, ip);
+        const result = await callCreate(attempt, `Order ${orderNo}`, order.expires_at, ip, payer);
         failpoint('payment.after_provider_call');
         if (result.kind === 'created') {
           if (await repo.saveAction(db, attempt.id, result.action, clock.now()))

@@ -32,7 +32,23 @@ export interface PaymentProvider {
   parseReturn(req: InboundRequest): Promise<ReturnInfo>;
   /** The provider's bill of one day (Beijing date `YYYY-MM-DD`): every payment and refund it booked. */
   downloadBill(date: string): Promise<BillResult>;
+  /** Channels that pay inside the provider's own app and must know who pays first (WeChat JSAPI, mini). */
+  readonly payer?: PayerIdentity;
 }
+
+/** Who is paying, learnt from a one-time code the provider's app gave the client (WeChat OAuth, wx.login). */
+export interface PayerIdentity {
+  needsCode(channel: string): boolean;
+  identify(channel: string, code: string): Promise<PayerResult>;
+  /** Where a browser gets such a code (OAuth), coming back to `redirectUri` with `code` and `state`. */
+  authorizeUrl(channel: string, redirectUri: string, state: string): string | null;
+}
+
+export type PayerResult =
+  | { kind: 'identified'; openid: string }
+  /** The code is no good (used, expired, another app's): the client must get a new one. */
+  | { kind: 'refused'; reason: string; message: string }
+  | { kind: 'unknown'; reason: string };
 
 /** One line of a provider's daily bill, in our terms. */
 export interface BillLine {
@@ -90,7 +106,9 @@ export type PaymentAction =
        * transaction at the provider, so the customer gets a new attempt instead (payments.service create()).
        */
       expiresAt?: string;
-    };
+    }
+  /** In-app channels: what the provider's client API takes, verbatim (docs/channels/). */
+  | { type: 'jsapi' | 'mini' | 'app'; params: Record<string, string> };
 
 /** What mallpay saved before it first called the provider about an attempt; every later call carries it. */
 export interface AttemptRef {
@@ -123,6 +141,8 @@ export interface CreatePaymentInput extends AttemptRef {
   quitUrl?: string;
   /** The payer's IP (WeChat Pay H5 requires it). */
   clientIp: string;
+  /** The payer as PayerIdentity found them (WeChat JSAPI and mini-program: the openid under that app). */
+  payer?: { openid: string } | undefined;
 }
 
 export type CreateResult =

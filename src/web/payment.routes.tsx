@@ -5,7 +5,10 @@ import { AppError } from '../lib/errors.ts';
 import { needsNewAttempt } from '../payments/action-expiry.ts';
 import { findPaymentWithOrder, listPaymentsOfOrder } from '../payments/payments.repository.ts';
 import { errorText } from './error-page.tsx';
+import { JSAPI_PAY_SCRIPT } from './jsapi-pay.ts';
 import { CheckoutPage } from './pages/checkout.tsx';
+import { csrfOfState, payerAuthorizeUrl } from './payer-oauth.ts';
+import { deviceOf } from './pick-channel.ts';
 import { formAllowances, pageCsp } from './security-headers.ts';
 import { PayPage } from './pages/pay.tsx';
 import { outcomeOf, ResultPage } from './pages/result.tsx';
@@ -19,8 +22,6 @@ export function paymentRoutes(deps: WebDeps) {
   const methods = () => Object.values(deps.providers).map((p) => ({ method: p.method, channels: p.channels }));
   const secondsUntil = (at: Date) =>
     Math.max(0, Math.floor((new Date(at).getTime() - deps.clock.now().getTime()) / 1000));
-  // A phone browser is told by its user agent: its wallets open as apps or mobile pages, not as QR codes.
-  const isPhone = (c: Context) => /Mobi|Android|iPhone|iPod|MicroMessenger/i.test(c.req.header('user-agent') ?? '');
   const checkout = async (c: Context, web: Web, orderNo: string, error?: string) => {
     const order = await deps.orders.getOwn(needCustomer(web), orderNo);
     return CheckoutPage({
@@ -28,7 +29,7 @@ export function paymentRoutes(deps: WebDeps) {
       order,
       summary: await orderSummaryOf(deps.db, order, web.lang),
       methods: methods(),
-      phone: isPhone(c),
+      device: deviceOf(c.req.header('user-agent')),
       secondsLeft: secondsUntil(order.expires_at),
       error,
     });
@@ -37,9 +38,17 @@ export function paymentRoutes(deps: WebDeps) {
   app.get('/checkout/:orderNo', async (c) => c.html(await checkout(c, await loadWeb(c, deps), c.req.param('orderNo'))));
 
   /** Starts (or picks up) an attempt and sends the browser to its pay page; a refusal shows on the checkout page. */
-  const startPaying = async (c: Context, web: Web, orderNo: string, method: string, channel: string) => {
+  const startPayment = async (
+    c: Context,
+    web: Web,
+    orderNo: string,
+    method: string,
+    channel: string,
+    code?: string,
+  ) => {
+    const user = needCustomer(web);
     try {
-      const attempt = await deps.payments.create(needCustomer(web), orderNo, method, channel, clientIp(c));
+      const attempt = await deps.payments.create(user, orderNo, method, channel, clientIp(c), code);
       return c.redirect(web.href(`/pay/${attempt.payment_no}`), 303);
     } catch (err) {
       if (
@@ -56,7 +65,20 @@ export function paymentRoutes(deps: WebDeps) {
     const form = await c.req.parseBody();
     web.checkCsrf(form);
     needCustomer(web);
-    return startPaying(c, web, c.req.param('orderNo'), String(form.method ?? ''), String(form.channel ?? ''));
+    const orderNo = c.req.param('orderNo');
+    const [method, channel] = [String(form.method ?? ''), String(form.channel ?? '')];
+    // JSAPI first learns who pays, through WeChat's OAuth page (payer-oauth.ts).
+    const origin = deps.publicUrl ?? new URL(c.req.url).origin;
+    const authorize = payerAuthorizeUrl(deps.providers, { origin, orderNo, method, channel, csrfToken: web.csrfToken });
+    if (authorize) return c.redirect(authorize, 303);
+    return startPayment(c, web, orderNo, method, channel);
+  });
+
+  app.get('/checkout/:orderNo/payer/:method/:channel', async (c) => {
+    const web = await loadWeb(c, deps);
+    web.checkCsrf({ _csrf: csrfOfState(c.req.query('state') ?? '') });
+    const { orderNo, method, channel } = c.req.param();
+    return startPayment(c, web, orderNo, method, channel, c.req.query('code') ?? '');
   });
 
   app.get('/pay/:paymentNo', async (c) => {
@@ -71,7 +93,7 @@ export function paymentRoutes(deps: WebDeps) {
     // Back after a signed form went stale (UnionPay's txnTime): a new attempt with its own orderId and txnTime,
     // never the old form again (docs/protocols/unionpay.md#times).
     if (needsNewAttempt(found.action, deps.clock.now()))
-      return startPaying(c, web, found.order_no, found.method, found.channel);
+      return startPayment(c, web, found.order_no, found.method, found.channel);
     // A customer back after the link died (WeChat's h5_url: 5 minutes) gets a fresh one, never a dead one.
     const payment = { ...found, action: await deps.payments.currentAction(found) };
     const qrSvg =
@@ -84,6 +106,7 @@ export function paymentRoutes(deps: WebDeps) {
     // A provider's form posts to its gateway and submits itself: the page's policy allows exactly that.
     if (payment.action?.type === 'form')
       c.header('Content-Security-Policy', pageCsp(formAllowances(payment.action.html)));
+    if (payment.action?.type === 'jsapi') c.header('Content-Security-Policy', pageCsp({ scripts: [JSAPI_PAY_SCRIPT] }));
     return c.html(
       PayPage({
         web,

@@ -16,6 +16,8 @@ export interface WebDeps extends WebAuth {
   payments: PaymentsService;
   refunds: RefundsService;
   replay: NotificationReplay;
+  /** Where browsers reach the mall (WeChat's OAuth sends them back here); else the request's own origin. */
+  publicUrl?: string;
   /** How often the pay page asks for its payment's status. */
   pollIntervalMs: number;
 }

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 type Method = 'alipay' | 'wechatpay' | 'unionpay';
 const CHANNELS: Record<Method, string[]> = {
   alipay: ['qr', 'page', 'wap'],
-  wechatpay: ['qr', 'h5'],
+  wechatpay: ['qr', 'h5', 'jsapi', 'mini', 'app'],
   unionpay: ['page'],
 };
 const SKUS = ['TEA-LONGJING-250', 'MUG-CELADON', 'FAN-SILK', 'INK-SET', 'SAMPLE-1FEN'];
@@ -129,17 +129,57 @@ export async function customer(url: string, tokens: Tokens, plan: Plan): Promise
   if (order.status !== 201) return (out.notes.push(`order ${order.status}`), out);
   const orderNo = (out.orderNo = order.body.orderNo as string);
 
+  /**
+   * WeChat's in-app clients bring a one-time code (OAuth, wx.login): a retry after a 5xx comes with a new one, as a
+   * real client gets a new code (a code exchanged before the provider failed is spent).
+   */
+  const codeControl: Record<string, string> = { jsapi: 'oauth-code', mini: 'mini-login' };
+  async function startInApp(method: Method, channel: string): Promise<Answer> {
+    let res: Answer = { status: 599, body: undefined };
+    for (let i = 0; i < 10 && res.status >= 500; i++) {
+      if (i > 0) await pause(100 * i);
+      const control = codeControl[channel];
+      const code = control
+        ? (
+            (await (
+              await fetch(`${url}/sandbox/wechatpay/_control/${control}`, { method: 'POST', body: '{}' })
+            ).json()) as {
+              code: string;
+            }
+          ).code
+        : undefined;
+      res = await call('POST', `/api/orders/${orderNo}/payments`, 'customer', { method, channel, code }, randomUUID());
+    }
+    return res;
+  }
+  const inApp = (channel: string) => ['jsapi', 'mini', 'app'].includes(channel);
+
   async function startPaying(method: Method, channel: string) {
-    const p = await again('POST', `/api/orders/${orderNo}/payments`, 'customer', { method, channel });
+    const p = inApp(channel)
+      ? await startInApp(method, channel)
+      : await again('POST', `/api/orders/${orderNo}/payments`, 'customer', { method, channel });
     if (p.status !== 201) return (out.notes.push(`payment ${method} ${p.status} ${p.body?.error?.code}`), undefined);
+    // An in-app client has no cashier to open: it pays with the parameters (below).
+    if (inApp(channel))
+      return { method, paymentNo: p.body.paymentNo as string, channel, params: p.body.action.params as unknown };
     // The browser opens the cashier; a gateway error page is met by opening it again.
     // (UnionPay's gateway answers a busy error as a 200 page, which a person reads and submits again.)
     const opened = (html: string) => !/Transaction refused/.test(html);
     for (let i = 0; i < 6; i++) if (await openCashier(p.body.action).then(opened, () => false)) break;
     return { method, paymentNo: p.body.paymentNo as string };
   }
-  const pay = async (p: { method: Method; paymentNo: string }, expectRefusal = false) => {
-    const res = await fetch(`${url}/sandbox/${p.method}/_control/pay/${p.paymentNo}`, { method: 'POST', body: '{}' });
+  const pay = async (
+    p: { method: Method; paymentNo: string; channel?: string; params?: unknown },
+    expectRefusal = false,
+  ) => {
+    // The in-app channels pay through the sandbox's simulated WeChat client, which checks the signed parameters.
+    const res = p.params
+      ? await fetch(`${url}/sandbox/wechatpay/client/${p.channel}/pay`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ params: p.params }),
+        })
+      : await fetch(`${url}/sandbox/${p.method}/_control/pay/${p.paymentNo}`, { method: 'POST', body: '{}' });
     const body = (await res.json().catch(() => ({}))) as { ok?: boolean; error?: unknown; message?: unknown };
     const paid = res.ok && body.ok !== false && !body.error;
     if (!paid && !expectRefusal)

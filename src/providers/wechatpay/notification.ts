@@ -13,7 +13,8 @@ import { isRefundStatus, mapRefundStatus } from './status.ts';
 
 export interface NotificationContext {
   mchId: string;
-  appId: string;
+  /** The WeChat Pay app id and the in-app channels' (official account, mini-program, app). */
+  appIds: readonly string[];
   apiV3Key: string;
   platformKeys: PlatformKeyRing;
   clock: Clock;
@@ -68,7 +69,7 @@ export function parseWechatpayNotification(ctx: NotificationContext, req: Inboun
   if (!paymentNo) return reject('malformed', 'no out_trade_no');
 
   if (envelope.event_type === 'TRANSACTION.SUCCESS') {
-    if (data.appid !== ctx.appId)
+    if (typeof data.appid !== 'string' || !ctx.appIds.includes(data.appid))
       return reject('merchant_mismatch', `appid ${String(data.appid)} is not ours`, paymentNo);
     const amount = (data.amount as { total?: unknown } | undefined)?.total;
     if (data.trade_state !== 'SUCCESS' || typeof data.transaction_id !== 'string' || !Number.isSafeInteger(amount)) {

@@ -15,6 +15,7 @@ import type {
 import { downloadWechatpayBill } from './bill.ts';
 import { createApiClient, isTransient, type ApiResult } from './client.ts';
 import { parseTime, parseWechatpayNotification } from './notification.ts';
+import { createInApp, isInAppChannel } from './in-app.ts';
 import { createCertificateDownloader, type CertificateDownloader } from './platform-certificates.ts';
 import { createRequestSigner, PlatformKeyRing } from './signing.ts';
 import { isRefundStatus, isTradeState, mapRefundStatus, mapTradeState } from './status.ts';
@@ -70,11 +71,13 @@ export function createWechatpayProvider(creds: WechatpayCredentials, deps: Wecha
     reason: r.reason,
     message: r.message,
   });
+  const inApp = createInApp(creds, { clock: deps.clock, timeoutMs: deps.timeoutMs ?? 10_000, log });
   const tradePath = (no: string) => `/v3/pay/transactions/out-trade-no/${encodeURIComponent(no)}`;
 
   async function createPayment(input: CreatePaymentInput): Promise<CreateResult> {
     assertMinorUnits(input.amount);
-    if (input.channel !== 'qr' && input.channel !== 'h5')
+    const inAppOrder = isInAppChannel(input.channel) ? inApp.order(input.channel, input.payer?.openid) : undefined;
+    if (input.channel !== 'qr' && input.channel !== 'h5' && !inAppOrder)
       return { kind: 'failed', reason: 'unsupported_channel', message: `channel ${input.channel}` };
     if (input.currency !== 'CNY')
       return { kind: 'failed', reason: 'unsupported_currency', message: 'WeChat Pay settles in CNY only' };
@@ -83,7 +86,7 @@ export function createWechatpayProvider(creds: WechatpayCredentials, deps: Wecha
     if (new URL(input.notifyUrl).search)
       return { kind: 'failed', reason: 'invalid_notify_url', message: 'notify_url must not carry a query' };
     const body: Record<string, unknown> = {
-      appid: creds.appId,
+      appid: inAppOrder?.appId ?? creds.appId,
       mchid: creds.mchId,
       description: [...input.subject].slice(0, 127).join(''),
       out_trade_no: input.paymentNo,
@@ -92,12 +95,20 @@ export function createWechatpayProvider(creds: WechatpayCredentials, deps: Wecha
       amount: { total: input.amount, currency: 'CNY' },
     };
     if (input.channel === 'h5') body.scene_info = { payer_client_ip: input.clientIp, h5_info: { type: 'Wap' } };
-    const r = await api.call('POST', `/v3/pay/transactions/${input.channel === 'qr' ? 'native' : 'h5'}`, body);
+    Object.assign(body, inAppOrder?.extra);
+    const path = inAppOrder?.path ?? `/v3/pay/transactions/${input.channel === 'qr' ? 'native' : 'h5'}`;
+    const r = await api.call('POST', path, body);
     if (r.kind === 'unknown') return unknown(r);
     if (r.kind === 'error') {
       return isTransient(r)
         ? { kind: 'unknown', reason: r.code, message: r.message }
         : { kind: 'failed', reason: r.code, message: r.message };
+    }
+    if (inAppOrder && isInAppChannel(input.channel)) {
+      const prepayId = r.body?.prepay_id;
+      if (typeof prepayId !== 'string')
+        return { kind: 'unknown', reason: 'malformed_response', message: 'no prepay_id' };
+      return inApp.action(input.channel, inAppOrder.appId, prepayId);
     }
     if (input.channel === 'qr') {
       const codeUrl = r.body?.code_url;
@@ -203,8 +214,9 @@ export function createWechatpayProvider(creds: WechatpayCredentials, deps: Wecha
 
   return {
     method: 'wechatpay',
-    channels: ['qr', 'h5'],
+    channels: ['qr', 'h5', ...inApp.channels],
     refundResend: 'same_number',
+    payer: inApp.payer,
     merchantId: creds.mchId,
     createPayment,
     queryPayment,
@@ -214,7 +226,7 @@ export function createWechatpayProvider(creds: WechatpayCredentials, deps: Wecha
     async parseNotification(req) {
       await downloader?.beforeVerify(req.headers.get('wechatpay-serial'));
       return parseWechatpayNotification(
-        { mchId: creds.mchId, appId: creds.appId, apiV3Key: creds.apiV3Key, platformKeys, clock: deps.clock },
+        { mchId: creds.mchId, appIds: inApp.appIds, apiV3Key: creds.apiV3Key, platformKeys, clock: deps.clock },
         req,
       );
     },

@@ -106,6 +106,7 @@ export const en = {
       page: '{method}: pay on its website',
       wap: '{method}: open on this phone',
       h5: '{method}: open on this phone',
+      jsapi: '{method}: pay here in WeChat',
     } as Record<string, string>,
   },
   pay: {
@@ -121,6 +122,11 @@ export const en = {
     done: 'Payment received. Taking you to the result…',
     stopped: 'This payment did not go through. Taking you to the result…',
     chooseOther: 'Choose another payment method',
+    jsapi: 'Pay with {method}',
+    jsapiOk: 'Paid in WeChat. Waiting for WeChat Pay to confirm…',
+    jsapiCancel: 'You closed WeChat Pay without paying. Tap the button to try again.',
+    jsapiFail: 'WeChat Pay could not take this payment. Try again, or choose another way to pay.',
+    jsapiOutside: 'Open this page in WeChat to pay here.',
   },
   result: {
     successTitle: 'Payment received',
@@ -338,6 +344,8 @@ export const en = {
       provider_error: 'The payment provider turned the payment down. Try again or choose another method.',
       provider_unavailable: 'The payment provider did not answer. Please try again in a moment.',
       channel_not_supported: 'That way of paying is not offered. Choose another.',
+      payer_code_required: 'WeChat did not say who is paying. Please try again.',
+      payer_code_invalid: 'WeChat’s sign-in for this payment has expired or was already used. Please try again.',
       method_not_enabled: 'That payment method is not offered. Choose another.',
       validation_failed: 'Enter a quantity from 1 to 999.',
       invalid_request: 'Something in the form was not right. Check it and try again.',

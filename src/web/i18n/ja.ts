@@ -105,6 +105,7 @@ export const ja: Messages = {
       page: '{method}: ウェブサイトで支払う',
       wap: '{method}: このスマートフォンで開く',
       h5: '{method}: このスマートフォンで開く',
+      jsapi: '{method}: この WeChat で支払う',
     },
   },
   pay: {
@@ -121,6 +122,11 @@ export const ja: Messages = {
     done: 'お支払いを確認しました。結果ページへ移動します…',
     stopped: 'このお支払いは完了しませんでした。結果ページへ移動します…',
     chooseOther: '別のお支払い方法を選ぶ',
+    jsapi: '{method}で支払う',
+    jsapiOk: 'WeChat でお支払いいただきました。WeChat Pay の確認を待っています…',
+    jsapiCancel: 'お支払いせずに WeChat Pay を閉じました。もう一度ボタンを押してください。',
+    jsapiFail: 'WeChat Pay でお支払いできませんでした。もう一度お試しいただくか、別の方法をお選びください。',
+    jsapiOutside: 'ここでお支払いいただくには、このページを WeChat で開いてください。',
   },
   result: {
     successTitle: 'お支払いが完了しました',
@@ -340,6 +346,8 @@ export const ja: Messages = {
         '決済事業者がお支払いを受け付けませんでした。もう一度お試しいただくか、別の方法をお選びください。',
       provider_unavailable: '決済事業者から応答がありませんでした。しばらくしてからもう一度お試しください。',
       channel_not_supported: 'そのお支払い方法はご利用いただけません。別の方法をお選びください。',
+      payer_code_required: 'WeChat からお支払いになる方の情報が届きませんでした。もう一度お試しください。',
+      payer_code_invalid: 'このお支払いの WeChat 認証は期限切れか、すでに使われています。もう一度お試しください。',
       method_not_enabled: 'そのお支払い方法はご利用いただけません。別の方法をお選びください。',
       validation_failed: '数量は 1〜999 で入力してください。',
       invalid_request: '入力内容に誤りがあります。確認してもう一度お試しください。',

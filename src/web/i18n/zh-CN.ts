@@ -105,6 +105,7 @@ export const zhCN: Messages = {
       page: '{method}：在网页上支付',
       wap: '{method}：在本机打开',
       h5: '{method}：在本机打开',
+      jsapi: '{method}：在微信内支付',
     },
   },
   pay: {
@@ -120,6 +121,11 @@ export const zhCN: Messages = {
     done: '已收到付款，正在跳转到结果页…',
     stopped: '本次支付未完成，正在跳转到结果页…',
     chooseOther: '选择其他支付方式',
+    jsapi: '使用{method}支付',
+    jsapiOk: '已在微信中支付，正在等待微信支付确认…',
+    jsapiCancel: '您已关闭微信支付，未付款。请点击按钮重试。',
+    jsapiFail: '微信支付未能完成此次付款。请重试，或选择其他支付方式。',
+    jsapiOutside: '请在微信中打开此页面进行支付。',
   },
   result: {
     successTitle: '支付成功',
@@ -334,6 +340,8 @@ export const zhCN: Messages = {
       provider_error: '支付机构拒绝了本次支付，请重试或选择其他支付方式。',
       provider_unavailable: '支付机构没有响应，请稍后重试。',
       channel_not_supported: '不支持该支付方式，请选择其他方式。',
+      payer_code_required: '微信未告知付款人，请重试。',
+      payer_code_invalid: '本次支付的微信授权已过期或已使用，请重试。',
       method_not_enabled: '不支持该支付方式，请选择其他方式。',
       validation_failed: '请输入 1 到 999 之间的数量。',
       invalid_request: '表单内容有误，请检查后重试。',

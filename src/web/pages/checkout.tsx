@@ -3,6 +3,7 @@ import type { OrderRow } from '../../orders/order.ts';
 import { CsrfField, Layout, ErrorNotice } from '../layout.tsx';
 import { Countdown, OrderSummary } from '../order-summary.tsx';
 import type { OrderSummaryData } from '../shop.service.ts';
+import { pageChannels, pickChannel, type Device } from '../pick-channel.ts';
 import type { Web } from '../web-context.ts';
 import { OrderStatusText } from './status-words.tsx';
 
@@ -11,23 +12,17 @@ export interface MethodChoice {
   channels: readonly string[];
 }
 
-/**
- * The channel a wallet's one button uses on this device: a phone browser opens the wallet app or its mobile
- * page (Alipay wap, WeChat Pay H5), a desktop shows a QR code to scan with the phone; UnionPay has one
- * page-based channel, whose cashier works on both.
- */
-export function preferredChannel(choice: MethodChoice, phone: boolean): string {
-  const order = phone ? ['wap', 'h5', 'page', 'qr'] : ['qr', 'page', 'wap', 'h5'];
-  return order.find((c) => choice.channels.includes(c)) ?? choice.channels[0]!;
-}
+/** The channel a wallet's one button uses on this device (pick-channel.ts); the rest fold under "other ways". */
+const preferredChannel = (choice: MethodChoice, device: Device): string | undefined =>
+  pickChannel(choice.channels, device);
 
 /** What is being bought, the time left, and one button per wallet (other channels folded away). */
 export function CheckoutPage({
   web,
   order,
   summary,
-  methods,
-  phone,
+  methods: offered,
+  device,
   secondsLeft,
   error,
 }: {
@@ -35,13 +30,17 @@ export function CheckoutPage({
   order: OrderRow;
   summary: OrderSummaryData;
   methods: MethodChoice[];
-  phone: boolean;
+  device: Device;
   secondsLeft: number;
   error?: string;
 }) {
   const payable = order.status === 'pending_payment';
+  // Only what a page on this device can use: no mini-program or app channel, JSAPI only inside WeChat.
+  const methods = offered
+    .map((choice) => ({ ...choice, channels: pageChannels(choice.channels, device) }))
+    .filter((choice) => choice.channels.length > 0);
   const others = methods.flatMap((choice) =>
-    choice.channels.filter((c) => c !== preferredChannel(choice, phone)).map((channel) => ({ ...choice, channel })),
+    choice.channels.filter((c) => c !== preferredChannel(choice, device)).map((channel) => ({ ...choice, channel })),
   );
   return (
     <Layout web={web} title={web.m.checkout.title} progress="pay">
@@ -59,7 +58,7 @@ export function CheckoutPage({
                 <button
                   type="submit"
                   name="channel"
-                  value={preferredChannel(choice, phone)}
+                  value={preferredChannel(choice, device)}
                   class={`wallet ${choice.method}`}
                   data-wallet={choice.method}
                 >

@@ -2,6 +2,7 @@ import { raw } from 'hono/html';
 import type { PaymentWithOrder } from '../../payments/payments.repository.ts';
 import { Layout } from '../layout.tsx';
 import { Countdown, OrderSummary } from '../order-summary.tsx';
+import { JSAPI_PAY_SCRIPT } from '../jsapi-pay.ts';
 import { PAY_POLL_SCRIPT } from '../pay-poll.ts';
 import type { OrderSummaryData } from '../shop.service.ts';
 import type { Web } from '../web-context.ts';
@@ -42,6 +43,23 @@ export function PayPage({ web, payment, summary, qrSvg, secondsLeft, pollInterva
               {web.t((m) => m.pay.redirect, { method })}
             </a>
           </p>
+        ) : action?.type === 'jsapi' ? (
+          <div
+            id="jsapi"
+            data-params={JSON.stringify(action.params)}
+            data-msg-ok={web.m.pay.jsapiOk}
+            data-msg-cancel={web.m.pay.jsapiCancel}
+            data-msg-fail={web.m.pay.jsapiFail}
+            data-msg-outside={web.m.pay.jsapiOutside}
+          >
+            <p>
+              <button id="jsapi-pay" type="button" class={`wallet ${payment.method}`} disabled>
+                {web.t((m) => m.pay.jsapi, { method })}
+              </button>
+            </p>
+            <p id="jsapi-note" role="status" aria-live="polite"></p>
+            <script>{raw(JSAPI_PAY_SCRIPT)}</script>
+          </div>
         ) : action?.type === 'form' ? (
           <>
             <p>{web.t((m) => m.pay.form, { method })}</p>
