@@ -31,6 +31,8 @@ import { createOrdersService } from './orders/orders.service.ts';
 import { createPaymentStateService } from './payments/payment-state.service.ts';
 import { paymentsRoutes } from './payments/payments.routes.ts';
 import { createPaymentsService } from './payments/payments.service.ts';
+import { createPaymentCodeService } from './payments/payment-code.service.ts';
+import { paymentCodeRoutes } from './payments/payment-code.routes.ts';
 import type { Providers } from './providers/registry.ts';
 import { noticeEmailJob } from './refunds/notice-email.ts';
 import { createRefundProcessing } from './refunds/refund-processing.service.ts';
@@ -70,6 +72,10 @@ export function createApp(deps: AppDeps) {
   });
   const state = createPaymentStateService({ db, clock });
   const payments = createPaymentsService({ db, clock, log, providers, orders, state, publicUrl: config.publicUrl });
+  const paymentCodes = createPaymentCodeService({
+    ...{ db, clock, log, providers, orders, state, payments },
+    publicUrl: config.publicUrl,
+  });
   const refunds = createRefundsService({ db, clock, dualApprovalAbove: config.refundDualApprovalAbove });
   const refundProcessing = createRefundProcessing({ db, clock, log, providers, publicUrl: config.publicUrl });
   const notifications = createNotificationsService({
@@ -102,6 +108,7 @@ export function createApp(deps: AppDeps) {
   api.route('/', catalogRoutes(db));
   api.route('/', ordersRoutes({ db, orders, payments, refundsOf, limiter, limits }));
   api.route('/', paymentsRoutes({ db, providers, payments }));
+  api.route('/', paymentCodeRoutes({ paymentCodes }));
   api.route('/', notificationsRoutes(db));
   api.route('/', refundsRoutes({ db, refunds }));
   api.route('/', reconciliationRoutes(db, clock));
@@ -166,6 +173,7 @@ export function createApp(deps: AppDeps) {
   const jobs: JobHandlers = {
     'order.expire': expireOrderJob({ orders, clock, closeOrder: payments.closeOrder }),
     'payment.poll': jobHandler('payment.poll', ({ paymentNo }) => payments.poll(paymentNo)),
+    'payment.code_deadline': jobHandler('payment.code_deadline', ({ paymentNo }) => paymentCodes.deadline(paymentNo)),
     'payment.return_surplus': jobHandler('payment.return_surplus', ({ paymentNo }) =>
       refundProcessing.returnSurplus(paymentNo),
     ),
@@ -179,7 +187,17 @@ export function createApp(deps: AppDeps) {
     jobs,
     metrics,
     providers,
-    services: { accounts, orders, payments, notifications, refunds, refundProcessing, reconciliation, checker },
+    services: {
+      accounts,
+      orders,
+      payments,
+      paymentCodes,
+      notifications,
+      refunds,
+      refundProcessing,
+      reconciliation,
+      checker,
+    },
   };
 }
 

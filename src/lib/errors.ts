@@ -24,6 +24,8 @@ const STATUS = {
   payment_in_progress: 409,
   method_not_enabled: 422,
   channel_not_supported: 422,
+  invalid_payment_code: 422,
+  payment_declined: 422,
   amount_exceeds_refundable: 422,
   invalid_amount: 422,
   refund_limit_reached: 422,

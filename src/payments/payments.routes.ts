@@ -16,6 +16,14 @@ const ActionSchema = z.union([
   z.object({ type: z.literal('qr'), content: z.string() }),
   z.object({ type: z.literal('redirect'), url: z.string(), expiresAt: z.string().optional() }),
   z.object({ type: z.literal('form'), html: z.string() }),
+  z.object({
+    type: z.literal('payment_code'),
+    state: z.enum(['paid', 'waiting']),
+    waitUntil: z.string(),
+  }),
+  z.object({ type: z.literal('alipay_app'), orderString: z.string() }),
+  z.object({ type: z.literal('alipay_trade_pay'), tradeNo: z.string() }),
+  z.object({ type: z.literal('unionpay_app'), tn: z.string(), mode: z.enum(['00', '01']) }),
 ]);
 const PaymentSchema = z
   .object({
@@ -71,7 +79,14 @@ export function paymentsRoutes(deps: { db: Db; providers: Providers; payments: P
           body: {
             required: true,
             content: {
-              'application/json': { schema: z.object({ method: lineText().max(32), channel: lineText().max(32) }) },
+              'application/json': {
+                schema: z.object({
+                  method: lineText().max(32),
+                  channel: lineText().max(32),
+                  /** Alipay jsapi: the buyer's Alipay user id. */
+                  buyerId: lineText().max(32).optional(),
+                }),
+              },
             },
           },
         },
@@ -82,8 +97,9 @@ export function paymentsRoutes(deps: { db: Db; providers: Providers; payments: P
       }),
       async (c) => {
         const user = requireRole(c, 'customer');
-        const { method, channel } = c.req.valid('json');
-        const attempt = await deps.payments.create(user, c.req.valid('param').orderNo, method, channel, clientIp(c));
+        const { method, channel, buyerId } = c.req.valid('json');
+        const orderNo = c.req.valid('param').orderNo;
+        const attempt = await deps.payments.create(user, orderNo, method, channel, clientIp(c), { buyerId });
         return c.json(paymentView(attempt) as z.infer<typeof PaymentSchema>, 201);
       },
     )

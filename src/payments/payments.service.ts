@@ -15,6 +15,7 @@ import type { PaymentStateService } from './payment-state.service.ts';
 import * as repo from './payments.repository.ts';
 import { toAttemptRef } from './attempt-ref.ts';
 import { isActionExpired, renewalClientIp } from './action-expiry.ts';
+import { checkPayerInput, type PayerInput } from './payer-input.ts';
 
 export const POLL_PAYMENT_JOB = 'payment.poll';
 
@@ -60,7 +61,13 @@ export function createPaymentsService(deps: PaymentsDeps) {
     return paid.kind === 'succeeded' ? 'paid' : 'unknown';
   }
 
-  async function callCreate(p: PaymentRow, subject: string, expiresAt: Date, clientIp: string): Promise<CreateResult> {
+  async function callCreate(
+    p: PaymentRow,
+    subject: string,
+    expiresAt: Date,
+    clientIp: string,
+    payer: PayerInput = {},
+  ): Promise<CreateResult> {
     const provider = providerFor(providers, p.method);
     return provider.createPayment({
       ...toAttemptRef(p),
@@ -69,6 +76,7 @@ export function createPaymentsService(deps: PaymentsDeps) {
       notifyUrl: notifyUrl(p.method),
       returnUrl: returnUrl(p.method),
       clientIp,
+      ...payer,
     });
   }
 
@@ -82,13 +90,21 @@ export function createPaymentsService(deps: PaymentsDeps) {
      * the lease, it closes those at their providers and only then creates its own there, so at most one attempt
      * can take money. A request that finds the lease held answers 409 payment_in_progress (issue 21.7).
      */
-    async create(user: User, orderNo: string, method: string, channel: string, clientIp: string): Promise<PaymentRow> {
+    async create(
+      user: User,
+      orderNo: string,
+      method: string,
+      channel: string,
+      clientIp: string,
+      payer: PayerInput = {},
+    ): Promise<PaymentRow> {
       // Whose order it is comes first: someone else's order is a 404 whatever else is wrong.
       const order = await deps.orders.getOwn(user, orderNo);
       const provider = providerFor(providers, method);
       if (!provider.channels.includes(channel)) {
         throw new AppError('channel_not_supported', `${method} offers ${provider.channels.join(', ')}, not ${channel}`);
       }
+      checkPayerInput(method, channel, payer);
       if (order.status !== 'pending_payment')
         throw new AppError('invalid_state', `order is ${order.status}, not payable`);
       if (order.expires_at <= clock.now()) throw new AppError('order_expired', 'order has expired');
@@ -144,7 +160,7 @@ export function createPaymentsService(deps: PaymentsDeps) {
 
         // A renewal (an expired H5 link) repeats the first request exactly, its payer address included.
         const ip = renewalClientIp(attempt.action) ?? clientIp;
-        const result = await callCreate(attempt, `Order ${orderNo}`, order.expires_at, ip);
+        const result = await callCreate(attempt, `Order ${orderNo}`, order.expires_at, ip, payer);
         failpoint('payment.after_provider_call');
         if (result.kind === 'created') {
           if (await repo.saveAction(db, attempt.id, result.action, clock.now()))
