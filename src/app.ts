@@ -150,6 +150,7 @@ export function createApp(deps: AppDeps) {
       accounts,
       orders,
       payments,
+      paymentCodes,
       refunds,
       replay,
       secureCookies: config.publicUrl.startsWith('https:'),
