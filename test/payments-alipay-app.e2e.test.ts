@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestMall, type TestMall } from './support/mall.ts';
 
+/** The action the shop's app hands to the Alipay app SDK. */
+const orderStringOf = (p: { action: unknown }) => (p.action as { orderString: string }).orderString;
+
 describe('Alipay app pay: the order string for the Alipay app SDK, paid by the sandbox’s simulated Alipay app', () => {
   let t: TestMall;
   beforeAll(async () => {
@@ -51,7 +54,7 @@ describe('Alipay app pay: the order string for the Alipay app SDK, paid by the s
   it('refuses an order string whose amount was changed after signing, like the real app, and nothing is paid', async () => {
     const { orderNo } = await t.placeOrder();
     const payment = await t.pay(orderNo, 'alipay', 'app');
-    const fields = new URLSearchParams(payment.action.orderString!);
+    const fields = new URLSearchParams(orderStringOf(payment));
     const biz = JSON.parse(fields.get('biz_content')!);
     fields.set('biz_content', JSON.stringify({ ...biz, total_amount: '0.01' }));
     const res = await appPay(fields.toString());
@@ -66,7 +69,7 @@ describe('Alipay app pay: the order string for the Alipay app SDK, paid by the s
     const { orderNo } = await t.placeOrder();
     const payment = await t.pay(orderNo, 'alipay', 'app');
     await t.control('alipay', 'faults', { notifications: { fault: 'drop' } });
-    expect((await appPay(payment.action.orderString!)).body.resultStatus).toBe('9000');
+    expect((await appPay(orderStringOf(payment))).body.resultStatus).toBe('9000');
     t.clock.advance(5_000);
     await t.settle();
     expect((await t.order(orderNo)).status).toBe('paid');
@@ -75,8 +78,8 @@ describe('Alipay app pay: the order string for the Alipay app SDK, paid by the s
   it('will not let the simulated app pay the same order string twice', async () => {
     const { orderNo } = await t.placeOrder();
     const payment = await t.pay(orderNo, 'alipay', 'app');
-    expect((await appPay(payment.action.orderString!)).body.resultStatus).toBe('9000');
-    const again = await appPay(payment.action.orderString!);
+    expect((await appPay(orderStringOf(payment))).body.resultStatus).toBe('9000');
+    const again = await appPay(orderStringOf(payment));
     expect(again.status).toBe(400);
     expect(again.body.resultStatus).toBe('4000');
   });
