@@ -12,7 +12,13 @@ import type { PaymentCodeService } from './payment-code.service.ts';
  * for an order. Staff only; as every API call that changes state, a cookie-authenticated one must be same-origin JSON.
  */
 export function paymentCodeRoutes(deps: { paymentCodes: PaymentCodeService }) {
-  return newRouter().openapi(
+  const router = newRouter();
+  router.use('/admin/orders/:orderNo/payment-code', async (c, next) => {
+    // The role before the body: someone who may not take payments learns nothing about what the call needs.
+    requireStaff(c);
+    await next();
+  });
+  return router.openapi(
     createRoute({
       method: 'post',
       path: '/admin/orders/{orderNo}/payment-code',

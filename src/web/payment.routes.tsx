@@ -4,6 +4,7 @@ import { clientIp } from '../http/client-ip.ts';
 import { AppError } from '../lib/errors.ts';
 import { findPaymentWithOrder, listPaymentsOfOrder } from '../payments/payments.repository.ts';
 import { errorText } from './error-page.tsx';
+import { pageChannels } from './browser-channels.ts';
 import { CheckoutPage } from './pages/checkout.tsx';
 import { formAllowances, pageCsp } from './security-headers.ts';
 import { PayPage } from './pages/pay.tsx';
@@ -15,7 +16,8 @@ import type { WebDeps } from './web-deps.ts';
 /** Choosing a method, paying, and the result. */
 export function paymentRoutes(deps: WebDeps) {
   const app = new Hono();
-  const methods = () => Object.values(deps.providers).map((p) => ({ method: p.method, channels: p.channels }));
+  const methods = () =>
+    Object.values(deps.providers).map((p) => ({ method: p.method, channels: pageChannels(p.method, p.channels) }));
   const secondsUntil = (at: Date) =>
     Math.max(0, Math.floor((new Date(at).getTime() - deps.clock.now().getTime()) / 1000));
   // A phone browser is told by its user agent: its wallets open as apps or mobile pages, not as QR codes.
@@ -42,13 +44,10 @@ export function paymentRoutes(deps: WebDeps) {
     const user = needCustomer(web);
     const orderNo = c.req.param('orderNo');
     try {
-      const attempt = await deps.payments.create(
-        user,
-        orderNo,
-        String(form.method ?? ''),
-        String(form.channel ?? ''),
-        clientIp(c),
-      );
+      const [method, channel] = [String(form.method ?? ''), String(form.channel ?? '')];
+      if (pageChannels(method, [channel]).length === 0)
+        throw new AppError('channel_not_supported', `${channel} is paid from an app, not from this page`);
+      const attempt = await deps.payments.create(user, orderNo, method, channel, clientIp(c));
       return c.redirect(web.href(`/pay/${attempt.payment_no}`), 303);
     } catch (err) {
       if (
