@@ -49,6 +49,8 @@ export function createPaymentsService(deps: PaymentsDeps) {
    * instead; if the provider cannot say, the attempt stays pending and the caller must not go on.
    */
   async function closeAttempt(p: PaymentRow): Promise<'closed' | 'paid' | 'unknown'> {
+    // Being cancelled at its provider (face-to-face): the code-deadline job decides it; ask again later.
+    if (p.cancel_requested) return 'unknown';
     const provider = providerFor(providers, p.method);
     const result = await provider.closePayment(toAttemptRef(p));
     if (result.kind === 'closed') {
