@@ -104,6 +104,28 @@ describe('Alipay face-to-face: staff scan the buyer’s payment code, over HTTP 
     expect(after).toMatchObject({ status: 'failed', orderStatus: 'pending_payment' });
   });
 
+  it('treats a timed-out alipay.trade.pay as waiting, and finds the payment by asking', async () => {
+    const { orderNo } = await t.placeOrder();
+    // The gateway takes the money but the answer never arrives (HTTP 504).
+    await t.control('alipay', 'faults', { call: { fault: 'timeout', api: 'alipay.trade.pay' } });
+    const res = await scan(orderNo, CODES.pays);
+    expect(res.body).toMatchObject({ status: 'pending', action: { state: 'waiting' } });
+    await wait(5);
+    expect((await t.order(orderNo)).status).toBe('paid');
+  });
+
+  it('sends the same cancel again while Alipay answers it with a system error', async () => {
+    const { orderNo } = await t.placeOrder();
+    const res = await scan(orderNo, CODES.never);
+    await wait(29);
+    await t.control('alipay', 'faults', { call: { fault: 'error', api: 'alipay.trade.cancel', times: 2 } });
+    await wait(6);
+    expect((await trade(res.body.paymentNo)).status).toBe('WAIT_BUYER_PAY');
+    await wait(10);
+    expect(await trade(res.body.paymentNo)).toMatchObject({ status: 'TRADE_CLOSED', cancelAction: 'close' });
+    expect((await t.order(orderNo)).payments[0].status).toBe('closed');
+  });
+
   it('answers insufficient balance as a declined payment and leaves the order payable', async () => {
     const { orderNo } = await t.placeOrder();
     const res = await scan(orderNo, CODES.insufficient);
