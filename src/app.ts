@@ -31,6 +31,8 @@ import { createOrdersService } from './orders/orders.service.ts';
 import { createPaymentStateService } from './payments/payment-state.service.ts';
 import { paymentsRoutes } from './payments/payments.routes.ts';
 import { createPaymentsService } from './payments/payments.service.ts';
+import { createPaymentCodeService } from './payments/payment-code.service.ts';
+import { paymentCodeRoutes } from './payments/payment-code.routes.ts';
 import type { Providers } from './providers/registry.ts';
 import { noticeEmailJob } from './notices/notice-email.ts';
 import { noticesRoutes } from './notices/notices.routes.ts';
@@ -72,6 +74,10 @@ export function createApp(deps: AppDeps) {
   });
   const state = createPaymentStateService({ db, clock });
   const payments = createPaymentsService({ db, clock, log, providers, orders, state, publicUrl: config.publicUrl });
+  const paymentCodes = createPaymentCodeService({
+    ...{ db, clock, log, providers, orders, state, payments },
+    publicUrl: config.publicUrl,
+  });
   const refunds = createRefundsService({ db, clock, dualApprovalAbove: config.refundDualApprovalAbove });
   const refundProcessing = createRefundProcessing({ db, clock, log, providers, publicUrl: config.publicUrl });
   const notifications = createNotificationsService({
@@ -104,6 +110,7 @@ export function createApp(deps: AppDeps) {
   api.route('/', catalogRoutes(db));
   api.route('/', ordersRoutes({ db, orders, payments, parts, limiter, limits }));
   api.route('/', paymentsRoutes({ db, providers, payments }));
+  api.route('/', paymentCodeRoutes({ paymentCodes }));
   api.route('/', notificationsRoutes(db));
   api.route('/', refundsRoutes({ db, refunds }));
   api.route('/', noticesRoutes({ db }));
@@ -146,6 +153,7 @@ export function createApp(deps: AppDeps) {
       accounts,
       orders,
       payments,
+      paymentCodes,
       refunds,
       replay,
       publicUrl: config.publicUrl,
@@ -170,6 +178,7 @@ export function createApp(deps: AppDeps) {
   const jobs: JobHandlers = {
     'order.expire': expireOrderJob({ orders, clock, closeOrder: payments.closeOrder }),
     'payment.poll': jobHandler('payment.poll', ({ paymentNo }) => payments.poll(paymentNo)),
+    'payment.code_deadline': jobHandler('payment.code_deadline', ({ paymentNo }) => paymentCodes.deadline(paymentNo)),
     'payment.return_surplus': jobHandler('payment.return_surplus', ({ paymentNo }) =>
       refundProcessing.returnSurplus(paymentNo),
     ),
@@ -183,7 +192,17 @@ export function createApp(deps: AppDeps) {
     jobs,
     metrics,
     providers,
-    services: { accounts, orders, payments, notifications, refunds, refundProcessing, reconciliation, checker },
+    services: {
+      accounts,
+      orders,
+      payments,
+      paymentCodes,
+      notifications,
+      refunds,
+      refundProcessing,
+      reconciliation,
+      checker,
+    },
   };
 }
 

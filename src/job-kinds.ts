@@ -10,6 +10,8 @@ export const JOB_KINDS = {
   'order.expire': z.object({ orderNo: z.string() }),
   /** payments: ask the provider about a pending attempt until a while past its order's TTL. */
   'payment.poll': z.object({ paymentNo: z.string() }),
+  /** payments: a face-to-face attempt waiting for the buyer: ask, and cancel it at the provider once its time is up. */
+  'payment.code_deadline': z.object({ paymentNo: z.string() }),
   /** refunds: open the automatic refund of money that should not have arrived. */
   'payment.return_surplus': z.object({ paymentNo: z.string() }),
   /** refunds: send an approved refund, then ask until the provider gives a final answer. */

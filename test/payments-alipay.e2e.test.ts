@@ -103,7 +103,7 @@ describe('paying with Alipay through its sandbox, over HTTP', () => {
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('method_not_enabled');
     expect((await t.call('GET', '/api/payment-methods')).body).toEqual([
-      { method: 'alipay', name: 'Alipay', channels: ['qr', 'page', 'wap'] },
+      { method: 'alipay', name: 'Alipay', channels: ['qr', 'page', 'wap', 'app', 'barcode', 'jsapi'] },
     ]);
   });
 

@@ -17,9 +17,9 @@ describe('paying with each provider through its sandbox, over HTTP', () => {
 
   it('offers the three enabled methods with their channels', async () => {
     expect((await t.call('GET', '/api/payment-methods')).body).toEqual([
-      { method: 'alipay', name: 'Alipay', channels: ['qr', 'page', 'wap'] },
+      { method: 'alipay', name: 'Alipay', channels: ['qr', 'page', 'wap', 'app', 'barcode', 'jsapi'] },
       { method: 'wechatpay', name: 'WeChat Pay', channels: ['qr', 'h5', 'jsapi', 'mini', 'app'] },
-      { method: 'unionpay', name: 'UnionPay', channels: ['page'] },
+      { method: 'unionpay', name: 'UnionPay', channels: ['page', 'app'] },
     ]);
   });
 

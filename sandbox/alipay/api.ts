@@ -8,6 +8,7 @@ import { business, invalidParameter, success, tradeNotExist, type ApiResult } fr
 import type { AlipaySandboxKeys } from './keys.ts';
 import type { AlipayModes } from './modes.ts';
 import { tradeNotifyFields, type AlipayNotifyPayload } from './notify.ts';
+import { confirmDuePassword } from './payment-codes.ts';
 import {
   expireIfDue,
   isWebAddress,
@@ -43,6 +44,9 @@ const PRODUCT_CODES: Record<TradeKind, string> = {
   precreate: 'FACE_TO_FACE_PAYMENT',
   page: 'FAST_INSTANT_TRADE_PAY',
   wap: 'QUICK_WAP_WAY',
+  barcode: 'FACE_TO_FACE_PAYMENT',
+  app: 'QUICK_MSECURITY_PAY',
+  jsapi: 'JSAPI_PAY',
 };
 
 /** The business half of the gateway: each API of docs/protocols/alipay.md#business-apis over the sandbox's records. */
@@ -68,12 +72,15 @@ export function createAlipayApis(deps: AlipayApiDeps) {
   ): Promise<R> {
     return store.withLock<SandboxTrade, R>('trade', outTradeNo, async (t, sql) => {
       let expired = false;
+      // A face-to-face buyer who confirms on the phone meanwhile pays before anything else happens to the trade.
+      const confirmed = !!t && confirmDuePassword(t, now());
+      if (confirmed) await notify(t!, sql);
       if (t && expireIfDue(t, now())) {
         expired = true;
         if (t.opened) await notify(t, sql);
       }
       const { result, save } = await fn(t, sql);
-      if (t && (save || expired)) await store.put('trade', outTradeNo, t, sql);
+      if (t && (save || expired || confirmed)) await store.put('trade', outTradeNo, t, sql);
       return result;
     });
   }

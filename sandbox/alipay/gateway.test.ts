@@ -157,7 +157,10 @@ describe('the Alipay sandbox gateway', () => {
       code: '40002',
       sub_code: 'isv.invalid-app-id',
     });
-    const unknownMethod = await sdk.exec('alipay.trade.pay', { bizContent: { out_trade_no: 'X1' }, timestamp: ts() });
+    const unknownMethod = await sdk.exec('alipay.trade.order.settle', {
+      bizContent: { out_trade_no: 'X1' },
+      timestamp: ts(),
+    });
     expect(unknownMethod).toMatchObject({ code: '40002', sub_code: 'isv.invalid-method' });
   });
 

@@ -14,6 +14,8 @@ import {
   unsignedResponse,
 } from './signing.ts';
 import { parseBeijing } from './trades.ts';
+import type { FaceToFaceApis } from './face-to-face.ts';
+import type { InAppApis } from './in-app.ts';
 
 /**
  * The server APIs of docs/protocols/alipay.md#business-apis; page.pay and wap.pay are browser flows, answered with the
@@ -26,7 +28,15 @@ const SERVER_APIS = [
   'alipay.trade.refund',
   'alipay.trade.fastpay.refund.query',
   'alipay.data.dataservice.bill.downloadurl.query',
+  'alipay.trade.pay',
+  'alipay.trade.cancel',
+  'alipay.trade.create',
 ];
+/**
+ * Signed like a gateway call, but sent by the buyer's Alipay app, never to gateway.do: the simulated app checks it
+ * (app-pay.ts).
+ */
+const CLIENT_APIS = ['alipay.trade.app.pay'];
 const PAGE_APIS: Record<string, 'page' | 'wap'> = { 'alipay.trade.page.pay': 'page', 'alipay.trade.wap.pay': 'wap' };
 /** docs/protocols/alipay.md#u7: the accepted clock skew is not published; the sandbox allows 15 minutes either way. */
 const MAX_SKEW_MS = 15 * 60_000;
@@ -48,6 +58,8 @@ export interface GatewayDeps {
   modes: AlipayModes;
   base: string;
   bill: { downloadUrlQuery(biz: Record<string, unknown>): ApiResult };
+  faceToFace: FaceToFaceApis;
+  inApp: InAppApis;
 }
 
 /**
@@ -58,7 +70,7 @@ type Checked = { error: AlipayError } | { biz: Record<string, unknown> };
 /** A refusal before the app is known leaves the gateway no key of the merchant's to answer for. */
 const APP_UNKNOWN = ['isv.missing-app-id', 'isv.invalid-app-id'];
 
-function checkCommon(p: Record<string, string>, keys: AlipaySandboxKeys, now: Date): Checked {
+export function checkCommon(p: Record<string, string>, keys: AlipaySandboxKeys, now: Date): Checked {
   const e = checkSignedCommon(p, keys, now);
   if (e) return { error: e };
   try {
@@ -75,7 +87,8 @@ function checkSignedCommon(p: Record<string, string>, keys: AlipaySandboxKeys, n
   if (p.app_id !== keys.appId) return invalid('isv.invalid-app-id', '无效的AppID参数');
   const certError = checkCertSerials(p, keys);
   if (certError) return certError;
-  if (!SERVER_APIS.includes(p.method!) && !PAGE_APIS[p.method!]) return invalid('isv.invalid-method', '不存在的方法名');
+  if (!SERVER_APIS.includes(p.method!) && !PAGE_APIS[p.method!] && !CLIENT_APIS.includes(p.method!))
+    return invalid('isv.invalid-method', '不存在的方法名');
   if (p.sign_type !== 'RSA2') return invalid('isv.invalid-signature-type', '无效的签名类型');
   const content = signContent(p, REQUEST_UNSIGNED);
   if (!rsa2Verify(content, p.sign!, keys.appPublicKey)) {
@@ -164,6 +177,7 @@ export function mountGateway(app: Hono, deps: GatewayDeps): void {
       if ('error' in created) return errorPage(created.error);
       return c.redirect(`${deps.base}/cashier?out_trade_no=${encodeURIComponent(created.trade!.outTradeNo)}`, 302);
     }
+    if (CLIENT_APIS.includes(p.method ?? '')) return refuse(undefined, invalid('isv.invalid-method', '不存在的方法名'));
     if (c.req.method !== 'POST') return refuse(p.method, invalid('isv.invalid-parameter', '请使用POST'));
     if ('error' in checked) return refuse(p.method, checked.error);
     const method = p.method!;
@@ -190,6 +204,12 @@ export function mountGateway(app: Hono, deps: GatewayDeps): void {
         return apis.refund(biz);
       case 'alipay.data.dataservice.bill.downloadurl.query':
         return Promise.resolve(deps.bill.downloadUrlQuery(biz));
+      case 'alipay.trade.pay':
+        return deps.faceToFace.tradePay(biz, p);
+      case 'alipay.trade.cancel':
+        return deps.faceToFace.cancel(biz);
+      case 'alipay.trade.create':
+        return deps.inApp.tradeCreate(biz, p);
       default:
         return apis.refundQuery(biz);
     }

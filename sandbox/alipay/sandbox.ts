@@ -8,6 +8,10 @@ import { mountCashier } from './cashier.ts';
 import { certSerials, loadAlipayCerts, publicKeyOf } from './certs.ts';
 import { mountAlipayControls } from './controls.ts';
 import { mountGateway } from './gateway.ts';
+import { createAppPay } from './app-pay.ts';
+import { mountAlipayClientControls } from './client-controls.ts';
+import { createFaceToFaceApis } from './face-to-face.ts';
+import { createInAppApis } from './in-app.ts';
 import { loadAlipayKeys, type AlipaySandboxKeys } from './keys.ts';
 import { DEFAULT_MODES, type AlipayModes } from './modes.ts';
 import { alipayNotifyProtocol } from './notify.ts';
@@ -54,11 +58,14 @@ export async function createAlipaySandbox(
     secret: keys.alipayPrivateKey,
     baseUrl: base,
   });
-  mountGateway(app, { apis, faults, clock: deps.clock, keys, modes, base, bill });
+  const faceToFace = createFaceToFaceApis({ apis, store, clock: deps.clock, sellerId: keys.sellerId });
+  const inApp = createInAppApis({ apis, store, clock: deps.clock });
+  mountGateway(app, { apis, faults, clock: deps.clock, keys, modes, base, bill, faceToFace, inApp });
   bill.mount(app);
   mountCashier(app, base, store, buyer, keys);
   // Alipay's validated controls come first: Hono answers with the first route that matches.
   mountAlipayControls(app, { buyer, store, modes, notifyFaults });
+  mountAlipayClientControls(app, { payOrderString: createAppPay({ apis, keys, clock: deps.clock }), inApp });
   mountControls(app, faults, deps.notifier, {
     pay: (no) => buyer.pay(no),
     fail: (no) => buyer.fail(no),

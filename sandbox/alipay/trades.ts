@@ -7,7 +7,7 @@ import { fromYuanString } from '../../src/lib/money.ts';
  * has none.
  */
 export type TradeStatus = 'WAIT_BUYER_PAY' | 'TRADE_SUCCESS' | 'TRADE_CLOSED' | 'TRADE_FINISHED';
-export type TradeKind = 'precreate' | 'page' | 'wap';
+export type TradeKind = 'precreate' | 'page' | 'wap' | 'barcode' | 'app' | 'jsapi';
 
 export interface SandboxRefund {
   /**
@@ -47,6 +47,10 @@ export interface SandboxTrade {
   buyerLogonId: string | null;
   refundFen: number;
   refunds: SandboxRefund[];
+  /** Face-to-face: when the buyer, asked for a password, confirms (payment-codes.ts); null: never. */
+  payAt?: string | null;
+  /** alipay.trade.cancel's answer, kept so a repeated cancel answers the same. */
+  cancelAction?: 'close' | 'refund';
 }
 
 /** 28 digits, date first, like Alipay's trade_no (2013112011001004330000121536). */

@@ -10,6 +10,7 @@ import {
 } from '../shared/sandbox.ts';
 import { createRecordStore } from '../shared/store.ts';
 import { mountBack } from './back.routes.ts';
+import { mountApp } from './app.routes.ts';
 import type { GatewayContext } from './context.ts';
 import { FILE_HOST_PATH, mountFileTransfer } from './file.routes.ts';
 import { mountFront } from './front.routes.ts';
@@ -68,6 +69,7 @@ export async function createUnionpaySandbox(
     settleSoon();
   });
   mountFront(app, ctx);
+  mountApp(app, ctx);
   mountBack(app, ctx);
   mountFileTransfer(app, ctx, store);
   mountStrictControls(app, ledger, keys.merId);

@@ -26,6 +26,8 @@ const STATUS = {
   channel_not_supported: 422,
   payer_code_required: 422,
   payer_code_invalid: 422,
+  invalid_payment_code: 422,
+  payment_declined: 422,
   amount_exceeds_refundable: 422,
   invalid_amount: 422,
   refund_limit_reached: 422,

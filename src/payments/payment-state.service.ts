@@ -29,8 +29,9 @@ export function createPaymentStateService(deps: { db: Db; clock: Clock }) {
     const payment = await guardedUpdate<PaymentStatus, PaymentRow>(sql, {
       table: 'payments',
       transitions: paymentTransitions,
-      // The amount is part of the guard: money that differs from the attempt never marks it paid.
-      key: { payment_no: paymentNo, amount: paid.amount },
+      // The amount is part of the guard: money that differs from the attempt never marks it paid. Nor does a
+      // payment of an attempt mallpay cancels at its provider: the cancel gives that money back (018).
+      key: { payment_no: paymentNo, amount: paid.amount, cancel_requested: false },
       to: 'succeeded',
       set: { provider_trade_no: paid.providerTradeNo, succeeded_at: paid.paidAt ?? now, updated_at: now },
     });

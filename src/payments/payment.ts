@@ -35,6 +35,8 @@ export interface PaymentRow {
   surplus: boolean;
   /** While a payment request closes the order's other attempts and creates this one (migration 010). */
   busy_until: Date | null;
+  /** mallpay decided to cancel this attempt at its provider (migration 018): it can never be marked paid. */
+  cancel_requested: boolean;
   created_at: Date;
   updated_at: Date;
   succeeded_at: Date | null;

@@ -79,3 +79,15 @@ export const findRefundablePayment = async (sql: Sql, orderId: number) =>
       [orderId],
     )
   )[0];
+
+/**
+ * mallpay gives up on a face-to-face attempt and will cancel it at the provider (migration 018): from now on no
+ * report of a payment marks it paid. False when the attempt was no longer pending (paid meanwhile: nothing to cancel).
+ */
+export const markCancelRequested = async (sql: Sql, id: number, now: Date) =>
+  (
+    await sql.query(
+      `UPDATE payments SET cancel_requested = true, updated_at = $2 WHERE id = $1 AND status = 'pending' RETURNING id`,
+      [id, now],
+    )
+  ).length === 1;

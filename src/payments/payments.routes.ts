@@ -18,6 +18,14 @@ const ActionSchema = z.union([
   z.object({ type: z.literal('form'), html: z.string(), expiresAt: z.string().optional() }),
   // In-app channels: the parameters of the provider's client call, verbatim (docs/channels/).
   z.object({ type: z.enum(['jsapi', 'mini', 'app']), params: z.record(z.string(), z.string()) }),
+  z.object({
+    type: z.literal('payment_code'),
+    state: z.enum(['paid', 'waiting']),
+    waitUntil: z.string(),
+  }),
+  z.object({ type: z.literal('alipay_app'), orderString: z.string() }),
+  z.object({ type: z.literal('alipay_trade_pay'), tradeNo: z.string() }),
+  z.object({ type: z.literal('unionpay_app'), tn: z.string(), mode: z.enum(['00', '01']) }),
 ]);
 const PaymentSchema = z
   .object({
@@ -82,6 +90,8 @@ export function paymentsRoutes(deps: { db: Db; providers: Providers; payments: P
                     .string()
                     .regex(/^[A-Za-z0-9_-]{1,128}$/)
                     .optional(),
+                  /** Alipay jsapi: the buyer's Alipay user id. */
+                  buyerId: lineText().max(32).optional(),
                 }),
               },
             },
@@ -94,9 +104,9 @@ export function paymentsRoutes(deps: { db: Db; providers: Providers; payments: P
       }),
       async (c) => {
         const user = requireRole(c, 'customer');
-        const { method, channel, code } = c.req.valid('json');
+        const { method, channel, code, buyerId } = c.req.valid('json');
         const orderNo = c.req.valid('param').orderNo;
-        const attempt = await deps.payments.create(user, orderNo, method, channel, clientIp(c), code);
+        const attempt = await deps.payments.create(user, orderNo, method, channel, clientIp(c), { code, buyerId });
         return c.json(paymentView(attempt) as z.infer<typeof PaymentSchema>, 201);
       },
     )

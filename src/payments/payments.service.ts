@@ -16,6 +16,7 @@ import * as repo from './payments.repository.ts';
 import { toAttemptRef } from './attempt-ref.ts';
 import { isActionExpired, needsNewAttempt, renewalClientIp } from './action-expiry.ts';
 import { identifyPayer } from './payer-code.ts';
+import { checkPayerInput, type PayerInput } from './payer-input.ts';
 
 export const POLL_PAYMENT_JOB = 'payment.poll';
 
@@ -49,6 +50,8 @@ export function createPaymentsService(deps: PaymentsDeps) {
    * instead; if the provider cannot say, the attempt stays pending and the caller must not go on.
    */
   async function closeAttempt(p: PaymentRow): Promise<'closed' | 'paid' | 'unknown'> {
+    // Being cancelled at its provider (face-to-face): the code-deadline job decides it; ask again later.
+    if (p.cancel_requested) return 'unknown';
     const provider = providerFor(providers, p.method);
     const result = await provider.closePayment(toAttemptRef(p));
     if (result.kind === 'closed') {
@@ -81,7 +84,7 @@ export function createPaymentsService(deps: PaymentsDeps) {
     subject: string,
     expiresAt: Date,
     clientIp: string,
-    payer?: { openid: string },
+    extra: { payer?: { openid: string } | undefined; buyerId?: string | undefined } = {},
   ): Promise<CreateResult> {
     const provider = providerFor(providers, p.method);
     return provider.createPayment({
@@ -92,7 +95,7 @@ export function createPaymentsService(deps: PaymentsDeps) {
       returnUrl: returnUrl(p.method),
       quitUrl: `${deps.publicUrl}/pay/${p.payment_no}`,
       clientIp,
-      payer,
+      ...extra,
     });
   }
 
@@ -112,7 +115,7 @@ export function createPaymentsService(deps: PaymentsDeps) {
       method: string,
       channel: string,
       clientIp: string,
-      payerCode?: string,
+      payer: PayerInput = {},
     ): Promise<PaymentRow> {
       // Whose order it is comes first: someone else's order is a 404 whatever else is wrong.
       const order = await deps.orders.getOwn(user, orderNo);
@@ -120,11 +123,12 @@ export function createPaymentsService(deps: PaymentsDeps) {
       if (!provider.channels.includes(channel)) {
         throw new AppError('channel_not_supported', `${method} offers ${provider.channels.join(', ')}, not ${channel}`);
       }
+      checkPayerInput(method, channel, payer);
       if (order.status !== 'pending_payment')
         throw new AppError('invalid_state', `order is ${order.status}, not payable`);
       if (order.expires_at <= clock.now()) throw new AppError('order_expired', 'order has expired');
       // Before anything is saved: a used, expired or foreign code changes nothing (payer-code.ts).
-      const payer = await identifyPayer(provider, channel, payerCode);
+      const identified = await identifyPayer(provider, channel, payer.code);
 
       // The attempt, with its merchant number, is saved before the provider hears of it.
       const claimAttempt = () =>
@@ -192,7 +196,10 @@ export function createPaymentsService(deps: PaymentsDeps) {
 
         // A renewal (an expired H5 link) repeats the first request exactly, its payer address included.
         const ip = renewalClientIp(attempt.action) ?? clientIp;
-        const result = await callCreate(attempt, `Order ${orderNo}`, order.expires_at, ip, payer);
+        const result = await callCreate(attempt, `Order ${orderNo}`, order.expires_at, ip, {
+          payer: identified,
+          buyerId: payer.buyerId,
+        });
         failpoint('payment.after_provider_call');
         if (result.kind === 'created') {
           if (await repo.saveAction(db, attempt.id, result.action, clock.now()))

@@ -21,6 +21,10 @@ export interface PaymentProvider {
   createPayment(input: CreatePaymentInput): Promise<CreateResult>;
   queryPayment(ref: AttemptRef): Promise<PaymentState>;
   closePayment(ref: AttemptRef): Promise<CloseResult>;
+  /** Face-to-face only: undo an attempt whatever its state, money paid included (Alipay's alipay.trade.cancel). */
+  cancelPayment?(ref: AttemptRef): Promise<CancelResult>;
+  /** Face-to-face only: whether `code` has the shape of this provider's payment codes (checked before any attempt). */
+  acceptsPaymentCode?(code: string): boolean;
   refund(input: RefundInput): Promise<RefundState>;
   queryRefund(input: RefundInput): Promise<RefundState>;
 
@@ -108,7 +112,18 @@ export type PaymentAction =
       expiresAt?: string;
     }
   /** In-app channels: what the provider's client API takes, verbatim (docs/channels/). */
-  | { type: 'jsapi' | 'mini' | 'app'; params: Record<string, string> };
+  | { type: 'jsapi' | 'mini' | 'app'; params: Record<string, string> }
+  /**
+   * Face-to-face: staff scanned the buyer's payment code. `paid` at once, or `waiting` while the buyer confirms
+   * (a password) on the phone: the staff page asks again until `waitUntil`, after which mallpay cancels the trade.
+   */
+  | { type: 'payment_code'; state: 'paid' | 'waiting'; waitUntil: string }
+  /** The shop's native app hands `orderString` to the Alipay app SDK (`payTask`), which pays it. */
+  | { type: 'alipay_app'; orderString: string }
+  /** Inside Alipay (mini-program or in-app page): `my.tradePay({ tradeNO })`. */
+  | { type: 'alipay_trade_pay'; tradeNo: string }
+  /** The shop's native app hands `tn` to UnionPay's mobile payment control (`startPay`). */
+  | { type: 'unionpay_app'; tn: string; mode: '00' | '01' };
 
 /** What mallpay saved before it first called the provider about an attempt; every later call carries it. */
 export interface AttemptRef {
@@ -143,7 +158,19 @@ export interface CreatePaymentInput extends AttemptRef {
   clientIp: string;
   /** The payer as PayerIdentity found them (WeChat JSAPI and mini-program: the openid under that app). */
   payer?: { openid: string } | undefined;
+  /** Face-to-face: the payment code staff scanned from the buyer's phone (Alipay `auth_code`). */
+  authCode?: string;
+  /** In-app: the buyer's id at the provider (Alipay `buyer_id`, from the mini-program's login). */
+  buyerId?: string;
 }
+
+/** alipay.trade.cancel: what the provider did to an attempt mallpay gave up on. */
+export type CancelResult =
+  | { kind: 'closed' }
+  /** The buyer had paid meanwhile: the provider gave the money back. */
+  | { kind: 'refunded' }
+  /** Not known yet: cancel again (the same request) later. */
+  | { kind: 'unknown'; reason: string };
 
 export type CreateResult =
   | { kind: 'created'; action: PaymentAction }

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { consoleRoutes } from './console.routes.tsx';
 import { consoleNotificationsRoutes } from './console-notifications.routes.tsx';
 import { consoleReconciliationRoutes } from './console-reconciliation.routes.tsx';
+import { consolePaymentCodeRoutes } from './console-payment-code.routes.tsx';
 import { createCsrf } from './csrf.ts';
 import { refuseControlCharactersInForms } from './form-characters.ts';
 import { pageErrorHandler } from './error-page.tsx';
@@ -36,5 +37,6 @@ export function webRoutes(
   app.route('/', consoleRoutes(full));
   app.route('/', consoleNotificationsRoutes(full));
   app.route('/', consoleReconciliationRoutes(full));
+  app.route('/', consolePaymentCodeRoutes(full));
   return app;
 }

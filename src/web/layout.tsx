@@ -82,6 +82,7 @@ export function Layout(props: {
                   <a href={web.href('/console/refunds')}>{web.m.nav.console}</a>
                   <a href={web.href('/console/notifications')}>{web.m.nav.notifications}</a>
                   <a href={web.href('/console/reconciliation')}>{web.m.nav.reconciliation}</a>
+                  <a href={web.href('/console/payment-code')}>{web.m.nav.paymentCode}</a>
                 </>
               ) : null}
               {user ? (

@@ -6,6 +6,7 @@ import { needsNewAttempt } from '../payments/action-expiry.ts';
 import { findPaymentWithOrder, listPaymentsOfOrder } from '../payments/payments.repository.ts';
 import { errorText } from './error-page.tsx';
 import { JSAPI_PAY_SCRIPT } from './jsapi-pay.ts';
+import { pageChannels } from './browser-channels.ts';
 import { CheckoutPage } from './pages/checkout.tsx';
 import { csrfOfState, payerAuthorizeUrl } from './payer-oauth.ts';
 import { deviceOf } from './pick-channel.ts';
@@ -19,7 +20,8 @@ import type { WebDeps } from './web-deps.ts';
 /** Choosing a method, paying, and the result. */
 export function paymentRoutes(deps: WebDeps) {
   const app = new Hono();
-  const methods = () => Object.values(deps.providers).map((p) => ({ method: p.method, channels: p.channels }));
+  const methods = () =>
+    Object.values(deps.providers).map((p) => ({ method: p.method, channels: pageChannels(p.method, p.channels) }));
   const secondsUntil = (at: Date) =>
     Math.max(0, Math.floor((new Date(at).getTime() - deps.clock.now().getTime()) / 1000));
   const checkout = async (c: Context, web: Web, orderNo: string, error?: string) => {
@@ -48,7 +50,9 @@ export function paymentRoutes(deps: WebDeps) {
   ) => {
     const user = needCustomer(web);
     try {
-      const attempt = await deps.payments.create(user, orderNo, method, channel, clientIp(c), code);
+      if (pageChannels(method, [channel]).length === 0)
+        throw new AppError('channel_not_supported', `${channel} is paid from an app, not from this page`);
+      const attempt = await deps.payments.create(user, orderNo, method, channel, clientIp(c), { code });
       return c.redirect(web.href(`/pay/${attempt.payment_no}`), 303);
     } catch (err) {
       if (

@@ -119,6 +119,14 @@ export function createAlipayClient(creds: AlipayCredentials, deps: AlipayClientD
   }
 
   /**
+   * alipay.trade.app.pay: the signed order string the Alipay app SDK takes as is (alipay-sdk `sdkExecute`); nothing
+   * is sent to the gateway, the buyer's Alipay app sends it.
+   */
+  function orderString(method: string, biz: Record<string, unknown>, common: { notifyUrl: string }): string {
+    return sdk.sdkExecute(method, { bizContent: biz, timestamp: timestamp(), ...common });
+  }
+
+  /**
    * docs/protocols/alipay.md#notification-verification: checkNotifySignV2 (no second decoding; sign and sign_type left
    * out) with Alipay's public key, which in certificate mode alipay-sdk took from the Alipay public certificate.
    */
@@ -130,7 +138,7 @@ export function createAlipayClient(creds: AlipayCredentials, deps: AlipayClientD
     }
   }
 
-  return { call, pageUrl, verifyNotify };
+  return { call, pageUrl, orderString, verifyNotify };
 }
 
 export type AlipayClient = ReturnType<typeof createAlipayClient>;

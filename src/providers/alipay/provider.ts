@@ -19,13 +19,19 @@ import { createNotificationParser } from './notification.ts';
 import { isWireTradeStatus, mapTradeStatus } from './status.ts';
 import { parseBeijingDateTime } from '../../lib/clock.ts';
 import { cleanSubject, hasQuery, OUT_TRADE_NO, timeoutExpress } from './wire.ts';
+import { appOrderString } from './app-pay.ts';
+import { ALIPAY_PAYMENT_CODE, cancelTrade, payByCode } from './face-to-face.ts';
+import { createInAppTrade } from './in-app.ts';
 
 const PAGE_METHODS = {
   page: ['alipay.trade.page.pay', 'FAST_INSTANT_TRADE_PAY'],
   wap: ['alipay.trade.wap.pay', 'QUICK_WAP_WAY'],
 } as const;
 
-/** Alipay OpenAPI v2 (docs/protocols/alipay.md) through alipay-sdk: QR (precreate), PC page and mobile wap cashier. */
+/**
+ * Alipay OpenAPI v2 (docs/protocols/alipay.md) through alipay-sdk: QR (precreate), PC page and mobile wap cashier,
+ * the app SDK's order string, face-to-face payment codes and trades for buyers inside Alipay (docs/channels/).
+ */
 export function createAlipayProvider(
   creds: AlipayCredentials,
   deps: { clock: Clock; log: Logger; timeoutMs?: number },
@@ -81,6 +87,9 @@ export function createAlipayProvider(
       );
       return { kind: 'created', action: { type: 'redirect', url } };
     }
+    if (input.channel === 'barcode') return payByCode(client, input, now);
+    if (input.channel === 'app') return appOrderString(client, input);
+    if (input.channel === 'jsapi') return createInAppTrade(client, input);
     return { kind: 'failed', reason: 'unsupported_channel', message: `Alipay has no channel ${input.channel}` };
   }
 
@@ -165,12 +174,14 @@ export function createAlipayProvider(
 
   return {
     method: 'alipay',
-    channels: ['qr', 'page', 'wap'],
+    channels: ['qr', 'page', 'wap', 'app', 'barcode', 'jsapi'],
     refundResend: 'same_number',
     merchantId: creds.appId,
     createPayment,
     queryPayment,
     closePayment,
+    cancelPayment: (ref) => cancelTrade(client, ref),
+    acceptsPaymentCode: (code) => ALIPAY_PAYMENT_CODE.test(code),
     refund,
     queryRefund,
     parseNotification: notifications.parseNotification,

@@ -120,6 +120,10 @@ describe('Alipay request signing', () => {
       kind: 'failed',
       reason: 'unsupported_channel',
     });
-    expect(provider).toMatchObject({ method: 'alipay', channels: ['qr', 'page', 'wap'], merchantId: creds.appId });
+    expect(provider).toMatchObject({
+      method: 'alipay',
+      channels: ['qr', 'page', 'wap', 'app', 'barcode', 'jsapi'],
+      merchantId: creds.appId,
+    });
   });
 });

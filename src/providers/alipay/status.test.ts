@@ -16,6 +16,7 @@ describe('Alipay status mapping (docs/protocols/alipay.md#status-mapping)', () =
 
   it.each([
     ['10000', undefined, 'ok'],
+    ['10003', undefined, 'ok'],
     ['20000', 'isp.unknow-error', 'unknown'],
     ['40004', 'ACQ.SYSTEM_ERROR', 'unknown'],
     ['40004', 'ACQ.TRADE_NOT_EXIST', 'refused'],

@@ -37,7 +37,8 @@ export function mapTradeStatus(status: WireTradeStatus, wasPaid: boolean): Mappe
 export type GatewayVerdict = 'ok' | 'refused' | 'unknown';
 
 export function gatewayVerdict(code: string | undefined, subCode: string | undefined): GatewayVerdict {
-  if (code === '10000') return 'ok';
+  // 10003 (alipay.trade.pay only): accepted, the buyer is still confirming on the phone; the caller reads body.code.
+  if (code === '10000' || code === '10003') return 'ok';
   // ACQ.SYSTEM_ERROR rides on 40004 but is Alipay's "try again", like 20000.
   if (subCode === 'ACQ.SYSTEM_ERROR') return 'unknown';
   if (code === '40001' || code === '40002' || code === '40004' || code === '40006' || code === '20001')

@@ -8,6 +8,7 @@ import type { AcpFields } from './acp-fields.ts';
 import { certIdOf } from './acp-signature.ts';
 import { mapAcpStatus } from './acp-status.ts';
 import { autoSubmitForm } from './consume-form.ts';
+import { appConsume } from './app-consume.ts';
 import { trustAnchors } from './gateway-cert.ts';
 import { parseBackNotification, parseFrontReturn } from './notification.ts';
 import { downloadSettlementFile } from './settlement-file.ts';
@@ -43,7 +44,7 @@ const PATHS = {
   query: '/gateway/api/queryTrans.do',
 } as const;
 
-/** The UnionPay ACP 5.1.0 online gateway (signMethod 01, certificates), channel `page` only. */
+/** The UnionPay ACP 5.1.0 online gateway (signMethod 01, certificates): the web consume (`page`) and the app's (`app`). */
 export function createUnionpayProvider(creds: UnionpayCredentials, deps: UnionpayDeps): PaymentProvider {
   const certId = certIdOf(creds.signCert);
   const anchors = trustAnchors(creds.rootCert, creds.middleCert, deps.checkCertOwner ?? true);
@@ -135,17 +136,17 @@ export function createUnionpayProvider(creds: UnionpayCredentials, deps: Unionpa
 
   return {
     method: 'unionpay',
-    channels: ['page'],
+    channels: ['page', 'app'],
     refundResend: 'new_number',
     merchantId: creds.merId,
 
     async createPayment(input) {
       assertMinorUnits(input.amount);
-      if (input.channel !== 'page')
+      if (input.channel !== 'page' && input.channel !== 'app')
         return {
           kind: 'failed',
           reason: 'unsupported_channel',
-          message: `UnionPay serves channel page, not ${input.channel}`,
+          message: `UnionPay serves channels page and app, not ${input.channel}`,
         };
       if (input.currency !== 'CNY')
         return {
@@ -157,6 +158,10 @@ export function createUnionpayProvider(creds: UnionpayCredentials, deps: Unionpa
         return { kind: 'failed', reason: 'invalid_order_id', message: 'orderId must be 8–40 letters or digits' };
       if (input.amount < 1)
         return { kind: 'failed', reason: 'invalid_amount', message: 'txnAmt must be at least 1 fen' };
+      if (input.channel === 'app') {
+        const payTimeout = payDeadline(input.createdAt, input.expiresAt);
+        return appConsume(post, { merId: creds.merId, gateway: creds.gateway, payTimeout }, input);
+      }
       const fields = signRequest(
         {
           ...COMMON,

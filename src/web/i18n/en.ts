@@ -9,6 +9,7 @@ export const en = {
     console: 'Refund review',
     notifications: 'Rejected notifications',
     reconciliation: 'Reconciliation',
+    paymentCode: 'Payment code',
     login: 'Log in',
     logout: 'Log out',
     loggedInAs: 'Logged in as {email}',
@@ -218,6 +219,26 @@ export const en = {
     done: 'Refund {refundNo}: {action} done.',
     needsTwo: 'This refund needs two approvals.',
   },
+  paymentCodePage: {
+    title: 'Take payment by payment code',
+    intro:
+      'Face-to-face: enter the order number, then scan the payment code on the buyer’s phone (Alipay’s “付款码”). The scanner types the code into the field.',
+    orderNo: 'Order number',
+    code: 'Payment code',
+    submit: 'Take payment',
+    method: 'Wallet',
+    order: 'Order {orderNo} · {amount}',
+    paid: 'Paid: {amount} received.',
+    waiting:
+      'Waiting for the buyer to confirm on the phone (password). If the buyer does not confirm by {time}, the payment is cancelled.',
+    checkAgain: 'Check again',
+    closed:
+      'The buyer did not confirm in time: the payment was cancelled and nothing was charged. Scan a new code to try again.',
+    refunded:
+      'The buyer confirmed too late: the payment was cancelled and the money went back to the buyer. Scan a new code to try again.',
+    failed: 'The payment was declined. Ask the buyer for another way to pay.',
+    another: 'Next payment',
+  },
   alerts: {
     title: 'Needs attention',
     reconciliation_differences_open: '{provider}: {count} reconciliation difference(s) open or flagged.',
@@ -329,6 +350,10 @@ export const en = {
     nothing_refundable: 'Nothing on this order can be refunded any more.',
     rate_limited: 'Too many attempts. Please wait {minutes} min and try again.',
     byCode: {
+      invalid_payment_code: 'That is not a payment code. Scan the code on the buyer’s phone again.',
+      payment_declined:
+        'The payment was declined (for example, not enough balance). Ask the buyer for another way to pay.',
+      order_not_found: 'There is no order with that number.',
       invalid_characters: 'Something typed contains a character that cannot be used. Remove it and try again.',
       payload_too_large: 'That was too much to send at once. Shorten what you typed and try again.',
       cross_site_request: 'This request did not come from this shop’s own page. Reload the page and try again.',

@@ -8,6 +8,7 @@ export const ja: Messages = {
     console: '返金審査',
     notifications: '拒否した通知',
     reconciliation: '照合',
+    paymentCode: '支払いコード',
     login: 'ログイン',
     logout: 'ログアウト',
     loggedInAs: '{email} でログイン中',
@@ -218,6 +219,26 @@ export const ja: Messages = {
     done: '返金 {refundNo}: {action} を実行しました。',
     needsTwo: 'この返金には2名の承認が必要です。',
   },
+  paymentCodePage: {
+    title: '支払いコードで決済',
+    intro:
+      '対面決済：注文番号を入力し、購入者のスマートフォンに表示された支払いコード（Alipay の「付款码」）をスキャンしてください。スキャナーが欄にコードを入力します。',
+    orderNo: '注文番号',
+    code: '支払いコード',
+    submit: '決済する',
+    method: 'ウォレット',
+    order: '注文 {orderNo}・{amount}',
+    paid: '支払い済み：{amount} を受け取りました。',
+    waiting:
+      '購入者がスマートフォンで確認（パスワード入力）するのを待っています。{time} までに確認されない場合、決済は取り消されます。',
+    checkAgain: '再確認',
+    closed:
+      '購入者が時間内に確認しませんでした。決済は取り消され、請求はありません。もう一度新しいコードをスキャンしてください。',
+    refunded:
+      '購入者の確認が遅すぎました。決済は取り消され、代金は購入者に返金されました。もう一度新しいコードをスキャンしてください。',
+    failed: '決済が拒否されました。別の支払い方法を購入者にお願いしてください。',
+    another: '次の決済',
+  },
   alerts: {
     title: '要対応',
     reconciliation_differences_open: '{provider}: 未解決または要確認の照合差異が {count} 件あります。',
@@ -331,6 +352,10 @@ export const ja: Messages = {
     nothing_refundable: 'この注文にはもう返金できる金額がありません。',
     rate_limited: '試行回数が多すぎます。{minutes} 分ほど待ってからもう一度お試しください。',
     byCode: {
+      invalid_payment_code:
+        '支払いコードではありません。購入者のスマートフォンのコードをもう一度スキャンしてください。',
+      payment_declined: '決済が拒否されました（残高不足など）。別の支払い方法を購入者にお願いしてください。',
+      order_not_found: 'その番号の注文はありません。',
       invalid_characters: '入力に使用できない文字が含まれています。取り除いてもう一度お試しください。',
       payload_too_large: '一度に送れる量を超えています。入力を短くしてもう一度お試しください。',
       cross_site_request: 'このショップのページ以外からの操作です。ページを再読み込みしてもう一度お試しください。',
