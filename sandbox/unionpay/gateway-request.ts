@@ -32,8 +32,13 @@ export function checkSignature(f: Fields, merchants: MerchantRegistry): Resp | n
   return null;
 }
 
-/** How far txnTime may be from the gateway's now (unconfirmed: the sandbox's choice, docs/sandbox/unionpay.md). */
-export const TXN_TIME_PAST_MS = 24 * 3600_000;
+/**
+ * How far a new transaction's txnTime (a refund, an undo, a file request) may be from the gateway's now: a few
+ * minutes, as UnionPay's demos warn ("txnTime无效"); the exact tolerance is unpublished, so this is the sandbox's
+ * choice (docs/sandbox/unionpay.md). A request resent with its old txnTime is refused: a resend needs a new
+ * orderId with the time of sending.
+ */
+export const TXN_TIME_PAST_MS = 10 * 60_000;
 export const TXN_TIME_FUTURE_MS = 5 * 60_000;
 /**
  * A consume (frontTransReq.do) is stricter: its txnTime is the time the browser's form was signed, and a form
