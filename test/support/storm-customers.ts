@@ -4,9 +4,9 @@ import { randomUUID } from 'node:crypto';
 
 type Method = 'alipay' | 'wechatpay' | 'unionpay';
 const CHANNELS: Record<Method, string[]> = {
-  alipay: ['qr', 'page', 'wap'],
+  alipay: ['qr', 'page', 'wap', 'app'],
   wechatpay: ['qr', 'h5', 'jsapi', 'mini', 'app'],
-  unionpay: ['page'],
+  unionpay: ['page', 'app'],
 };
 const SKUS = ['TEA-LONGJING-250', 'MUG-CELADON', 'FAN-SILK', 'INK-SET', 'SAMPLE-1FEN'];
 
@@ -153,15 +153,20 @@ export async function customer(url: string, tokens: Tokens, plan: Plan): Promise
     return res;
   }
   const inApp = (channel: string) => ['jsapi', 'mini', 'app'].includes(channel);
+  /** What a native app hands its wallet's SDK: Alipay's order string, UnionPay's tn (their simulated clients pay it). */
+  const appPayload = (action: { orderString?: string; tn?: string }) =>
+    action.orderString !== undefined ? { orderString: action.orderString } : { tn: action.tn };
 
   async function startPaying(method: Method, channel: string) {
-    const p = inApp(channel)
-      ? await startInApp(method, channel)
-      : await again('POST', `/api/orders/${orderNo}/payments`, 'customer', { method, channel });
+    const p =
+      method === 'wechatpay' && inApp(channel)
+        ? await startInApp(method, channel)
+        : await again('POST', `/api/orders/${orderNo}/payments`, 'customer', { method, channel });
     if (p.status !== 201) return (out.notes.push(`payment ${method} ${p.status} ${p.body?.error?.code}`), undefined);
     // An in-app client has no cashier to open: it pays with the parameters (below).
-    if (inApp(channel))
+    if (method === 'wechatpay' && inApp(channel))
       return { method, paymentNo: p.body.paymentNo as string, channel, params: p.body.action.params as unknown };
+    if (channel === 'app') return { method, paymentNo: p.body.paymentNo as string, app: appPayload(p.body.action) };
     // The browser opens the cashier; a gateway error page is met by opening it again.
     // (UnionPay's gateway answers a busy error as a 200 page, which a person reads and submits again.)
     const opened = (html: string) => !/Transaction refused/.test(html);
@@ -169,17 +174,23 @@ export async function customer(url: string, tokens: Tokens, plan: Plan): Promise
     return { method, paymentNo: p.body.paymentNo as string };
   }
   const pay = async (
-    p: { method: Method; paymentNo: string; channel?: string; params?: unknown },
+    p: { method: Method; paymentNo: string; channel?: string; params?: unknown; app?: unknown },
     expectRefusal = false,
   ) => {
-    // The in-app channels pay through the sandbox's simulated WeChat client, which checks the signed parameters.
-    const res = p.params
-      ? await fetch(`${url}/sandbox/wechatpay/client/${p.channel}/pay`, {
+    // The in-app channels pay through the sandbox's simulated clients, which check what the app was handed.
+    const res = p.app
+      ? await fetch(`${url}/sandbox/${p.method}/_control/app-pay`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ params: p.params }),
+          body: JSON.stringify(p.app),
         })
-      : await fetch(`${url}/sandbox/${p.method}/_control/pay/${p.paymentNo}`, { method: 'POST', body: '{}' });
+      : p.params
+        ? await fetch(`${url}/sandbox/wechatpay/client/${p.channel}/pay`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ params: p.params }),
+          })
+        : await fetch(`${url}/sandbox/${p.method}/_control/pay/${p.paymentNo}`, { method: 'POST', body: '{}' });
     const body = (await res.json().catch(() => ({}))) as { ok?: boolean; error?: unknown; message?: unknown };
     const paid = res.ok && body.ok !== false && !body.error;
     if (!paid && !expectRefusal)
