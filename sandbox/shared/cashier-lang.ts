@@ -1,12 +1,13 @@
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { formatMoney } from '../../src/lib/money.ts';
+import { money, time } from '../../src/web/format.ts';
 
 /**
  * The languages the test cashiers speak: the shop's three. The real cashiers follow the phone's or the browser's
  * language; the sandbox does the same (Accept-Language), and in demo mode, where it is served on the shop's own
  * origin, it also sees the language the shopper chose on the shop. The sandbox keeps its own small table
- * (cashier-text.ts) and this picker: production never loads sandbox code, and the sandbox imports no shop feature.
+ * (cashier-text.ts) and this picker: production never loads sandbox code, and the sandbox imports no shop feature (only the shop's
+ * money and time formatting, src/web/format.ts).
  */
 export const CASHIER_LANGS = ['en', 'ja', 'zh-CN'] as const;
 export type CashierLang = (typeof CASHIER_LANGS)[number];
@@ -52,27 +53,8 @@ export function cashierLang(c: Context): CashierLang {
   return fromShop ?? langFromAcceptLanguage(c.req.header('accept-language')) ?? 'en';
 }
 
-/** Yuan as the shop writes them: ¥12.34, and CN¥ on Japanese pages, where a bare ¥ reads as yen. */
-export function cashierMoney(fen: number, lang: CashierLang): string {
-  const text = formatMoney(fen, 'CNY', lang);
-  return lang === 'ja' ? text.replace(/^¥/, 'CN¥') : text;
-}
+/** Yuan as the shop writes them (¥12.34, CN¥ on Japanese pages): the shop's own formatting. */
+export const cashierMoney = (fen: number, lang: CashierLang): string => money(fen, 'CNY', lang);
 
-const ZONE: Record<CashierLang, string> = { en: 'Beijing time', ja: '北京時間', 'zh-CN': '北京时间' };
-
-/**
- * A moment in Beijing time (the providers' clock), formatted for the language, the zone named after it: Intl's
- * short zone name would land inside a Chinese date.
- */
-export function beijingTimeText(at: Date | string, lang: CashierLang): string {
-  const text = new Intl.DateTimeFormat(lang, {
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    timeZone: 'Asia/Shanghai',
-  }).format(new Date(at));
-  return lang === 'en' ? `${text} (${ZONE[lang]})` : `${text}（${ZONE[lang]}）`;
-}
+/** A moment in Beijing time (the providers' clock), formatted for the language with the zone named: the shop's own. */
+export const beijingTimeText = (at: Date | string, lang: CashierLang): string => time(at, lang);

@@ -2,29 +2,13 @@ import type { Hono } from 'hono';
 import { z } from 'zod';
 import { RESP, type Resp } from './codes.ts';
 import type { GatewayContext } from './context.ts';
+import { CONSUME_REQUIRED } from './front.routes.ts';
 import { checkFields, checkSignature, formFields } from './gateway-request.ts';
 import { newQueryId, parseBeijingCompact } from './records.ts';
 import { rawBody, signAsGateway, type Fields } from './wire.ts';
 
 /** An app consume (ACPSample 手机控件支付): the back-gateway consume without frontUrl, channelType 08. */
-const APP_REQUIRED = [
-  'version',
-  'encoding',
-  'signMethod',
-  'certId',
-  'signature',
-  'txnType',
-  'txnSubType',
-  'bizType',
-  'channelType',
-  'accessType',
-  'merId',
-  'orderId',
-  'txnTime',
-  'txnAmt',
-  'currencyCode',
-  'backUrl',
-] as const;
+const APP_REQUIRED = CONSUME_REQUIRED.filter((f) => f !== 'frontUrl');
 const ECHO = ['version', 'encoding', 'bizType', 'txnType', 'txnSubType', 'accessType', 'merId', 'orderId', 'txnTime'];
 const payControlSchema = z
   .object({ tn: z.string().regex(/^\d{1,40}$/), outcome: z.enum(['pay', 'fail']).optional() })

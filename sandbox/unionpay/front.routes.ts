@@ -8,7 +8,7 @@ import { cashierWords } from '../shared/cashier-text.ts';
 import { newQueryId, parseBeijingCompact, resultFields, type TxnRecord } from './records.ts';
 import { signAsGateway } from './wire.ts';
 
-const CONSUME_REQUIRED = [
+export const CONSUME_REQUIRED = [
   'version',
   'encoding',
   'signMethod',
